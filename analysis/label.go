@@ -1,0 +1,171 @@
+// Package analysis builds the dataflow graph of a Blazes program, infers the
+// label of every stream, interface and path (SPEC §3), reports findings
+// (SPEC §4) and computes their fixes as text edits. It is pure Go: no LSP,
+// no JSON, no I/O beyond the FS it is given.
+package analysis
+
+import (
+	"sort"
+	"strings"
+)
+
+// Kind is the kind of a label. Stream labels are ordered by severity
+// (Seal < Async < Run < Inst < Diverge); NDRead and Taint are the internal
+// labels of paths. None means "not reached" (unlabelled).
+type Kind uint8
+
+const (
+	None Kind = iota
+	Seal
+	Async
+	Run
+	Inst
+	Diverge
+	NDRead
+	Taint
+)
+
+// Label is a small comparable value: a kind and, for Seal and NDRead, a key
+// (attribute names sorted and joined by commas; "" is the empty key).
+type Label struct {
+	Kind Kind
+	Key  string
+}
+
+// Common labels.
+var (
+	LNone    = Label{}
+	LAsync   = Label{Kind: Async}
+	LRun     = Label{Kind: Run}
+	LInst    = Label{Kind: Inst}
+	LDiverge = Label{Kind: Diverge}
+	LTaint   = Label{Kind: Taint}
+)
+
+// SealOn returns Seal[key...].
+func SealOn(attrs []string) Label { return Label{Kind: Seal, Key: CanonKey(attrs)} }
+
+// CanonKey sorts and joins attribute names, dropping duplicates.
+func CanonKey(attrs []string) string {
+	if len(attrs) == 0 {
+		return ""
+	}
+	s := append([]string(nil), attrs...)
+	sort.Strings(s)
+	out := s[:1]
+	for _, a := range s[1:] {
+		if a != out[len(out)-1] {
+			out = append(out, a)
+		}
+	}
+	return strings.Join(out, ",")
+}
+
+// KeyAttrs splits a canonical key into its attributes.
+func KeyAttrs(key string) []string {
+	if key == "" {
+		return nil
+	}
+	return strings.Split(key, ",")
+}
+
+// String renders the label as SPEC §2 prints it ("" for None).
+func (l Label) String() string {
+	switch l.Kind {
+	case Seal:
+		return "Seal[" + l.Key + "]"
+	case Async:
+		return "Async"
+	case Run:
+		return "Run"
+	case Inst:
+		return "Inst"
+	case Diverge:
+		return "Diverge"
+	case NDRead:
+		return "NDRead[" + l.Key + "]"
+	case Taint:
+		return "Taint"
+	}
+	return ""
+}
+
+// IsSeal reports whether l is Seal[k] for some k.
+func (l Label) IsSeal() bool { return l.Kind == Seal }
+
+// Severity ranks stream labels: None 0, Seal 1, Async 2, Run 3, Inst 4,
+// Diverge 5.
+func (l Label) Severity() int {
+	if l.Kind <= Diverge {
+		return int(l.Kind)
+	}
+	return 0
+}
+
+// Up is SPEC's up(l): l when it is Run, Inst or Diverge, else None.
+func Up(l Label) Label {
+	if l.Kind == Run || l.Kind == Inst || l.Kind == Diverge {
+		return l
+	}
+	return LNone
+}
+
+// Max returns the more severe of a and b (None is below everything; two
+// different seals are not ordered, and Max of them is Async).
+func Max(a, b Label) Label {
+	switch {
+	case a.Kind == None:
+		return b
+	case b.Kind == None:
+		return a
+	case a == b:
+		return a
+	case a.Kind == Seal && b.Kind == Seal:
+		return LAsync
+	case a.Severity() >= b.Severity():
+		if a.Kind == Seal {
+			return LAsync
+		}
+		return a
+	default:
+		if b.Kind == Seal {
+			return LAsync
+		}
+		return b
+	}
+}
+
+// Meet combines the labels flowing into an input interface or out of an
+// output interface: Seal[k] when every label is Seal[k] with the same k,
+// otherwise the most severe with Seal[*] counted as Async. None inputs are
+// ignored (not reached yet); the meet of nothing is None.
+func Meet(ls ...Label) Label {
+	out := LNone
+	for _, l := range ls {
+		out = Max(out, l)
+	}
+	return out
+}
+
+// Compatible reports whether seal label s is compatible with gate g
+// (canonical key): k ⊆ g, and the empty gate only with Seal[].
+func Compatible(s Label, gate string) bool {
+	if s.Kind != Seal {
+		return false
+	}
+	if gate == "" {
+		return s.Key == ""
+	}
+	if s.Key == "" {
+		// The end of the whole stream completes every partition.
+		return true
+	}
+	g := KeyAttrs(gate)
+	for _, a := range KeyAttrs(s.Key) {
+		i := sort.SearchStrings(g, a)
+		if i == len(g) || g[i] != a {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,182 @@
+package analysis
+
+import "github.com/blazes-dev/blazes/grammar"
+
+// IfaceDir says what an Iface is.
+type IfaceDir uint8
+
+const (
+	DirIn IfaceDir = iota
+	DirOut
+	DirSource
+	DirSink
+)
+
+func (d IfaceDir) String() string {
+	return [...]string{"in", "out", "source", "sink"}[d]
+}
+
+// Iface is a node of the graph that streams attach to: a component's input
+// or output interface, a source or a sink.
+type Iface struct {
+	Comp      *Component // nil for sources and sinks
+	Name      string
+	Dir       IfaceDir
+	Schema    []string // declared attributes; nil when no schema is declared
+	HasSchema bool
+	File      *grammar.File
+	Decl      grammar.Node // *grammar.Interface, *grammar.Source, *grammar.Sink, or the *grammar.Ident of the path that declared it by use
+	NameRange grammar.Range
+	In        []*Stream // streams into this node (inputs, sinks)
+	Out       []*Stream // streams out of this node (outputs, sources)
+	Paths     []*Path   // paths reading (inputs) or writing (outputs) it
+	Label     Label
+	Why       *Why
+}
+
+// FullName is "Comp.iface", or the bare name for sources and sinks.
+func (i *Iface) FullName() string {
+	if i.Comp == nil {
+		return i.Name
+	}
+	return i.Comp.Name + "." + i.Name
+}
+
+// Component is a component with its interfaces and paths.
+type Component struct {
+	Name       string
+	File       *grammar.File
+	Decl       *grammar.Component
+	Inputs     []*Iface // in declaration/use order
+	Outputs    []*Iface
+	Paths      []*Path
+	Replicated bool    // rep(C): some input stream carries rep
+	RepStream  *Stream // a witness for Replicated
+	State      Label   // state(C)
+	StateWhy   *Why
+}
+
+// Path is `i -> o : A` of a component, with its derived labels.
+type Path struct {
+	Comp        *Component
+	Decl        *grammar.Path
+	In, Out     *Iface
+	Kind        grammar.AnnKind
+	Gate        string // canonical gate key
+	Internal    Label  // NDRead[g], Taint, or None
+	InternalWhy *Why
+	OutLabel    Label
+	Why         *Why
+	Coordinated bool // order-sensitive paths only
+}
+
+// Name is "i -> o".
+func (p *Path) Name() string { return p.In.Name + " -> " + p.Out.Name }
+
+// Annotation renders the annotation as SPEC §2 prints it.
+func (p *Path) Annotation() string {
+	switch p.Kind {
+	case grammar.CR, grammar.CW:
+		return p.Kind.String()
+	}
+	return p.Kind.String() + "[" + p.Gate + "]"
+}
+
+// Stream is a channel between two Ifaces.
+type Stream struct {
+	File     *grammar.File
+	Decl     *grammar.Stream
+	From, To *Iface
+	Seal     *Label // Seal[k] when the stream carries seal(k)
+	Rep      bool
+	Order    bool
+	Label    Label
+	Why      *Why
+}
+
+// Name is "from -> to".
+func (s *Stream) Name() string { return s.From.FullName() + " -> " + s.To.FullName() }
+
+// Why is the derivation of one label: the rule that produced it and the
+// labelled things it was computed from. Hover, explain and the JSON output
+// all render it.
+type Why struct {
+	Rule string // short rule name, e.g. "source", "seal", "meet", "OW", "state", "rep"
+	Text string // one sentence saying how the rule applied
+	From []Labelled
+}
+
+// Labelled is anything carrying a derived label: *Iface, *Stream, *Path,
+// or a *Component (its state).
+type Labelled interface {
+	Title() string
+	DerivedLabel() Label
+	Derivation() *Why
+}
+
+func (i *Iface) Title() string           { return i.FullName() }
+func (i *Iface) DerivedLabel() Label     { return i.Label }
+func (i *Iface) Derivation() *Why        { return i.Why }
+func (s *Stream) Title() string          { return "stream " + s.Name() }
+func (s *Stream) DerivedLabel() Label    { return s.Label }
+func (s *Stream) Derivation() *Why       { return s.Why }
+func (p *Path) Title() string            { return p.Comp.Name + ": " + p.Name() }
+func (p *Path) DerivedLabel() Label      { return p.OutLabel }
+func (p *Path) Derivation() *Why         { return p.Why }
+func (c *Component) Title() string       { return "state(" + c.Name + ")" }
+func (c *Component) DerivedLabel() Label { return c.State }
+func (c *Component) Derivation() *Why    { return c.StateWhy }
+
+// Severity of a finding.
+type Severity uint8
+
+const (
+	SevError Severity = iota + 1
+	SevWarning
+	SevInformation
+	SevHint
+)
+
+func (s Severity) String() string {
+	return [...]string{"", "error", "warning", "information", "hint"}[s]
+}
+
+// Location is a range in a named file.
+type Location struct {
+	File  string
+	Range grammar.Range
+}
+
+// Related is a diagnostic's related information.
+type Related struct {
+	Location
+	Message string
+}
+
+// Edit replaces Range of File with NewText.
+type Edit struct {
+	File    string
+	Range   grammar.Range
+	NewText string
+}
+
+// Fix is a set of edits that resolves a finding.
+type Fix struct {
+	Title     string
+	Kind      string // "seal" or "order" (or "remove" for BLZ2xx hints)
+	Preferred bool   // the cheapest seal
+	Edits     []Edit
+}
+
+// Diagnostic is one finding.
+type Diagnostic struct {
+	Location
+	Severity  Severity
+	Code      string
+	Message   string
+	Component string // BLZ001-003: the component
+	Path      string // BLZ001-003: "i -> o"
+	Label     Label  // BLZ001-003: the path's out label
+	Related   []Related
+	Fixes     []Fix
+}

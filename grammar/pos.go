@@ -1,0 +1,161 @@
+package grammar
+
+import (
+	"sort"
+	"unicode/utf8"
+)
+
+// Pos is a byte offset into a file's text. Like go/token, nodes keep only
+// offsets; a LineTable turns them into lines and columns on demand, so a
+// declaration's AST can be shifted when text before it moves.
+type Pos int
+
+// Range is a half-open byte span [Start, End).
+type Range struct {
+	Start, End Pos
+}
+
+// Contains reports whether off lies in r (the end is inclusive so that a
+// cursor just after a name still touches it).
+func (r Range) Contains(off Pos) bool { return r.Start <= off && off <= r.End }
+
+// Shift returns r moved by delta bytes.
+func (r Range) Shift(delta int) Range { return Range{r.Start + Pos(delta), r.End + Pos(delta)} }
+
+// Position is a human position: byte offset, one-based line and one-based
+// byte column (as compilers print them).
+type Position struct {
+	Offset int
+	Line   int
+	Column int
+}
+
+// LSPPosition is the Language Server Protocol's position: zero-based line
+// and zero-based UTF-16 code unit column.
+type LSPPosition struct {
+	Line      int `json:"line"`
+	Character int `json:"character"`
+}
+
+// LSPRange is a range in LSP coordinates.
+type LSPRange struct {
+	Start LSPPosition `json:"start"`
+	End   LSPPosition `json:"end"`
+}
+
+// LineTable converts between byte offsets and lines/columns for one text.
+type LineTable struct {
+	text  []byte
+	lines []int // byte offset of the start of each line
+}
+
+// NewLineTable indexes text. Lines end at '\n'; a '\r' before it is part of
+// the line's content for offsets but never counted as a column position
+// that LSP clients can address differently (they all treat \r\n as one
+// break, and so do we, since the offset of '\r' maps to the end of line).
+func NewLineTable(text []byte) *LineTable {
+	lines := make([]int, 1, len(text)/24+1)
+	for i, b := range text {
+		if b == '\n' {
+			lines = append(lines, i+1)
+		}
+	}
+	return &LineTable{text: text, lines: lines}
+}
+
+// Text returns the indexed text.
+func (t *LineTable) Text() []byte { return t.text }
+
+// LineCount is the number of lines (a text with no newline has one).
+func (t *LineTable) LineCount() int { return len(t.lines) }
+
+func (t *LineTable) clamp(off Pos) int {
+	o := int(off)
+	if o < 0 {
+		return 0
+	}
+	if o > len(t.text) {
+		return len(t.text)
+	}
+	return o
+}
+
+// line returns the zero-based line holding offset o.
+func (t *LineTable) line(o int) int {
+	return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > o }) - 1
+}
+
+// Position converts an offset (clamped into the text) to a Position.
+func (t *LineTable) Position(off Pos) Position {
+	o := t.clamp(off)
+	l := t.line(o)
+	return Position{Offset: o, Line: l + 1, Column: o - t.lines[l] + 1}
+}
+
+// LSP converts an offset to an LSP position (UTF-16 columns).
+func (t *LineTable) LSP(off Pos) LSPPosition {
+	o := t.clamp(off)
+	l := t.line(o)
+	return LSPPosition{Line: l, Character: utf16Len(t.text[t.lines[l]:o])}
+}
+
+// LSPRange converts a Range to LSP coordinates.
+func (t *LineTable) LSPRange(r Range) LSPRange {
+	return LSPRange{Start: t.LSP(r.Start), End: t.LSP(r.End)}
+}
+
+// Offset converts an LSP position to a byte offset. ok is false when the
+// position lies outside the text; the returned offset is then clamped to
+// the nearest valid one (end of line, or end of text), which is what
+// editors expect for positions past the end of a line.
+func (t *LineTable) Offset(p LSPPosition) (off Pos, ok bool) {
+	if p.Line < 0 || p.Character < 0 {
+		return 0, false
+	}
+	if p.Line >= len(t.lines) {
+		return Pos(len(t.text)), false
+	}
+	start := t.lines[p.Line]
+	end := len(t.text)
+	if p.Line+1 < len(t.lines) {
+		end = t.lines[p.Line+1] - 1 // the '\n'
+	}
+	if end > start && t.text[end-1] == '\r' && end < len(t.text) && t.text[end] == '\n' {
+		end--
+	}
+	units := 0
+	for i := start; i < end; {
+		if units >= p.Character {
+			return Pos(i), units == p.Character
+		}
+		r, size := utf8.DecodeRune(t.text[i:end])
+		if r >= 0x10000 {
+			units += 2
+		} else {
+			units++
+		}
+		i += size
+	}
+	return Pos(end), units == p.Character
+}
+
+// utf16Len counts UTF-16 code units in b; invalid bytes count as one unit
+// each (they decode as U+FFFD).
+func utf16Len(b []byte) int {
+	n := 0
+	for len(b) > 0 {
+		if b[0] < utf8.RuneSelf {
+			n++
+			b = b[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+		b = b[size:]
+	}
+	return n
+}
