@@ -1,0 +1,48 @@
+package analysis
+
+import (
+	"os"
+
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+// FS reads files for the loader. The server passes one that prefers open
+// documents over the disk.
+type FS interface {
+	ReadFile(name string) ([]byte, error)
+}
+
+// OSFS reads from the operating system.
+type OSFS struct{}
+
+// ReadFile implements FS.
+func (OSFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
+
+// Options configure Load.
+type Options struct {
+	// FS to read the root file and its imports from; nil means OSFS.
+	FS FS
+	// Root is the directory imports must resolve inside; "" means the
+	// directory of the root file.
+	Root string
+	// Parse, when set, replaces grammar.Parse, so that a caller can reuse
+	// the ASTs of unchanged files or declarations (grammar.Reparse).
+	Parse func(name string, text []byte) *grammar.File
+	// Prev, when set, is the previous program for the same root; the
+	// analysis may reuse its work for the unchanged part of the graph.
+	Prev *Program
+}
+
+// Program is the analysed dataflow of one root file and its imports: an
+// immutable snapshot once Load returns.
+type Program struct {
+	Root        string
+	Files       []*grammar.File // the root first, then imports in load order
+	Components  []*Component    // sorted by name
+	Sources     []*Iface        // sorted by name
+	Sinks       []*Iface        // sorted by name
+	Streams     []*Stream       // in file, then source order
+	Diagnostics []*Diagnostic   // sorted by file, line, column, code
+	// LoadErr is set when the root file itself cannot be read.
+	LoadErr error
+}
