@@ -68,6 +68,8 @@ type Path struct {
 	OutLabel    Label
 	Why         *Why
 	Coordinated bool // order-sensitive paths only
+
+	relevant []*Iface // SPEC §3's relevant inputs (order-sensitive paths)
 }
 
 // Name is "i -> o".
@@ -180,3 +182,6 @@ type Diagnostic struct {
 	Related   []Related
 	Fixes     []Fix
 }
+
+// Relevant returns the relevant inputs of an order-sensitive path.
+func (p *Path) Relevant() []*Iface { return p.relevant }

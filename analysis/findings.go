@@ -1,0 +1,317 @@
+package analysis
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+// maxRelated bounds related information so that a finding on a huge graph
+// stays readable.
+const maxRelated = 20
+
+// findings reports BLZ001/BLZ002/BLZ003 and the BLZ2xx hints.
+func findings(p *Program) {
+	for _, c := range p.Components {
+		for _, path := range c.Paths {
+			switch {
+			case !path.Kind.Confluent() && !path.Coordinated && path.In.Label.Kind != None:
+				p.Diagnostics = append(p.Diagnostics, uncoordinatedFinding(p, path))
+			}
+			if c.Replicated && path.Kind.Write() && isInstOrDiverge(path.In.Label) {
+				p.Diagnostics = append(p.Diagnostics, replicaWriteFinding(path))
+			}
+		}
+	}
+	for _, s := range p.Streams {
+		if d := orderFinding(s); d != nil {
+			p.Diagnostics = append(p.Diagnostics, d)
+		}
+	}
+}
+
+// downstream walks everything reachable from the outputs that path p
+// influences: its own output, and for a write every output of its
+// component (they read the state it leaves). It returns the components
+// reached (in order of discovery) and the most severe label on the way with
+// where it was found.
+func downstream(p *Path) (comps []*Component, worst Label, where Labelled) {
+	seen := map[*Iface]bool{}
+	seenComp := map[*Component]bool{p.Comp: true}
+	var stack []*Iface
+	visit := func(i *Iface) {
+		if !seen[i] {
+			seen[i] = true
+			stack = append(stack, i)
+		}
+	}
+	visit(p.Out)
+	if p.Kind.Write() {
+		for _, o := range p.Comp.Outputs {
+			visit(o)
+		}
+	}
+	worst, where = p.OutLabel, Labelled(p)
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if i.Label.Severity() > worst.Severity() {
+			worst, where = i.Label, i
+		}
+		if i.Dir == DirIn {
+			c := i.Comp
+			if !seenComp[c] {
+				seenComp[c] = true
+				comps = append(comps, c)
+			}
+			if c.State.Severity() > worst.Severity() {
+				worst, where = c.State, c
+			}
+			for _, q := range i.Paths {
+				visit(q.Out)
+				if q.Kind.Write() {
+					for _, o := range c.Outputs {
+						visit(o)
+					}
+				}
+			}
+			continue
+		}
+		for _, s := range i.Out {
+			visit(s.To)
+		}
+	}
+	return comps, worst, where
+}
+
+func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
+	bad := uncoordinated(p)
+	code := CodeUncoordinated
+	var wrongSeal []string
+	for _, l := range bad {
+		i := l.(*Iface)
+		if i.Label.Kind == Seal {
+			code = CodeWrongSeal
+			wrongSeal = append(wrongSeal, fmt.Sprintf("%s is %s, but %s is not within the gate [%s]",
+				i.FullName(), i.Label, keyPhrase(i.Label.Key), p.Gate))
+		}
+	}
+	comps, worst, where := downstream(p)
+	sev := SevWarning
+	if worst.Kind == Diverge {
+		sev = SevError
+	}
+	internal := p.Internal.String()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: order-sensitive path %s (%s) is not coordinated", p.Comp.Name, p.Name(), p.Annotation())
+	var names []string
+	for _, l := range bad {
+		i := l.(*Iface)
+		names = append(names, fmt.Sprintf("%s is %s", i.FullName(), i.Label))
+	}
+	fmt.Fprintf(&b, " (%s)", strings.Join(names, "; "))
+	if len(wrongSeal) > 0 {
+		fmt.Fprintf(&b, ": %s", strings.Join(wrongSeal, "; "))
+	}
+	fmt.Fprintf(&b, ": %s, %s.%s is %s", internal, p.Comp.Name, p.Out.Name, p.OutLabel)
+	if worst.Severity() > p.OutLabel.Severity() {
+		fmt.Fprintf(&b, ", and %s is %s downstream", where.Title(), worst)
+	}
+	fmt.Fprintf(&b, ". %s", wayOut(p, bad))
+	d := &Diagnostic{
+		Location:  Location{File: p.Comp.File.Name, Range: p.Decl.Ann.Range},
+		Severity:  sev,
+		Code:      code,
+		Message:   b.String(),
+		Component: p.Comp.Name,
+		Path:      p.Name(),
+		Label:     p.OutLabel,
+	}
+	for _, l := range bad {
+		i := l.(*Iface)
+		for _, s := range i.In {
+			d.addRelated(s.File, s.Decl.Range, fmt.Sprintf("uncoordinated input: stream %s is %s", s.Name(), s.Label))
+		}
+		if len(i.In) == 0 {
+			d.addRelated(i.File, i.NameRange, fmt.Sprintf("uncoordinated input %s is %s", i.FullName(), i.Label))
+		}
+	}
+	for _, c := range comps {
+		if raised(c) {
+			d.addRelated(c.File, c.Decl.Name.Range, fmt.Sprintf("downstream: %s is raised to %s", c.Name, worstOf(c)))
+		}
+	}
+	d.Fixes = fixes(prog, p, bad)
+	return d
+}
+
+func keyPhrase(key string) string {
+	if key == "" {
+		return "the empty key"
+	}
+	return "key (" + strings.ReplaceAll(key, ",", ", ") + ")"
+}
+
+func wayOut(p *Path, bad []Labelled) string {
+	var targets []string
+	for _, l := range bad {
+		targets = append(targets, l.(*Iface).FullName())
+	}
+	what := strings.Join(targets, " and ")
+	if p.Gate == "" {
+		return fmt.Sprintf("Seal %s with seal() (the end of the stream), or order it", what)
+	}
+	return fmt.Sprintf("Seal %s on attributes within the gate (%s), or order it", what, strings.ReplaceAll(p.Gate, ",", ", "))
+}
+
+// raised reports whether any output of c carries content nondeterminism.
+func raised(c *Component) bool { return worstOf(c).Severity() >= LRun.Severity() }
+
+func worstOf(c *Component) Label {
+	w := c.State
+	for _, o := range c.Outputs {
+		w = Max(w, o.Label)
+	}
+	if w.Kind == Seal {
+		return LAsync
+	}
+	return w
+}
+
+func (d *Diagnostic) addRelated(f *grammar.File, r grammar.Range, msg string) {
+	if len(d.Related) >= maxRelated {
+		return
+	}
+	d.Related = append(d.Related, Related{Location: Location{File: f.Name, Range: r}, Message: msg})
+}
+
+func replicaWriteFinding(p *Path) *Diagnostic {
+	l := p.In.Label
+	d := &Diagnostic{
+		Location:  Location{File: p.Comp.File.Name, Range: p.Decl.Ann.Range},
+		Severity:  SevInformation,
+		Code:      CodeReplicaWrite,
+		Component: p.Comp.Name,
+		Path:      p.Name(),
+		Label:     p.OutLabel,
+		Message: fmt.Sprintf("%s: write path %s (%s) of replicated component %s stores %s input: replicas store different contents, so transient disagreement becomes permanent (state(%s) is %s). Fix the cause upstream.",
+			p.Comp.Name, p.Name(), p.Annotation(), p.Comp.Name, l, p.Comp.Name, p.Comp.State),
+	}
+	if p.Comp.RepStream != nil {
+		d.addRelated(p.Comp.RepStream.File, p.Comp.RepStream.Decl.Range, fmt.Sprintf("%s is replicated by this rep stream", p.Comp.Name))
+	}
+	for _, root := range rootCauses(p.In) {
+		d.addRelated(root.Comp.File, root.Decl.Ann.Range, fmt.Sprintf("root cause: %s path %s is %s", root.Comp.Name, root.Name(), root.Internal))
+	}
+	return d
+}
+
+// rootCauses follows derivations upstream from x to the uncoordinated
+// order-sensitive paths whose nondeterminism reaches it.
+func rootCauses(x Labelled) []*Path {
+	var out []*Path
+	seen := map[Labelled]bool{}
+	var walk func(l Labelled)
+	walk = func(l Labelled) {
+		if seen[l] || len(out) >= maxRelated {
+			return
+		}
+		seen[l] = true
+		if p, ok := l.(*Path); ok && !p.Kind.Confluent() && !p.Coordinated {
+			out = append(out, p)
+			return
+		}
+		w := l.Derivation()
+		if w == nil {
+			return
+		}
+		for _, f := range w.From {
+			if f.DerivedLabel().Severity() >= LRun.Severity() || isPath(f) {
+				walk(f)
+			}
+		}
+	}
+	walk(x)
+	return out
+}
+
+func isPath(l Labelled) bool { _, ok := l.(*Path); return ok }
+
+// orderFinding reports over-coordination on a stream carrying `order`.
+func orderFinding(s *Stream) *Diagnostic {
+	if !s.Order || s.Decl == nil {
+		return nil
+	}
+	r := s.Decl.Range
+	for _, a := range s.Decl.Attrs {
+		if a.Kind == grammar.AttrOrder {
+			r = a.Range
+		}
+	}
+	var needers []*Path
+	if s.To.Comp != nil {
+		for _, p := range s.To.Comp.Paths {
+			for _, i := range p.relevant {
+				if i == s.To {
+					needers = append(needers, p)
+				}
+			}
+		}
+	}
+	mk := func(code, msg string) *Diagnostic {
+		d := &Diagnostic{Location: Location{File: s.File.Name, Range: r}, Severity: SevHint, Code: code, Message: msg}
+		if a := orderAttr(s.Decl); a != nil {
+			d.Fixes = []Fix{{Title: "Remove order from stream " + s.Name(), Kind: "remove",
+				Edits: []Edit{{File: s.File.Name, Range: grammar.Range{Start: precedingSpace(s.File.Text, a.Range.Start), End: a.Range.End}}}}}
+		}
+		return d
+	}
+	if len(needers) == 0 {
+		return mk(CodeNeedlessOrder, fmt.Sprintf("order on stream %s is not needed: no order-sensitive path of its consumer %s reads it as a relevant input", s.Name(), consumerName(s)))
+	}
+	// Would the input be coordinated by its seal alone?
+	l := s.To.Label
+	for _, p := range needers {
+		if !Compatible(l, p.Gate) {
+			return nil
+		}
+	}
+	return mk(CodeOrderOverSeal, fmt.Sprintf("order on stream %s is not needed: %s is already %s, compatible with every gate that reads it; the seal is the cheaper coordination", s.Name(), s.To.FullName(), l))
+}
+
+func consumerName(s *Stream) string {
+	if s.To.Comp != nil {
+		return s.To.Comp.Name
+	}
+	return "sink " + s.To.Name
+}
+
+func orderAttr(d *grammar.Stream) *grammar.StreamAttr {
+	for _, a := range d.Attrs {
+		if a.Kind == grammar.AttrOrder {
+			return a
+		}
+	}
+	return nil
+}
+
+// precedingSpace extends a removal leftwards over blanks so that removing
+// an attribute leaves no double space.
+func precedingSpace(text []byte, at grammar.Pos) grammar.Pos {
+	i := int(at)
+	for i > 0 && (text[i-1] == ' ' || text[i-1] == '\t') {
+		i--
+	}
+	return grammar.Pos(i)
+}
+
+func sortedNames(ls []Labelled) []string {
+	var out []string
+	for _, l := range ls {
+		out = append(out, l.Title())
+	}
+	sort.Strings(out)
+	return out
+}

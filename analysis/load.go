@@ -1,0 +1,477 @@
+package analysis
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+// Load reads the root file and its imports, builds the graph, reports the
+// semantic errors, infers every label and computes the findings with their
+// fixes. It never panics on bad input; when the root file cannot be read the
+// program has LoadErr set and nothing else.
+func Load(root string, opts Options) *Program {
+	if opts.FS == nil {
+		opts.FS = OSFS{}
+	}
+	if opts.Parse == nil {
+		opts.Parse = grammar.Parse
+	}
+	p := &Program{Root: root}
+	text, err := opts.FS.ReadFile(root)
+	if err != nil {
+		p.LoadErr = describeReadError(root, err)
+		return p
+	}
+	b := &builder{
+		p:      p,
+		opts:   opts,
+		byName: map[string]*grammar.File{},
+		names:  map[string]declared{},
+	}
+	b.importRoot = opts.Root
+	if b.importRoot == "" {
+		b.importRoot = filepath.Dir(root)
+	}
+	if abs, err := filepath.Abs(b.importRoot); err == nil {
+		b.importRoot = abs
+	}
+	b.loadFile(root, text, nil)
+	b.build()
+	infer(p)
+	findings(p)
+	sortDiagnostics(p.Diagnostics)
+	return p
+}
+
+func describeReadError(name string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%s: no such file", name)
+	case errors.Is(err, fs.ErrPermission):
+		return fmt.Errorf("%s: permission denied", name)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %v", name, pe.Err)
+	}
+	return fmt.Errorf("%s: %v", name, err)
+}
+
+// declared remembers where a top-level name was first declared.
+type declared struct {
+	file *grammar.File
+	node grammar.Node
+	name *grammar.Ident
+}
+
+type builder struct {
+	p          *Program
+	opts       Options
+	importRoot string
+	byName     map[string]*grammar.File
+	loading    []string // the import stack, for cycle detection
+	names      map[string]declared
+	comps      map[string]*Component
+	ends       map[string]*Iface // sources and sinks
+}
+
+func (b *builder) errorf(f *grammar.File, r grammar.Range, code, format string, args ...any) *Diagnostic {
+	d := &Diagnostic{
+		Location: Location{File: f.Name, Range: r},
+		Severity: SevError,
+		Code:     code,
+		Message:  fmt.Sprintf(format, args...),
+	}
+	b.p.Diagnostics = append(b.p.Diagnostics, d)
+	return d
+}
+
+func (b *builder) loadFile(name string, text []byte, _ *grammar.Import) {
+	f := b.opts.Parse(name, text)
+	b.byName[name] = f
+	b.p.Files = append(b.p.Files, f)
+	for _, e := range f.Errors {
+		b.p.Diagnostics = append(b.p.Diagnostics, &Diagnostic{
+			Location: Location{File: name, Range: e.Range},
+			Severity: SevError,
+			Code:     CodeSyntax,
+			Message:  e.Msg,
+		})
+	}
+	b.loading = append(b.loading, name)
+	defer func() { b.loading = b.loading[:len(b.loading)-1] }()
+	for _, imp := range f.Imports {
+		b.loadImport(f, imp)
+	}
+}
+
+func (b *builder) loadImport(f *grammar.File, imp *grammar.Import) {
+	if imp.Path == "" {
+		b.errorf(f, imp.PathRange, CodeBadImport, "empty import path")
+		return
+	}
+	if filepath.IsAbs(imp.Path) || strings.HasPrefix(imp.Path, "/") {
+		b.errorf(f, imp.PathRange, CodeImportEscape,
+			"import %q is an absolute path; imports are relative to the importing file and must stay inside %s", imp.Path, b.importRoot)
+		return
+	}
+	target := filepath.Join(filepath.Dir(f.Name), filepath.FromSlash(imp.Path))
+	abs, err := filepath.Abs(target)
+	if err != nil || !within(b.importRoot, abs) {
+		b.errorf(f, imp.PathRange, CodeImportEscape,
+			"import %q leaves the allowed root %s", imp.Path, b.importRoot)
+		return
+	}
+	for i, l := range b.loading {
+		if l == target {
+			cycle := append(append([]string(nil), b.loading[i:]...), target)
+			b.errorf(f, imp.PathRange, CodeImportCycle, "import cycle: %s", strings.Join(cycle, " -> "))
+			return
+		}
+	}
+	if _, done := b.byName[target]; done {
+		return // imported already (a diamond); its names are shared once
+	}
+	text, err := b.opts.FS.ReadFile(target)
+	if err != nil {
+		// The message names the file and the reason, never its content.
+		b.errorf(f, imp.PathRange, CodeBadImport, "cannot import %q: %v", imp.Path, describeReadError(target, err))
+		return
+	}
+	b.loadFile(target, text, imp)
+}
+
+// within reports whether path lies inside dir (both absolute and clean).
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil {
+		return false
+	}
+	return rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+func identNames(ids []*grammar.Ident) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = id.Name
+	}
+	return out
+}
+
+func (b *builder) declare(f *grammar.File, node grammar.Node, name *grammar.Ident, what string) bool {
+	if prev, ok := b.names[name.Name]; ok {
+		d := b.errorf(f, name.Range, CodeDuplicate, "%s %s is already declared", what, name.Name)
+		d.Related = append(d.Related, Related{
+			Location: Location{File: prev.file.Name, Range: prev.name.Range},
+			Message:  "first declared here",
+		})
+		return false
+	}
+	b.names[name.Name] = declared{file: f, node: node, name: name}
+	return true
+}
+
+// build creates components, interfaces, paths and streams from the ASTs.
+func (b *builder) build() {
+	b.comps = map[string]*Component{}
+	b.ends = map[string]*Iface{}
+	var streams []struct {
+		f *grammar.File
+		s *grammar.Stream
+	}
+	for _, f := range b.p.Files {
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *grammar.Source:
+				if d.Name == nil || !b.declare(f, d, d.Name, "source") {
+					continue
+				}
+				src := &Iface{Name: d.Name.Name, Dir: DirSource, File: f, Decl: d, NameRange: d.Name.Range}
+				b.setSchema(src, d.Schema)
+				b.checkAttrs(f, d.Attrs)
+				for _, a := range d.Attrs {
+					if a.Kind == grammar.AttrSeal {
+						b.checkKeys(f, src, a.Keys, "seal")
+					}
+				}
+				b.ends[src.Name] = src
+				b.p.Sources = append(b.p.Sources, src)
+			case *grammar.Sink:
+				if d.Name == nil || !b.declare(f, d, d.Name, "sink") {
+					continue
+				}
+				sink := &Iface{Name: d.Name.Name, Dir: DirSink, File: f, Decl: d, NameRange: d.Name.Range}
+				b.setSchema(sink, d.Schema)
+				b.ends[sink.Name] = sink
+				b.p.Sinks = append(b.p.Sinks, sink)
+			case *grammar.Component:
+				if d.Name == nil || !b.declare(f, d, d.Name, "component") {
+					continue
+				}
+				c := b.component(f, d)
+				b.comps[c.Name] = c
+				b.p.Components = append(b.p.Components, c)
+			case *grammar.Stream:
+				streams = append(streams, struct {
+					f *grammar.File
+					s *grammar.Stream
+				}{f, d})
+			}
+		}
+	}
+	sort.Slice(b.p.Components, func(i, j int) bool { return b.p.Components[i].Name < b.p.Components[j].Name })
+	sort.Slice(b.p.Sources, func(i, j int) bool { return b.p.Sources[i].Name < b.p.Sources[j].Name })
+	sort.Slice(b.p.Sinks, func(i, j int) bool { return b.p.Sinks[i].Name < b.p.Sinks[j].Name })
+	for _, s := range streams {
+		b.stream(s.f, s.s)
+	}
+	// Gates are checked once every interface's schema is known.
+	for _, c := range b.p.Components {
+		for _, p := range c.Paths {
+			if p.Decl.Ann != nil {
+				b.checkKeys(c.File, p.In, p.Decl.Ann.Gate, "gate")
+			}
+		}
+		for _, in := range c.Inputs {
+			if len(in.In) == 0 {
+				b.errorf(c.File, in.NameRange, CodeNoProducer,
+					"input %s of component %s has no producer: add a stream into %s", in.Name, c.Name, in.FullName())
+			}
+		}
+	}
+}
+
+// sourceSeal returns the seal(...) attribute declared on a source, if any.
+func (i *Iface) sourceSeal() *grammar.StreamAttr {
+	src, ok := i.Decl.(*grammar.Source)
+	if !ok {
+		return nil
+	}
+	for _, a := range src.Attrs {
+		if a.Kind == grammar.AttrSeal {
+			return a
+		}
+	}
+	return nil
+}
+
+func (b *builder) setSchema(i *Iface, s *grammar.Schema) {
+	if s == nil {
+		return
+	}
+	i.HasSchema = true
+	i.Schema = identNames(s.Attrs)
+}
+
+// checkKeys reports attributes of a gate or seal missing from the schema of
+// the interface they concern (only where a schema is declared).
+func (b *builder) checkKeys(f *grammar.File, i *Iface, keys []*grammar.Ident, what string) {
+	if i == nil || !i.HasSchema {
+		return
+	}
+	for _, k := range keys {
+		if !contains(i.Schema, k.Name) {
+			b.errorf(f, k.Range, CodeUnknownAttr, "unknown attribute %s in %s: %s carries (%s)",
+				k.Name, what, i.FullName(), strings.Join(i.Schema, ", "))
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkAttrs reports seal, rep or order written twice on one declaration.
+func (b *builder) checkAttrs(f *grammar.File, attrs []*grammar.StreamAttr) {
+	seen := map[grammar.AttrKind]bool{}
+	for _, a := range attrs {
+		if seen[a.Kind] {
+			b.errorf(f, a.Range, CodeDuplicateAttr, "%s is written twice", a.Kind)
+		}
+		seen[a.Kind] = true
+	}
+}
+
+func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
+	c := &Component{Name: d.Name.Name, File: f, Decl: d}
+	ins := map[string]*Iface{}
+	outs := map[string]*Iface{}
+	iface := func(dir grammar.Dir, name *grammar.Ident, decl grammar.Node) *Iface {
+		m, list := ins, &c.Inputs
+		kind := DirIn
+		if dir == grammar.Out {
+			m, list, kind = outs, &c.Outputs, DirOut
+		}
+		if i, ok := m[name.Name]; ok {
+			return i
+		}
+		i := &Iface{Comp: c, Name: name.Name, Dir: kind, File: f, Decl: decl, NameRange: name.Range}
+		m[name.Name] = i
+		*list = append(*list, i)
+		return i
+	}
+	// Declarations first, so that a use before the declaration still
+	// refers to the declared interface (and its schema).
+	for _, m := range d.Members {
+		if it, ok := m.(*grammar.Interface); ok && it.Name != nil {
+			mp := ins
+			if it.Dir == grammar.Out {
+				mp = outs
+			}
+			if prev, dup := mp[it.Name.Name]; dup {
+				dg := b.errorf(f, it.Name.Range, CodeDuplicate, "%s interface %s of %s is already declared", it.Dir, it.Name.Name, c.Name)
+				dg.Related = append(dg.Related, Related{Location: Location{File: f.Name, Range: prev.NameRange}, Message: "first declared here"})
+				continue
+			}
+			i := iface(it.Dir, it.Name, it)
+			b.setSchema(i, it.Schema)
+		}
+	}
+	seen := map[string]*grammar.Path{}
+	for _, m := range d.Members {
+		gp, ok := m.(*grammar.Path)
+		if !ok || gp.From == nil || gp.To == nil || gp.Ann == nil {
+			continue
+		}
+		key := gp.From.Name + "\x00" + gp.To.Name
+		if prev, dup := seen[key]; dup {
+			dg := b.errorf(f, gp.Range, CodeDuplicatePath, "path %s -> %s is declared twice in %s", gp.From.Name, gp.To.Name, c.Name)
+			dg.Related = append(dg.Related, Related{Location: Location{File: f.Name, Range: prev.Range}, Message: "first declared here"})
+			continue
+		}
+		seen[key] = gp
+		in := iface(grammar.In, gp.From, gp.From)
+		out := iface(grammar.Out, gp.To, gp.To)
+		p := &Path{
+			Comp: c, Decl: gp, In: in, Out: out,
+			Kind: gp.Ann.Kind, Gate: CanonKey(identNames(gp.Ann.Gate)),
+		}
+		in.Paths = append(in.Paths, p)
+		out.Paths = append(out.Paths, p)
+		c.Paths = append(c.Paths, p)
+	}
+	return c
+}
+
+// endpoint resolves one end of a stream. producer says which side it is on.
+func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) *Iface {
+	if e == nil || e.Name == nil {
+		return nil
+	}
+	side := "consumer"
+	if producer {
+		side = "producer"
+	}
+	if e.Iface == nil {
+		if end, ok := b.ends[e.Name.Name]; ok {
+			if producer && end.Dir == DirSink {
+				b.errorf(f, e.Name.Range, CodeBadEndpoint, "sink %s cannot produce a stream: a stream goes from a source or Component.out to a sink or Component.in", end.Name)
+				return nil
+			}
+			if !producer && end.Dir == DirSource {
+				b.errorf(f, e.Name.Range, CodeBadEndpoint, "source %s cannot consume a stream: a stream goes from a source or Component.out to a sink or Component.in", end.Name)
+				return nil
+			}
+			return end
+		}
+		if _, ok := b.comps[e.Name.Name]; ok {
+			b.errorf(f, e.Range, CodeBadEndpoint, "the %s end names component %s without an interface: write %s.<interface>", side, e.Name.Name, e.Name.Name)
+			return nil
+		}
+		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown source, sink or component %s", e.Name.Name)
+		return nil
+	}
+	c, ok := b.comps[e.Name.Name]
+	if !ok {
+		if _, isEnd := b.ends[e.Name.Name]; isEnd {
+			b.errorf(f, e.Range, CodeBadEndpoint, "%s is a source or sink and has no interfaces: write %s alone", e.Name.Name, e.Name.Name)
+			return nil
+		}
+		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown component %s", e.Name.Name)
+		return nil
+	}
+	list, other := c.Outputs, c.Inputs
+	want, have := "output", "input"
+	if !producer {
+		list, other = c.Inputs, c.Outputs
+		want, have = "input", "output"
+	}
+	for _, i := range list {
+		if i.Name == e.Iface.Name {
+			return i
+		}
+	}
+	for _, i := range other {
+		if i.Name == e.Iface.Name {
+			b.errorf(f, e.Iface.Range, CodeBadEndpoint, "%s is an %s of %s, but the %s end of a stream needs an %s", e.Iface.Name, have, c.Name, side, want)
+			return nil
+		}
+	}
+	b.errorf(f, e.Iface.Range, CodeUnknownName, "component %s has no %s %s", c.Name, want, e.Iface.Name)
+	return nil
+}
+
+func (b *builder) stream(f *grammar.File, d *grammar.Stream) {
+	from := b.endpoint(f, d.From, true)
+	to := b.endpoint(f, d.To, false)
+	b.checkAttrs(f, d.Attrs)
+	if from == nil || to == nil {
+		return
+	}
+	s := &Stream{File: f, Decl: d, From: from, To: to}
+	for _, a := range d.Attrs {
+		switch a.Kind {
+		case grammar.AttrSeal:
+			l := SealOn(identNames(a.Keys))
+			s.Seal = &l
+			b.checkKeys(f, from, a.Keys, "seal")
+			b.checkKeys(f, to, a.Keys, "seal")
+		case grammar.AttrRep:
+			s.Rep = true
+		case grammar.AttrOrder:
+			s.Order = true
+		}
+	}
+	// rep and order written on a source apply to each of its streams.
+	if src, ok := from.Decl.(*grammar.Source); ok {
+		for _, a := range src.Attrs {
+			switch a.Kind {
+			case grammar.AttrRep:
+				s.Rep = true
+			case grammar.AttrOrder:
+				s.Order = true
+			}
+		}
+	}
+	from.Out = append(from.Out, s)
+	to.In = append(to.In, s)
+	if s.Rep && to.Comp != nil && !to.Comp.Replicated {
+		to.Comp.Replicated = true
+		to.Comp.RepStream = s
+	}
+	b.p.Streams = append(b.p.Streams, s)
+}
+
+func sortDiagnostics(ds []*Diagnostic) {
+	sort.SliceStable(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Range.Start != b.Range.Start {
+			return a.Range.Start < b.Range.Start
+		}
+		return a.Code < b.Code
+	})
+}

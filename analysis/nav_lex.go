@@ -1,0 +1,331 @@
+package analysis
+
+import "github.com/blazes-dev/blazes/grammar"
+
+// TokKind is the kind of a lexical token seen by the editor helpers.
+type TokKind uint8
+
+const (
+	TokIdent TokKind = iota
+	TokKeyword
+	TokAnnotation // CR CW OR OW
+	TokString
+	TokComment
+	TokPunct
+)
+
+// Token is a token of the editor lexer: its kind and byte range.
+type Token struct {
+	Kind  TokKind
+	Range grammar.Range
+	Text  string
+}
+
+// Keywords of the language (SPEC §1), annotations included.
+var Keywords = []string{"dataflow", "import", "source", "sink", "component", "in", "out", "stream", "seal", "rep", "order", "CR", "CW", "OR", "OW"}
+
+// IsKeyword reports whether s is reserved.
+func IsKeyword(s string) bool {
+	for _, k := range Keywords {
+		if k == s {
+			return true
+		}
+	}
+	return false
+}
+
+// IsIdent reports whether s is a valid identifier that is not a keyword.
+func IsIdent(s string) bool {
+	if s == "" || IsKeyword(s) {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// Lex splits text into tokens, tolerating anything (unknown bytes become
+// one-byte punctuation, unterminated strings and comments run to the end
+// of the line or text).
+func Lex(text []byte) []Token {
+	var out []Token
+	n := len(text)
+	for i := 0; i < n; {
+		c := text[i]
+		start := i
+		switch {
+		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
+			i++
+			continue
+		case c == '/' && i+1 < n && text[i+1] == '/':
+			for i < n && text[i] != '\n' {
+				i++
+			}
+			out = append(out, Token{TokComment, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, string(text[start:i])})
+		case c == '/' && i+1 < n && text[i+1] == '*':
+			i += 2
+			for i < n && !(text[i] == '*' && i+1 < n && text[i+1] == '/') {
+				i++
+			}
+			if i < n {
+				i += 2
+			}
+			out = append(out, Token{TokComment, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, string(text[start:i])})
+		case c == '"':
+			i++
+			for i < n && text[i] != '"' && text[i] != '\n' {
+				if text[i] == '\\' {
+					i++
+				}
+				i++
+			}
+			if i < n && text[i] == '"' {
+				i++
+			}
+			if i > n {
+				i = n
+			}
+			out = append(out, Token{TokString, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, string(text[start:i])})
+		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			for i < n && (text[i] == '_' || text[i] >= 'a' && text[i] <= 'z' || text[i] >= 'A' && text[i] <= 'Z' || text[i] >= '0' && text[i] <= '9') {
+				i++
+			}
+			s := string(text[start:i])
+			k := TokIdent
+			switch {
+			case s == "CR" || s == "CW" || s == "OR" || s == "OW":
+				k = TokAnnotation
+			case IsKeyword(s):
+				k = TokKeyword
+			}
+			out = append(out, Token{k, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, s})
+		case c == '-' && i+1 < n && text[i+1] == '>':
+			i += 2
+			out = append(out, Token{TokPunct, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, "->"})
+		default:
+			i++
+			out = append(out, Token{TokPunct, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, string(text[start:i])})
+		}
+	}
+	return out
+}
+
+// CompletionKind says what may be written at a cursor.
+type CompletionKind uint8
+
+const (
+	CompleteTopLevel     CompletionKind = iota // a declaration keyword
+	CompleteMember                             // inside a component body: in, out, interface names
+	CompleteAnnotation                         // after "i -> o :"
+	CompleteGateAttr                           // inside OR[ / OW[
+	CompleteSealAttr                           // inside seal(
+	CompleteIfaceOf                            // after "Comp." in a stream
+	CompleteEndpoint                           // after "stream" or "->" in a stream
+	CompleteStreamAttr                         // after a stream's endpoints: seal rep order, or a new declaration
+	CompleteNothing                            // inside a comment or string
+	CompleteSchemaAttr                         // inside a schema's parentheses
+	CompleteMemberTarget                       // after "i ->" in a component: output names
+)
+
+// CompletionContext describes the cursor for completion.
+type CompletionContext struct {
+	Kind     CompletionKind
+	Prefix   string        // the identifier part before the cursor
+	Replace  grammar.Range // the range the completion replaces (the prefix)
+	Comp     string        // CompleteIfaceOf: the component; CompleteMember/Annotation/Gate: the enclosing component
+	Producer bool          // CompleteIfaceOf, CompleteEndpoint: the producer side of a stream
+	Decl     grammar.Decl  // the enclosing top-level declaration, if the AST has one
+	Path     *grammar.Path // CompleteGateAttr: the path, when parsed
+	PathFrom string        // CompleteGateAttr: the input name written before "->"
+}
+
+// CompleteAt works out what may be written at off in text (f, when
+// non-nil, is its parse and helps to find the enclosing declaration).
+func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext {
+	toks := Lex(text)
+	ctx := CompletionContext{Kind: CompleteTopLevel, Replace: grammar.Range{Start: off, End: off}}
+	// Tokens strictly before the cursor; the one under it may be the prefix.
+	var before []Token
+	for _, t := range toks {
+		if t.Range.Start >= off {
+			break
+		}
+		if t.Kind == TokComment || t.Kind == TokString {
+			if off < t.Range.End || (off == t.Range.End && t.Kind == TokComment && t.Text[1] == '/') {
+				ctx.Kind = CompleteNothing
+				return ctx
+			}
+			if t.Kind == TokComment {
+				continue
+			}
+		}
+		if (t.Kind == TokIdent || t.Kind == TokKeyword || t.Kind == TokAnnotation) && t.Range.End >= off {
+			ctx.Prefix = string(text[t.Range.Start:off])
+			ctx.Replace = grammar.Range{Start: t.Range.Start, End: t.Range.End}
+			break
+		}
+		before = append(before, t)
+	}
+	if f != nil {
+		for _, d := range f.Decls {
+			if d.Span().Start <= off && off <= d.Span().End {
+				ctx.Decl = d
+			}
+		}
+	}
+	// Find the enclosing construct by scanning back to the last top-level
+	// keyword at brace depth 0.
+	depth := 0
+	start := 0
+	for i, t := range before {
+		switch t.Text {
+		case "{":
+			depth++
+		case "}":
+			if depth > 0 {
+				depth--
+			}
+		}
+		if depth == 0 && t.Kind == TokKeyword && (t.Text == "source" || t.Text == "sink" || t.Text == "component" || t.Text == "stream" || t.Text == "import" || t.Text == "dataflow") {
+			start = i
+		}
+	}
+	seg := before[start:]
+	if len(seg) == 0 {
+		return ctx
+	}
+	last := func(k int) Token { // k-th token from the end, 1-based
+		if len(seg) >= k {
+			return seg[len(seg)-k]
+		}
+		return Token{Kind: TokPunct}
+	}
+	// Inside parentheses or brackets?
+	open := -1
+	for i := len(seg) - 1; i >= 0; i-- {
+		t := seg[i].Text
+		if t == ")" || t == "]" || t == "{" || t == "}" {
+			break
+		}
+		if t == "(" || t == "[" {
+			open = i
+			break
+		}
+	}
+	head := seg[0].Text
+	switch head {
+	case "component":
+		if len(seg) >= 2 && seg[1].Kind == TokIdent {
+			ctx.Comp = seg[1].Text
+		}
+		braced := false
+		for _, t := range seg {
+			if t.Text == "{" {
+				braced = true
+			}
+			if t.Text == "}" {
+				ctx.Kind = CompleteTopLevel
+				return ctx
+			}
+		}
+		if !braced {
+			ctx.Kind = CompleteNothing
+			return ctx
+		}
+		if open >= 0 {
+			if seg[open].Text == "[" {
+				ctx.Kind = CompleteGateAttr
+				// ... from -> to : OW [
+				if open >= 5 && seg[open-4].Text == "->" {
+					ctx.PathFrom = seg[open-5].Text
+				}
+				if pd, ok := ctx.Decl.(*grammar.Component); ok {
+					for _, m := range pd.Members {
+						if p, ok := m.(*grammar.Path); ok && p.Range.Start <= off && off <= p.Range.End+1 {
+							ctx.Path = p
+						}
+					}
+				}
+			} else {
+				ctx.Kind = CompleteSchemaAttr
+			}
+			return ctx
+		}
+		switch {
+		case last(1).Text == ":":
+			ctx.Kind = CompleteAnnotation
+		case last(1).Text == "->":
+			ctx.Kind = CompleteMemberTarget
+		case last(1).Text == "in" || last(1).Text == "out":
+			ctx.Kind = CompleteNothing // a new name
+		default:
+			ctx.Kind = CompleteMember
+		}
+		return ctx
+	case "stream":
+		if open >= 0 {
+			if open >= 1 && seg[open-1].Text == "seal" {
+				ctx.Kind = CompleteSealAttr
+			} else {
+				ctx.Kind = CompleteNothing
+			}
+			return ctx
+		}
+		arrow := -1
+		for i, t := range seg {
+			if t.Text == "->" {
+				arrow = i
+			}
+		}
+		if last(1).Text == "." && last(2).Kind == TokIdent {
+			ctx.Kind = CompleteIfaceOf
+			ctx.Comp = last(2).Text
+			ctx.Producer = arrow < 0
+			return ctx
+		}
+		if last(1).Text == "stream" || last(1).Text == "->" {
+			ctx.Kind = CompleteEndpoint
+			ctx.Producer = arrow < 0
+			return ctx
+		}
+		if arrow >= 0 && len(seg)-arrow >= 2 {
+			ctx.Kind = CompleteStreamAttr
+			return ctx
+		}
+		ctx.Kind = CompleteNothing
+		return ctx
+	case "source":
+		if open >= 0 {
+			if open >= 1 && seg[open-1].Text == "seal" {
+				ctx.Kind = CompleteSealAttr
+			} else {
+				ctx.Kind = CompleteSchemaAttr
+			}
+			return ctx
+		}
+		if len(seg) >= 2 {
+			ctx.Kind = CompleteStreamAttr
+		} else {
+			ctx.Kind = CompleteNothing
+		}
+		return ctx
+	case "sink":
+		if open >= 0 {
+			ctx.Kind = CompleteSchemaAttr
+			return ctx
+		}
+		if len(seg) == 1 {
+			ctx.Kind = CompleteNothing
+		}
+		return ctx
+	case "import", "dataflow":
+		if len(seg) == 1 {
+			ctx.Kind = CompleteNothing
+		}
+		return ctx
+	}
+	return ctx
+}
