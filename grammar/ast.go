@@ -14,6 +14,9 @@ type File struct {
 	Decls    []Decl // sources, sinks, components, streams in source order
 	Comments []*Comment
 	Errors   []*SyntaxError // every syntax error, in source order
+
+	// chunks are the per-declaration parse results Reparse reuses.
+	chunks []*chunk
 }
 
 // Node is implemented by every AST node.
