@@ -60,9 +60,9 @@ type pRBrace struct {
 }
 
 type pStreamAttr struct {
-	Pos   plexer.Position
-	Seal  *pSeal   `parser:"  @@"`
-	Rep   *pIdentK `parser:"| @@"`
+	Pos  plexer.Position
+	Seal *pSeal   `parser:"  @@"`
+	Rep  *pIdentK `parser:"| @@"`
 }
 
 // pIdentK is the keyword rep or order (kept as a struct for its position).
