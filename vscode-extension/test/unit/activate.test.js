@@ -1,0 +1,76 @@
+'use strict';
+// The extension's wiring, with `vscode` and vscode-languageclient mocked.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { createVscodeMock, createClientMock, loadExtension, fakeContext } = require('./helpers.js');
+
+function fakeBinary() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blazes-unit-'));
+  const bin = path.join(dir, 'blazes');
+  fs.writeFileSync(bin, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  return bin;
+}
+
+test('activate: starts `blazes serve` with settings in initializationOptions and config sync', async () => {
+  const bin = fakeBinary();
+  const vscode = createVscodeMock({ settings: { 'blazes.server.path': bin, 'blazes.server.args': ['-v'], 'blazes.inlayHints.streams': false } });
+  const lc = createClientMock();
+  const ext = loadExtension(vscode, lc.module);
+  await ext.activate(fakeContext());
+  assert.equal(lc.created.length, 1);
+  const c = lc.created[0];
+  assert.equal(c.id, 'blazes', 'client id `blazes` makes languageclient read blazes.trace.server');
+  assert.equal(c.serverOptions.command, bin);
+  assert.deepEqual(c.serverOptions.args, ['serve', '-v']);
+  assert.equal(c.serverOptions.transport, lc.module.TransportKind.stdio);
+  assert.equal(c.clientOptions.synchronize.configurationSection, 'blazes');
+  assert.deepEqual(c.clientOptions.documentSelector, [{ language: 'blazes' }]);
+  const init = typeof c.clientOptions.initializationOptions === 'function' ? c.clientOptions.initializationOptions() : c.clientOptions.initializationOptions;
+  assert.deepEqual(init, { inlayHints: { enabled: true, streams: false, interfaces: true, paths: true } });
+  // A changed setting is read again when the server (re)starts.
+  vscode.settings['blazes.inlayHints.enabled'] = false;
+  assert.equal(c.clientOptions.initializationOptions().inlayHints.enabled, false);
+  for (const id of ['blazes.showGraph', 'blazes.explainLabel', 'blazes.restartServer']) assert.ok(vscode.calls.commands[id], id);
+  await ext.deactivate();
+  assert.equal(c.stopped, true);
+});
+
+test('activate: a missing binary shows the install command instead of failing silently', async () => {
+  const vscode = createVscodeMock({ settings: { 'blazes.server.path': '/definitely/not/here/blazes' }, errorChoices: ['Copy Install Command'] });
+  const lc = createClientMock();
+  const ext = loadExtension(vscode, lc.module);
+  await ext.activate(fakeContext());
+  assert.equal(lc.created.length, 0, 'no client without a binary');
+  assert.equal(vscode.calls.errors.length, 1);
+  const { msg, items } = vscode.calls.errors[0];
+  assert.ok(msg.includes('go install github.com/blazes-dev/blazes/cmd/blazes@latest'), msg);
+  assert.ok(msg.includes('go install ./cmd/blazes'), msg);
+  assert.deepEqual(items, ['Copy Install Command', 'Open Settings', 'Show Log']);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(vscode.calls.clipboard, 'go install github.com/blazes-dev/blazes/cmd/blazes@latest');
+  assert.ok(vscode.calls.output.some((l) => l.includes('was not found') || l.includes('no executable file')));
+});
+
+test('activate: after 5 restarts the client stops and offers "Show Log"', async () => {
+  const bin = fakeBinary();
+  const vscode = createVscodeMock({ settings: { 'blazes.server.path': bin }, errorChoices: ['Show Log'] });
+  const lc = createClientMock();
+  const ext = loadExtension(vscode, lc.module);
+  await ext.activate(fakeContext());
+  const handler = lc.created[0].clientOptions.errorHandler;
+  for (let i = 0; i < 5; i++) assert.equal((await handler.closed()).action, lc.module.CloseAction.Restart);
+  assert.equal((await handler.closed()).action, lc.module.CloseAction.DoNotRestart);
+  const err = vscode.calls.errors.find((e) => /crashed 6 times/.test(e.msg));
+  assert.ok(err, 'an error is shown');
+  assert.deepEqual(err.items, ['Show Log']);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(vscode.calls.outputShown, 1, '"Show Log" opens the output channel');
+  // "Blazes: Restart Server" starts a new client with a fresh policy.
+  await vscode.calls.commands['blazes.restartServer']();
+  assert.equal(lc.created.length, 2);
+  assert.equal((await lc.created[1].clientOptions.errorHandler.closed()).action, lc.module.CloseAction.Restart);
+  await ext.deactivate();
+});
