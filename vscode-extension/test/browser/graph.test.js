@@ -1,0 +1,126 @@
+'use strict';
+// The graph webview's page in headless Chromium: the same HTML the extension
+// gives the webview (graphPage.ts), served from 127.0.0.1 with a fixed DOT
+// and the bundled wasm-graphviz. Needs `npm run build` and /usr/bin/chromium
+// (scripts/test-extension.sh installs it).
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+
+const EXT = path.resolve(__dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const DOT = fs.readFileSync(path.join(__dirname, 'wordcount.dot'), 'utf8');
+const OUTPUT = path.join(EXT, 'test', 'output');
+
+const EXPECTED = {
+  tweets: '#1565c0', Splitter: '#1565c0', Count: '#ef6c00', Commit: '#ef6c00',
+  Audit: '#9e9e9e', Sealer: '#2e7d32', Replica: '#c62828', Store: '#6a1b9a',
+};
+
+function serve(routes) {
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      const pathname = new URL(req.url, 'http://x').pathname;
+      if (pathname === '/favicon.ico') { res.writeHead(204); res.end(); return; }
+      const route = routes[pathname];
+      if (!route) { res.writeHead(404); res.end(); return; }
+      res.writeHead(200, { 'content-type': route.type, 'cache-control': 'no-store' });
+      res.end(route.body());
+    });
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+test('graph page renders the DOT in headless Chromium with label colours', { timeout: 120000 }, async (t) => {
+  assert.ok(
+    fs.existsSync(CHROMIUM),
+    `${CHROMIUM} is missing: install it with \`apt-get update && apt-get install -y chromium\` (scripts/test-extension.sh does) or set CHROMIUM_PATH`,
+  );
+  const webview = path.join(EXT, 'dist', 'webview');
+  assert.ok(fs.existsSync(path.join(webview, 'graphviz.js')), 'dist/webview/graphviz.js is missing: run `npm run build` first');
+  const { renderGraphPage, makeNonce } = require(path.join(EXT, 'out', 'graphPage.js'));
+  const { chromium } = require('playwright-core');
+
+  let origin;
+  const server = await serve({
+    '/': {
+      type: 'text/html; charset=utf-8',
+      body: () => renderGraphPage({
+        cspSource: origin, nonce: makeNonce(), graphvizScriptUri: `${origin}/graphviz.js`,
+        pageScriptUri: `${origin}/graph.js`, initialDot: DOT, title: 'wordcount.blazes',
+      }),
+    },
+    '/graphviz.js': { type: 'text/javascript', body: () => fs.readFileSync(path.join(webview, 'graphviz.js')) },
+    '/graph.js': { type: 'text/javascript', body: () => fs.readFileSync(path.join(webview, 'graph.js')) },
+  });
+  origin = `http://127.0.0.1:${server.address().port}`;
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'blazes-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1100, height: 700 },
+  });
+  t.after(async () => {
+    await context.close().catch(() => undefined);
+    server.close();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  const page = context.pages()[0] || (await context.newPage());
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  await page.goto(origin + '/');
+  await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 60000 });
+  const state = await page.evaluate(() => ({ state: document.body.dataset.state, error: document.getElementById('error').textContent }));
+  assert.equal(state.state, 'rendered', `the page did not render: ${state.error} ${problems.join('; ')}`);
+  assert.deepEqual(problems, [], 'no errors (CSP violations included) in the page');
+
+  // Every node of the DOT is in the SVG, with its label colour.
+  const nodes = await page.evaluate(() => [...document.querySelectorAll('#graph svg g.node')].map((g) => ({
+    id: g.id,
+    title: g.querySelector('title')?.textContent,
+    href: g.querySelector('a')?.getAttribute('xlink:href') || g.querySelector('a')?.getAttribute('href'),
+    colors: [...g.querySelectorAll('polygon, ellipse, path')].flatMap((s) => [s.getAttribute('fill'), s.getAttribute('stroke')]).filter(Boolean).map((c) => c.toLowerCase()),
+  })));
+  for (const [name, color] of Object.entries(EXPECTED)) {
+    const n = nodes.find((x) => x.id === name);
+    assert.ok(n, `node ${name} is in the SVG (found: ${nodes.map((x) => x.id).join(', ')})`);
+    assert.equal(n.href, `blazes:${name}`);
+    assert.ok(n.colors.includes(color), `node ${name} is drawn in ${color}: ${n.colors}`);
+  }
+  assert.equal(nodes.length, Object.keys(EXPECTED).length);
+  const edgeColors = await page.evaluate(() => [...document.querySelectorAll('#graph svg g.edge path')].map((p) => p.getAttribute('stroke').toLowerCase()));
+  for (const c of ['#1565c0', '#ef6c00', '#2e7d32', '#c62828', '#6a1b9a']) assert.ok(edgeColors.includes(c), `an edge is drawn in ${c}`);
+
+  // The legend shows the six label colours.
+  const legend = await page.evaluate(() => [...document.querySelectorAll('#legend li')].map((li) => ({
+    label: li.dataset.label, text: li.textContent.trim(),
+    color: getComputedStyle(li.querySelector('.swatch')).backgroundColor,
+  })));
+  assert.deepEqual(legend.map((l) => [l.label, l.color]), [
+    ['Seal', 'rgb(46, 125, 50)'], ['Async', 'rgb(21, 101, 192)'], ['Run', 'rgb(239, 108, 0)'],
+    ['Inst', 'rgb(198, 40, 40)'], ['Diverge', 'rgb(106, 27, 154)'], ['unlabelled', 'rgb(158, 158, 158)'],
+  ]);
+
+  // Clicking a node posts {type: 'reveal', name} (recorded outside VS Code).
+  await page.click('#graph svg g.node#Count');
+  const messages = await page.evaluate(() => window.__blazesMessages);
+  assert.deepEqual(messages.filter((m) => m.type === 'reveal'), [{ type: 'reveal', name: 'Count' }]);
+  assert.equal(new URL(page.url()).pathname, '/', 'the click did not navigate away');
+
+  // A new DOT posted as the extension does replaces the graph.
+  await page.evaluate(() => window.postMessage({ type: 'dot', dot: 'digraph { Only [id="Only", color="#2e7d32"] }' }, '*'));
+  await page.waitForFunction(() => document.querySelector('#graph svg g.node#Only'));
+  await page.evaluate((dot) => window.postMessage({ type: 'dot', dot }, '*'), DOT);
+  await page.waitForFunction(() => document.querySelector('#graph svg g.node#Count'));
+
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUTPUT, 'graph.png'), fullPage: true });
+  t.diagnostic(`screenshot: ${path.relative(process.cwd(), path.join(OUTPUT, 'graph.png'))}`);
+});
