@@ -93,14 +93,26 @@ func Chain(x Labelled) []Labelled {
 		if w == nil || len(w.From) == 0 {
 			break
 		}
-		var next Labelled
+		// Follow the most severe input that still leads somewhere new, so
+		// that a path's chain goes on through its input rather than
+		// stopping at the state it itself tainted.
+		var next, dead Labelled
 		for _, f := range w.From {
 			if seen[f] {
+				continue
+			}
+			if leadsNowhere(f, seen) {
+				if dead == nil || f.DerivedLabel().Severity() > dead.DerivedLabel().Severity() {
+					dead = f
+				}
 				continue
 			}
 			if next == nil || f.DerivedLabel().Severity() > next.DerivedLabel().Severity() {
 				next = f
 			}
+		}
+		if next == nil {
+			next = dead
 		}
 		cur = next
 	}
@@ -110,40 +122,69 @@ func Chain(x Labelled) []Labelled {
 	return chain
 }
 
+func leadsNowhere(x Labelled, seen map[Labelled]bool) bool {
+	w := x.Derivation()
+	if w == nil || len(w.From) == 0 {
+		return false // a start (a source): a fine place to end
+	}
+	for _, f := range w.From {
+		if !seen[f] {
+			return false
+		}
+	}
+	return true
+}
+
 // ChainLine renders a chain on one line, as the paper's derivations read:
 // "tweets Async → Splitter.tweets Async →(CR) Splitter.words Async → ...".
+// A path becomes the label of the arrow it spans; a plain stream (no
+// attribute, no change of label) adds nothing and is left out.
 func ChainLine(chain []Labelled) string {
 	var b strings.Builder
-	for i, x := range chain {
-		if i > 0 {
-			b.WriteString(" → ")
-		}
+	arrow := ""
+	for _, x := range chain {
+		var item string
 		switch x := x.(type) {
 		case *Path:
-			fmt.Fprintf(&b, "(%s", x.Annotation())
+			arrow = "→(" + x.Annotation()
 			if x.Internal.Kind != None {
-				fmt.Fprintf(&b, " {%s}", x.Internal)
+				arrow += " {" + x.Internal.String() + "}"
 			}
-			b.WriteString(")")
+			arrow += ") "
 			continue
 		case *Component:
-			fmt.Fprintf(&b, "%s {state %s}", x.Name, x.State)
-			continue
+			item = fmt.Sprintf("%s {state %s}", x.Name, labelOrNone(x.State))
 		case *Stream:
-			b.WriteString("stream")
+			if x.Seal == nil && !x.Order && !x.Rep && x.Label == x.From.Label {
+				continue
+			}
+			item = "stream"
 			if x.Seal != nil {
-				fmt.Fprintf(&b, " seal(%s)", strings.ReplaceAll(x.Seal.Key, ",", ", "))
+				item += fmt.Sprintf(" seal(%s)", strings.ReplaceAll(x.Seal.Key, ",", ", "))
 			}
 			if x.Order {
-				b.WriteString(" order")
+				item += " order"
 			}
 			if x.Rep {
-				b.WriteString(" rep")
+				item += " rep"
 			}
-			fmt.Fprintf(&b, " %s", labelOrNone(x.Label))
-			continue
+			item += " " + labelOrNone(x.Label)
+		default:
+			item = x.Title() + " " + labelOrNone(x.DerivedLabel())
 		}
-		fmt.Fprintf(&b, "%s %s", x.Title(), labelOrNone(x.DerivedLabel()))
+		if b.Len() > 0 {
+			if arrow == "" {
+				arrow = "→ "
+			}
+			b.WriteString(" " + arrow)
+		} else if arrow != "" {
+			b.WriteString(arrow)
+		}
+		arrow = ""
+		b.WriteString(item)
+	}
+	if arrow != "" {
+		b.WriteString(" " + strings.TrimSpace(arrow))
 	}
 	return b.String()
 }
@@ -158,6 +199,9 @@ func labelOrNone(l Label) string {
 // Explain renders the derivation of x: the one-line chain, then the
 // derivation tree with the rule at each step (depth-first, each node once).
 func Explain(x Labelled) string {
+	if x == nil {
+		return ""
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s\n", x.Title(), labelOrNone(x.DerivedLabel()))
 	if p, ok := x.(*Path); ok && p.Internal.Kind != None {

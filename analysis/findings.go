@@ -2,7 +2,6 @@ package analysis
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/blazes-dev/blazes/grammar"
@@ -47,6 +46,8 @@ func downstream(p *Path) (comps []*Component, worst Label, where Labelled) {
 			stack = append(stack, i)
 		}
 	}
+	// Breadth first, keeping the last of the most severe labels found, so
+	// that the consequence named is the furthest one downstream.
 	visit(p.Out)
 	if p.Kind.Write() {
 		for _, o := range p.Comp.Outputs {
@@ -55,9 +56,9 @@ func downstream(p *Path) (comps []*Component, worst Label, where Labelled) {
 	}
 	worst, where = p.OutLabel, Labelled(p)
 	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if i.Label.Severity() > worst.Severity() {
+		i := stack[0]
+		stack = stack[1:]
+		if i.Label.Severity() >= worst.Severity() {
 			worst, where = i.Label, i
 		}
 		if i.Dir == DirIn {
@@ -105,21 +106,21 @@ func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 	}
 	internal := p.Internal.String()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: order-sensitive path %s (%s) is not coordinated", p.Comp.Name, p.Name(), p.Annotation())
+	fmt.Fprintf(&b, "%s: order-sensitive path %s (%s) is not coordinated: ", p.Comp.Name, p.Name(), p.Annotation())
 	var names []string
 	for _, l := range bad {
 		i := l.(*Iface)
 		names = append(names, fmt.Sprintf("%s is %s", i.FullName(), i.Label))
 	}
-	fmt.Fprintf(&b, " (%s)", strings.Join(names, "; "))
+	fmt.Fprintf(&b, "input %s", strings.Join(names, ", input "))
 	if len(wrongSeal) > 0 {
-		fmt.Fprintf(&b, ": %s", strings.Join(wrongSeal, "; "))
+		fmt.Fprintf(&b, " (%s)", strings.Join(wrongSeal, "; "))
 	}
-	fmt.Fprintf(&b, ": %s, %s.%s is %s", internal, p.Comp.Name, p.Out.Name, p.OutLabel)
-	if worst.Severity() > p.OutLabel.Severity() {
+	fmt.Fprintf(&b, ". The path is %s, so %s.%s is %s", internal, p.Comp.Name, p.Out.Name, p.OutLabel)
+	if where != Labelled(p) && where != Labelled(p.Out) {
 		fmt.Fprintf(&b, ", and %s is %s downstream", where.Title(), worst)
 	}
-	fmt.Fprintf(&b, ". %s", wayOut(p, bad))
+	fmt.Fprintf(&b, ". %s.", wayOut(p, bad))
 	d := &Diagnostic{
 		Location:  Location{File: p.Comp.File.Name, Range: p.Decl.Ann.Range},
 		Severity:  sev,
@@ -305,13 +306,4 @@ func precedingSpace(text []byte, at grammar.Pos) grammar.Pos {
 		i--
 	}
 	return grammar.Pos(i)
-}
-
-func sortedNames(ls []Labelled) []string {
-	var out []string
-	for _, l := range ls {
-		out = append(out, l.Title())
-	}
-	sort.Strings(out)
-	return out
 }

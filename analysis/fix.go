@@ -26,16 +26,19 @@ func fixes(prog *Program, p *Path, bad []Labelled) []Fix {
 				out = append(out, f)
 			}
 		}
-		// The cheapest seal: the fewest edits, then the finest key (the
-		// whole gate: each partition completes, and is released, soonest).
-		best := -1
-		for i := range out {
-			if best < 0 || len(out[i].Edits) < len(out[best].Edits) {
-				best = i
+		// The cheapest seal first, marked preferred: the fewest edits,
+		// then the most placed on sources (a producer that punctuates at
+		// the origin serves every consumer), then candidate order (the
+		// whole gate before single attributes).
+		sort.SliceStable(out, func(i, j int) bool {
+			a, b := out[i], out[j]
+			if len(a.Edits) != len(b.Edits) {
+				return len(a.Edits) < len(b.Edits)
 			}
-		}
-		if best >= 0 {
-			out[best].Preferred = true
+			return a.sources > b.sources
+		})
+		if len(out) > 0 {
+			out[0].Preferred = true
 		}
 	}
 	if f, ok := orderFix(bad); ok {
@@ -81,11 +84,13 @@ func sealFix(p *Path, bad []Labelled, key string) (Fix, bool) {
 	text := "seal(" + strings.Join(attrs, ", ") + ")"
 	var edits []Edit
 	var where []string
+	sources := 0
 	for _, pt := range points {
 		if pt.src != nil {
 			decl := pt.src.Decl.(*grammar.Source)
 			edits = append(edits, attrEdit(pt.src.File, decl.Range.End, decl.Attrs, text))
 			where = append(where, "source "+pt.src.Name)
+			sources++
 		} else {
 			edits = append(edits, attrEdit(pt.stream.File, pt.stream.Decl.Range.End, pt.stream.Decl.Attrs, text))
 			where = append(where, "stream "+pt.stream.Name())
@@ -93,9 +98,10 @@ func sealFix(p *Path, bad []Labelled, key string) (Fix, bool) {
 	}
 	sort.Strings(where)
 	return Fix{
-		Title: fmt.Sprintf("Seal %s on (%s)", strings.Join(where, ", "), strings.Join(attrs, ", ")),
-		Kind:  "seal",
-		Edits: edits,
+		Title:   fmt.Sprintf("Seal %s on (%s)", strings.Join(where, ", "), strings.Join(attrs, ", ")),
+		Kind:    "seal",
+		Edits:   edits,
+		sources: sources,
 	}, true
 }
 

@@ -104,7 +104,7 @@ func streamWhy(s *Stream) *Why {
 		return &Why{Rule: "stream", Text: fmt.Sprintf("nothing reaches %s, so the stream carries nothing", s.From.FullName()), From: []Labelled{s.From}}
 	case s.Seal != nil && (from.Kind == Seal || from.Kind == Async) && *s.Seal != from:
 		return &Why{Rule: "seal", Text: fmt.Sprintf("seal(%s) on the stream turns %s into %s", strings.ReplaceAll(s.Seal.Key, ",", ", "), from, s.Label), From: []Labelled{s.From}}
-	case s.Seal != nil && from.Severity() > Async:
+	case s.Seal != nil && from.Severity() > LAsync.Severity():
 		return &Why{Rule: "seal", Text: fmt.Sprintf("a seal cannot repair %s: the stream carries %s from %s", from, s.Label, s.From.FullName()), From: []Labelled{s.From}}
 	}
 	return &Why{Rule: "stream", Text: fmt.Sprintf("the stream carries the label of %s", s.From.FullName()), From: []Labelled{s.From}}

@@ -168,6 +168,8 @@ type Fix struct {
 	Kind      string // "seal" or "order" (or "remove" for BLZ2xx hints)
 	Preferred bool   // the cheapest seal
 	Edits     []Edit
+
+	sources int // seal edits placed on sources, for ranking
 }
 
 // Diagnostic is one finding.

@@ -1,0 +1,268 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/blazes-dev/blazes/analysis"
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("check", "FILE...", "Analyse each dataflow FILE (with its imports) and report its findings.\nExit status: 0 when no finding is at or above --fail-on, 1 when some are, 2 when the check could not run.", stderr)
+	format := fs.String("format", "text", "output format: text or json")
+	failOn := fs.String("fail-on", "warning", "lowest severity that makes the exit status 1: error, warning, information or hint")
+	root := fs.String("root", "", "directory that imports must stay inside (default: the directory of each FILE)")
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	if *format != "text" && *format != "json" {
+		fmt.Fprintf(stderr, "blazes check: --format must be text or json, not %q\n", *format)
+		return 2
+	}
+	threshold, ok := parseSeverity(*failOn)
+	if !ok {
+		fmt.Fprintf(stderr, "blazes check: --fail-on must be error, warning, information or hint, not %q\n", *failOn)
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintf(stderr, "blazes check: no files given\n")
+		fs.Usage()
+		return 2
+	}
+	var progs []*analysis.Program
+	for _, name := range fs.Args() {
+		p := analysis.Load(name, analysis.Options{Root: *root})
+		if p.LoadErr != nil {
+			fmt.Fprintf(stderr, "blazes check: %v\n", p.LoadErr)
+			return 2
+		}
+		progs = append(progs, p)
+	}
+	rep := buildReport(progs)
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rep.JSON); err != nil {
+			fmt.Fprintf(stderr, "blazes check: %v\n", err)
+			return 2
+		}
+	default:
+		for _, d := range rep.JSON.Diagnostics {
+			fmt.Fprintf(stdout, "%s:%d:%d: %s: %s [%s]\n", d.File, d.Range.Start.Line+1, d.Range.Start.Character+1, d.Severity, d.Message, d.Code)
+			for _, r := range d.Related {
+				fmt.Fprintf(stdout, "\t%s:%d:%d: %s\n", r.File, r.Range.Start.Line+1, r.Range.Start.Character+1, r.Message)
+			}
+		}
+	}
+	for _, d := range rep.diags {
+		if d.Severity <= threshold {
+			return 1
+		}
+	}
+	return 0
+}
+
+func parseSeverity(s string) (analysis.Severity, bool) {
+	for _, sev := range []analysis.Severity{analysis.SevError, analysis.SevWarning, analysis.SevInformation, analysis.SevHint} {
+		if sev.String() == s {
+			return sev, true
+		}
+	}
+	return 0, false
+}
+
+// The JSON output of SPEC §5.
+type (
+	jsonOutput struct {
+		Diagnostics []jsonDiagnostic `json:"diagnostics"`
+		Labels      jsonLabels       `json:"labels"`
+	}
+	jsonDiagnostic struct {
+		File      string           `json:"file"`
+		Range     grammar.LSPRange `json:"range"`
+		Severity  string           `json:"severity"`
+		Code      string           `json:"code"`
+		Message   string           `json:"message"`
+		Component string           `json:"component,omitempty"`
+		Path      string           `json:"path,omitempty"`
+		Label     string           `json:"label,omitempty"`
+		Related   []jsonRelated    `json:"related,omitempty"`
+		Fixes     []jsonFix        `json:"fixes,omitempty"`
+	}
+	jsonRelated struct {
+		File    string           `json:"file"`
+		Range   grammar.LSPRange `json:"range"`
+		Message string           `json:"message"`
+	}
+	jsonFix struct {
+		Title     string     `json:"title"`
+		Kind      string     `json:"kind"`
+		Preferred bool       `json:"preferred,omitempty"`
+		Edits     []jsonEdit `json:"edits"`
+	}
+	jsonEdit struct {
+		File    string           `json:"file"`
+		Range   grammar.LSPRange `json:"range"`
+		NewText string           `json:"newText"`
+	}
+	jsonLabels struct {
+		Interfaces []jsonIface  `json:"interfaces"`
+		Streams    []jsonStream `json:"streams"`
+		Paths      []jsonPath   `json:"paths"`
+	}
+	jsonIface struct {
+		Name  string  `json:"name"`
+		Dir   string  `json:"dir"`
+		Label *string `json:"label"`
+	}
+	jsonStream struct {
+		From  string  `json:"from"`
+		To    string  `json:"to"`
+		Label *string `json:"label"`
+	}
+	jsonPath struct {
+		Component  string  `json:"component"`
+		Path       string  `json:"path"`
+		Annotation string  `json:"annotation"`
+		Internal   string  `json:"internal,omitempty"`
+		Out        *string `json:"out"`
+	}
+)
+
+type report struct {
+	JSON  jsonOutput
+	diags []*analysis.Diagnostic
+}
+
+func labelPtr(l analysis.Label) *string {
+	if l.Kind == analysis.None {
+		return nil
+	}
+	s := l.String()
+	return &s
+}
+
+// buildReport merges the programs of every FILE: a file imported by two of
+// them is reported once.
+func buildReport(progs []*analysis.Program) report {
+	var rep report
+	files := map[string]*grammar.File{}
+	seenDiag := map[string]bool{}
+	seenLabel := map[string]bool{}
+	rng := func(file string, r grammar.Range) grammar.LSPRange {
+		if f := files[file]; f != nil {
+			return f.Lines.LSPRange(r)
+		}
+		return grammar.LSPRange{}
+	}
+	out := &rep.JSON
+	out.Diagnostics = []jsonDiagnostic{}
+	out.Labels = jsonLabels{Interfaces: []jsonIface{}, Streams: []jsonStream{}, Paths: []jsonPath{}}
+	for _, p := range progs {
+		for _, f := range p.Files {
+			files[f.Name] = f
+		}
+		for _, d := range p.Diagnostics {
+			key := fmt.Sprintf("%s\x00%d\x00%d\x00%s\x00%s", d.File, d.Range.Start, d.Range.End, d.Code, d.Message)
+			if seenDiag[key] {
+				continue
+			}
+			seenDiag[key] = true
+			rep.diags = append(rep.diags, d)
+			jd := jsonDiagnostic{
+				File: d.File, Range: rng(d.File, d.Range), Severity: d.Severity.String(),
+				Code: d.Code, Message: d.Message, Component: d.Component, Path: d.Path,
+			}
+			if d.Label.Kind != analysis.None {
+				jd.Label = d.Label.String()
+			}
+			for _, r := range d.Related {
+				jd.Related = append(jd.Related, jsonRelated{File: r.File, Range: rng(r.File, r.Range), Message: r.Message})
+			}
+			for _, fx := range d.Fixes {
+				jf := jsonFix{Title: fx.Title, Kind: fx.Kind, Preferred: fx.Preferred, Edits: []jsonEdit{}}
+				for _, e := range fx.Edits {
+					jf.Edits = append(jf.Edits, jsonEdit{File: e.File, Range: rng(e.File, e.Range), NewText: e.NewText})
+				}
+				jd.Fixes = append(jd.Fixes, jf)
+			}
+			out.Diagnostics = append(out.Diagnostics, jd)
+		}
+		iface := func(name, dir string, l analysis.Label) {
+			if k := "i\x00" + name + "\x00" + dir; !seenLabel[k] {
+				seenLabel[k] = true
+				out.Labels.Interfaces = append(out.Labels.Interfaces, jsonIface{Name: name, Dir: dir, Label: labelPtr(l)})
+			}
+		}
+		for _, s := range p.Sources {
+			iface(s.Name, "source", s.Label)
+		}
+		for _, s := range p.Sinks {
+			iface(s.Name, "sink", s.Label)
+		}
+		for _, c := range p.Components {
+			for _, i := range c.Inputs {
+				iface(i.FullName(), "in", i.Label)
+			}
+			for _, i := range c.Outputs {
+				iface(i.FullName(), "out", i.Label)
+			}
+			for _, q := range c.Paths {
+				if k := "p\x00" + c.Name + "\x00" + q.Name(); !seenLabel[k] {
+					seenLabel[k] = true
+					jp := jsonPath{Component: c.Name, Path: q.Name(), Annotation: q.Annotation(), Out: labelPtr(q.OutLabel)}
+					if q.Internal.Kind != analysis.None {
+						jp.Internal = q.Internal.String()
+					}
+					out.Labels.Paths = append(out.Labels.Paths, jp)
+				}
+			}
+		}
+		for _, s := range p.Streams {
+			if k := "s\x00" + s.Name(); !seenLabel[k] {
+				seenLabel[k] = true
+				out.Labels.Streams = append(out.Labels.Streams, jsonStream{From: s.From.FullName(), To: s.To.FullName(), Label: labelPtr(s.Label)})
+			}
+		}
+	}
+	sort.SliceStable(out.Diagnostics, func(i, j int) bool {
+		a, b := out.Diagnostics[i], out.Diagnostics[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Range.Start.Line != b.Range.Start.Line {
+			return a.Range.Start.Line < b.Range.Start.Line
+		}
+		if a.Range.Start.Character != b.Range.Start.Character {
+			return a.Range.Start.Character < b.Range.Start.Character
+		}
+		return a.Code < b.Code
+	})
+	sort.SliceStable(rep.diags, func(i, j int) bool { return rep.diags[i].Severity < rep.diags[j].Severity })
+	sort.SliceStable(out.Labels.Interfaces, func(i, j int) bool {
+		a, b := out.Labels.Interfaces[i], out.Labels.Interfaces[j]
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Dir < b.Dir
+	})
+	sort.SliceStable(out.Labels.Streams, func(i, j int) bool {
+		a, b := out.Labels.Streams[i], out.Labels.Streams[j]
+		if a.From != b.From {
+			return a.From < b.From
+		}
+		return a.To < b.To
+	})
+	sort.SliceStable(out.Labels.Paths, func(i, j int) bool {
+		a, b := out.Labels.Paths[i], out.Labels.Paths[j]
+		if a.Component != b.Component {
+			return a.Component < b.Component
+		}
+		return a.Path < b.Path
+	})
+	return rep
+}

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/pmezard/go-difflib/difflib"
+
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+func runFmt(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("fmt", "FILE...", "Format .blazes files in the one canonical layout, keeping comments.\nWithout -w or -d the formatted text is printed. Files with syntax errors are refused.", stderr)
+	write := fs.Bool("w", false, "write the result back to each file (atomically, keeping its mode)")
+	diff := fs.Bool("d", false, "print a unified diff instead of the formatted text")
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintf(stderr, "blazes fmt: no files given\n")
+		fs.Usage()
+		return 2
+	}
+	status := 0
+	for _, name := range fs.Args() {
+		text, err := os.ReadFile(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "blazes fmt: %v\n", err)
+			return 2
+		}
+		f := grammar.Parse(name, text)
+		if len(f.Errors) > 0 {
+			for _, e := range f.Errors {
+				p := f.Lines.LSP(e.Range.Start)
+				fmt.Fprintf(stderr, "%s:%d:%d: %s\n", name, p.Line+1, p.Character+1, e.Msg)
+			}
+			fmt.Fprintf(stderr, "blazes fmt: %s has syntax errors; not formatted\n", name)
+			status = 1
+			continue
+		}
+		out, err := grammar.Format(f)
+		if err != nil {
+			fmt.Fprintf(stderr, "blazes fmt: %s: %v\n", name, err)
+			status = 1
+			continue
+		}
+		switch {
+		case *diff:
+			if !bytes.Equal(text, out) {
+				ud := difflib.UnifiedDiff{
+					A: difflib.SplitLines(string(text)), B: difflib.SplitLines(string(out)),
+					FromFile: name + ".orig", ToFile: name, Context: 3,
+				}
+				s, _ := difflib.GetUnifiedDiffString(ud)
+				fmt.Fprint(stdout, s)
+			}
+			if *write {
+				if err := writeAtomic(name, out); err != nil {
+					fmt.Fprintf(stderr, "blazes fmt: %v\n", err)
+					status = 1
+				}
+			}
+		case *write:
+			if bytes.Equal(text, out) {
+				continue
+			}
+			if err := writeAtomic(name, out); err != nil {
+				fmt.Fprintf(stderr, "blazes fmt: %v\n", err)
+				status = 1
+			}
+		default:
+			_, _ = stdout.Write(out)
+		}
+	}
+	return status
+}
+
+// writeAtomic replaces name with data through a temporary file in the same
+// directory and a rename, so that a crash or a full disk never leaves a
+// half-written file; the file's mode is kept.
+func writeAtomic(name string, data []byte) error {
+	info, err := os.Stat(name)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // a no-op once renamed
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), info.Mode().Perm()); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), name)
+}

@@ -1,0 +1,87 @@
+// Command blazes is the Blazes coordination analyzer: a checker for .blazes
+// dataflow files, a formatter, an explainer of labels and a language server.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+type command struct {
+	summary string
+	run     func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+}
+
+var commands map[string]command
+
+func init() {
+	commands = map[string]command{
+		"check":   {"analyse dataflows and report findings", runCheck},
+		"explain": {"show the derivation of a label", runExplain},
+		"fmt":     {"format .blazes files", runFmt},
+		"graph":   {"print the dataflow as Graphviz DOT or SVG", runGraph},
+		"serve":   {"run the language server (LSP on stdio)", runServe},
+		"version": {"print the version", runVersion},
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "Blazes finds where a distributed dataflow needs coordination.\n\nUsage:\n\n  blazes <command> [arguments]\n\nCommands:\n\n")
+	var names []string
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintf(w, "\nRun 'blazes <command> -h' for a command's flags.\n")
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return 0
+	case "-version", "--version":
+		return runVersion(nil, stdin, stdout, stderr)
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "blazes: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
+	}
+	return cmd.run(args[1:], stdin, stdout, stderr)
+}
+
+func runVersion(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := newFlagSet("version", "", "Print the version of blazes.", stderr)
+	if code, done := parseFlags(fs, args); done {
+		return code
+	}
+	fmt.Fprintf(stdout, "blazes %s\n", version)
+	return 0
+}
+
+// plural is used in a few user-facing messages.
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, strings.TrimSuffix(word, "s"))
+}

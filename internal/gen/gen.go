@@ -1,0 +1,109 @@
+// Package gen generates large, realistic .blazes dataflows for benchmarks
+// and property tests: chains of maps, merges, replicated stages, sealed
+// streams, order-sensitive aggregations and reads over state, feedback
+// loops and sinks, in proportions that resemble stream-processing jobs.
+package gen
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+)
+
+// Dataflow returns a dataflow of n components (n ≥ 1), deterministic for a
+// given seed. Every component input has a producer, so the text analyses
+// without semantic errors; it has findings (uncoordinated aggregations)
+// as real dataflows do.
+func Dataflow(n int, seed int64) []byte {
+	if n < 1 {
+		n = 1
+	}
+	r := rand.New(rand.NewSource(seed))
+	var b bytes.Buffer
+	b.Grow(n * 180)
+	fmt.Fprintf(&b, "dataflow generated_%d\n\n", n)
+	nsrc := n/50 + 1
+	for s := 0; s < nsrc; s++ {
+		fmt.Fprintf(&b, "source src%d(key, batch, val)", s)
+		if r.Intn(3) == 0 {
+			b.WriteString(" seal(batch)")
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "sink results(key, batch, val)\n\n")
+
+	type input struct{ comp, iface string }
+	var streams bytes.Buffer
+	// producer picks an upstream output for component i: mostly a recent
+	// component (chains and fan-in), sometimes a source.
+	producer := func(i int) string {
+		if i == 0 || r.Intn(12) == 0 {
+			return fmt.Sprintf("src%d", r.Intn(nsrc))
+		}
+		back := 1 + r.Intn(min(i, 8))
+		return fmt.Sprintf("C%d.res", i-back)
+	}
+	attrs := func() string {
+		s := ""
+		switch x := r.Intn(20); {
+		case x < 4:
+			s += " seal(batch)"
+		case x == 4:
+			s += " seal(key)"
+		case x == 5:
+			s += " order"
+		}
+		if r.Intn(10) == 0 {
+			s += " rep"
+		}
+		return s
+	}
+	feed := func(from string, to input) {
+		fmt.Fprintf(&streams, "stream %s -> %s.%s%s\n", from, to.comp, to.iface, attrs())
+	}
+	var firstIn []string
+	var loops []int
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("C%d", i)
+		fmt.Fprintf(&b, "component %s {\n", name)
+		var ins []string
+		switch x := r.Intn(20); {
+		case x < 9: // map or filter
+			b.WriteString("  in  rec(key, batch, val)\n  out res(key, batch, val)\n  rec -> res : CR\n")
+			ins = []string{"rec"}
+		case x < 11: // merge of two streams
+			b.WriteString("  a -> res : CR\n  b -> res : CR\n")
+			ins = []string{"a", "b"}
+		case x < 13: // monotone accumulation
+			b.WriteString("  rec -> res : CW\n")
+			ins = []string{"rec"}
+		case x < 16: // order-sensitive aggregation per key and batch
+			b.WriteString("  rec -> res : OW[key, batch]   // per-batch aggregate\n")
+			ins = []string{"rec"}
+		case x < 18: // a read over state written by another input
+			b.WriteString("  upd -> res : CW\n  query -> res : OR[key]\n")
+			ins = []string{"upd", "query"}
+		default: // a last-writer-wins table
+			b.WriteString("  rec -> res : OW[key]\n")
+			ins = []string{"rec"}
+		}
+		b.WriteString("}\n\n")
+		for _, in := range ins {
+			feed(producer(i), input{name, in})
+		}
+		firstIn = append(firstIn, ins[0])
+		// A feedback loop now and then: a later component's output comes
+		// back into this one through a small relay.
+		if i+5 < n && r.Intn(50) == 0 {
+			fmt.Fprintf(&b, "component %s_fb {\n  rec -> res : CR\n}\n\n", name)
+			feed(fmt.Sprintf("C%d.res", i+1+r.Intn(4)), input{name + "_fb", "rec"})
+			loops = append(loops, i)
+		}
+	}
+	for _, i := range loops {
+		fmt.Fprintf(&streams, "stream C%d_fb.res -> C%d.%s\n", i, i, firstIn[i])
+	}
+	b.Write(streams.Bytes())
+	fmt.Fprintf(&b, "stream C%d.res -> results\n", n-1)
+	return b.Bytes()
+}
