@@ -120,6 +120,10 @@ func split(text string, lr *lexResult) []span {
 	return spans
 }
 
+// onDisagree, when set (by tests), is told about a chunk on which the
+// participle grammar and the checker disagree.
+var onDisagree func(chunk string, perr error, cerr *chunkErr)
+
 // parseChunk parses one chunk with the participle grammar for its keyword.
 func parseChunk(text string, toks []token, sp span) *chunk {
 	c := &chunk{start: sp.start, end: sp.end}
@@ -180,6 +184,9 @@ func parseChunk(text string, toks []token, sp span) *chunk {
 		if g, perr = streamParser.ParseFromLexer(pl); perr == nil {
 			c.decl = g.convert()
 		}
+	}
+	if onDisagree != nil && (perr == nil) != (ck.err == nil) {
+		onDisagree(text[sp.start:sp.end], perr, ck.err)
 	}
 	if perr != nil && c.err == nil {
 		// The checker and the grammar disagree; trust the grammar, which

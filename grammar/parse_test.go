@@ -1,0 +1,374 @@
+package grammar
+
+import (
+	"bytes"
+	"math/rand"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestParseExample(t *testing.T) {
+	watchDisagreement(t)
+	f := Parse("wc.blazes", []byte(example))
+	if len(f.Errors) != 0 {
+		t.Fatalf("errors: %v", f.Errors)
+	}
+	checkRanges(t, f)
+	if f.Dataflow == nil || f.Dataflow.Name != "wordcount" || f.Dataflow.Range != (Range{9, 18}) {
+		t.Fatalf("dataflow = %+v", f.Dataflow)
+	}
+	if len(f.Decls) != 7 || len(f.Comments) != 2 {
+		t.Fatalf("%d decls, %d comments", len(f.Decls), len(f.Comments))
+	}
+	src := f.Decls[0].(*Source)
+	if src.Name.Range != (Range{27, 33}) || src.Range != (Range{20, 59}) || src.Schema.Range != (Range{33, 47}) {
+		t.Errorf("source ranges: %+v %+v %+v", src.Name.Range, src.Range, src.Schema.Range)
+	}
+	if len(src.Attrs) != 1 || src.Attrs[0].Kind != AttrSeal || src.Attrs[0].Keys[0].Name != "batch" || src.Attrs[0].Range != (Range{48, 59}) {
+		t.Errorf("seal: %+v", src.Attrs)
+	}
+	sp := f.Decls[1].(*Component)
+	if sp.Name.Name != "Splitter" || sp.Name.Range != (Range{108, 116}) || example[sp.LBrace] != '{' || example[sp.RBrace] != '}' {
+		t.Errorf("Splitter: %+v", sp)
+	}
+	if got := example[sp.Range.Start:sp.Range.End]; !strings.HasPrefix(got, "component Splitter {") || !strings.HasSuffix(got, "CR\n}") {
+		t.Errorf("component text %q", got)
+	}
+	in := sp.Members[0].(*Interface)
+	if in.Dir != In || example[in.Range.Start:in.Range.End] != "in  tweets(tweet, batch)" {
+		t.Errorf("in: %q", example[in.Range.Start:in.Range.End])
+	}
+	p := sp.Members[2].(*Path)
+	if example[p.Range.Start:p.Range.End] != "tweets -> words : CR" || p.Ann.Kind != CR || p.Ann.Brackets {
+		t.Errorf("path %q", example[p.Range.Start:p.Range.End])
+	}
+	cnt := f.Decls[2].(*Component).Members[0].(*Path)
+	if cnt.Ann.Kind != OW || !cnt.Ann.Brackets || len(cnt.Ann.Gate) != 2 || cnt.Ann.Gate[1].Name != "batch" ||
+		example[cnt.Ann.Range.Start:cnt.Ann.Range.End] != "OW[word, batch]" {
+		t.Errorf("OW: %+v", cnt.Ann)
+	}
+	st := f.Decls[5].(*Stream)
+	if st.From.String() != "Splitter.words" || st.To.String() != "Count.words" ||
+		example[st.Range.Start:st.Range.End] != "stream Splitter.words -> Count.words" ||
+		example[st.From.Iface.Range.Start:st.From.Iface.Range.End] != "words" {
+		t.Errorf("stream %+v", st)
+	}
+	if f.Comments[0].Text != "// the spout punctuates each batch" {
+		t.Errorf("comment %q", f.Comments[0].Text)
+	}
+}
+
+// TestConstructs checks each construct's AST and that every name's range
+// covers exactly the name.
+func TestConstructs(t *testing.T) {
+	watchDisagreement(t)
+	tests := []struct {
+		src   string
+		check func(t *testing.T, f *File)
+	}{
+		{`import "a/b.blazes"`, func(t *testing.T, f *File) {
+			im := f.Imports[0]
+			if im.Path != "a/b.blazes" || im.PathRange != (Range{7, 19}) || im.Range != (Range{0, 19}) {
+				t.Errorf("%+v", im)
+			}
+		}},
+		{`import "q\"x\\y"`, func(t *testing.T, f *File) {
+			if p := f.Imports[0].Path; p != `q"x\y` {
+				t.Errorf("path %q", p)
+			}
+		}},
+		{`source s`, func(t *testing.T, f *File) {
+			s := f.Decls[0].(*Source)
+			if s.Schema != nil || s.Attrs != nil || s.Range != (Range{0, 8}) {
+				t.Errorf("%+v", s)
+			}
+		}},
+		{`source s() seal() rep order`, func(t *testing.T, f *File) {
+			s := f.Decls[0].(*Source)
+			if s.Schema == nil || len(s.Schema.Attrs) != 0 || len(s.Attrs) != 3 || s.Attrs[0].Kind != AttrSeal ||
+				len(s.Attrs[0].Keys) != 0 || s.Attrs[1].Kind != AttrRep || s.Attrs[2].Kind != AttrOrder || s.Range.End != 27 {
+				t.Errorf("%+v", s)
+			}
+		}},
+		{`sink out_1(a,b)`, func(t *testing.T, f *File) {
+			s := f.Decls[0].(*Sink)
+			if s.Name.Name != "out_1" || len(s.Schema.Attrs) != 2 || s.Schema.Attrs[1].Range != (Range{13, 14}) {
+				t.Errorf("%+v", s)
+			}
+		}},
+		{"component C{}", func(t *testing.T, f *File) {
+			c := f.Decls[0].(*Component)
+			if c.LBrace != 11 || c.RBrace != 12 || c.Members != nil || c.Range != (Range{0, 13}) {
+				t.Errorf("%+v", c)
+			}
+		}},
+		{"component C { a -> b : OR  a -> b : OR[] out o() a->b:OW[x] }", func(t *testing.T, f *File) {
+			m := f.Decls[0].(*Component).Members
+			a0, a1 := m[0].(*Path).Ann, m[1].(*Path).Ann
+			if a0.Kind != OR || a0.Brackets || len(a0.Gate) != 0 || a0.Range != (Range{23, 25}) {
+				t.Errorf("OR: %+v", a0)
+			}
+			if a1.Kind != OR || !a1.Brackets || len(a1.Gate) != 0 || a1.Range != (Range{36, 40}) {
+				t.Errorf("OR[]: %+v", a1)
+			}
+			if o := m[2].(*Interface); o.Dir != Out || o.Name.Range != (Range{45, 46}) {
+				t.Errorf("out: %+v", o)
+			}
+			if p := m[3].(*Path); p.Ann.Kind != OW || p.Ann.Gate[0].Name != "x" || p.Range != (Range{49, 59}) {
+				t.Errorf("path: %+v", p)
+			}
+		}},
+		{"stream a -> b", func(t *testing.T, f *File) {
+			s := f.Decls[0].(*Stream)
+			if s.From.Iface != nil || s.To.Name.Range != (Range{12, 13}) || s.To.Range != (Range{12, 13}) {
+				t.Errorf("%+v", s)
+			}
+		}},
+		{"stream A.x -> B.y seal(k) rep", func(t *testing.T, f *File) {
+			s := f.Decls[0].(*Stream)
+			if s.From.Range != (Range{7, 10}) || s.To.Iface.Range != (Range{16, 17}) || len(s.Attrs) != 2 || s.Range.End != 29 {
+				t.Errorf("%+v", s)
+			}
+		}},
+		{"dataflow d\r\nsource s\r\n", func(t *testing.T, f *File) {
+			if f.Dataflow.Range != (Range{9, 10}) || f.Decls[0].Span() != (Range{12, 20}) {
+				t.Errorf("%+v %+v", f.Dataflow, f.Decls[0])
+			}
+		}},
+		{"", func(t *testing.T, f *File) {
+			if f.Dataflow != nil || len(f.Decls) != 0 || len(f.Errors) != 0 {
+				t.Errorf("%+v", f)
+			}
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.src, func(t *testing.T) {
+			f := Parse("t", []byte(tc.src))
+			if len(f.Errors) != 0 {
+				t.Fatalf("errors: %v", f.Errors[0].Msg)
+			}
+			checkRanges(t, f)
+			walk(f, func(n Node) {
+				if id, ok := n.(*Ident); ok && tc.src[id.Range.Start:id.Range.End] != id.Name {
+					t.Errorf("ident %q has range %v covering %q", id.Name, id.Range, tc.src[id.Range.Start:id.Range.End])
+				}
+			})
+			tc.check(t, f)
+		})
+	}
+}
+
+// TestErrors checks the messages and where they point.
+func TestErrors(t *testing.T) {
+	watchDisagreement(t)
+	tests := []struct {
+		src  string
+		msg  string // substring of the first error
+		at   string // text the first error's range covers
+		nDec int
+	}{
+		{"component A { a -> b : XX }", "expected an annotation (CR, CW, OR[...], OW[...]) after ':' but found 'XX'", "XX", 0},
+		{"component A { a b : CR }", "expected '->' between the path's input and output but found 'b'", "b", 0},
+		{"component A { a -> b CR }", "expected ':' and an annotation", "CR", 0},
+		{"component A { a -> b : }", "expected an annotation (CR, CW, OR[...], OW[...]) after ':' but found '}'", "}", 0},
+		{"component A { in source }", "expected a name for the input interface after 'in' but found the keyword 'source': keywords are reserved", "source", 0},
+		{"source order", "expected a name for the source but found the keyword 'order'", "order", 0},
+		{"component CR {}", "keywords are reserved and cannot be used as names", "CR", 0},
+		{"component A { a -> b : CR[x] }", "CR takes no gate", "[", 0},
+		{"component A { a -> b : OR[x y] }", "expected ',' or ']' after a gate attribute but found 'y'", "y", 0},
+		{"component A a -> b : CR }", "expected '{' after the component's name but found 'a'", "a", 0},
+		{"component A { a -> b : CR ", "expected '}' to close component A but found the end of the file", "", 0},
+		{"source a(x y)", "expected ',' or ')' after an attribute name but found 'y'", "y", 0},
+		{"source a(x) foo", "expected a stream attribute (seal(...), rep, order) or a new declaration after the source but found 'foo'", "foo", 0},
+		{"sink a(x) rep", "expected a schema '(...)' or a new declaration after the sink but found the keyword 'rep'", "rep", 0},
+		{"stream a b", "expected '->' between the stream's producer and consumer but found 'b'", "b", 0},
+		{"stream a -> b seal", "expected '(' after 'seal'", "", 0},
+		{"import x", "expected a quoted path after 'import'", "x", 0},
+		{"dataflow", "expected a name for the dataflow", "", 0},
+		{"hello world\nsource a", "expected a top-level declaration (dataflow, import, source, sink, component, stream) but found 'hello'", "hello world", 1},
+		{"source a\nimport \"x\"", "imports must come before the declarations", "import", 1},
+		{"source a\ndataflow d", "'dataflow' must come first", "dataflow", 1},
+		{"dataflow d\ndataflow e", "a file names its dataflow only once", "dataflow", 0},
+		{"/* open", "unterminated block comment", "/*", 0},
+		{"import \"open\nsource a", "unterminated string", "\"open", 1},
+		{"import \"a\\n\"", "unknown escape sequence", "\\n", 0},
+		{"source a\x00", "invalid NUL character", "\x00", 0},
+		{"source a \xff\xfe", "invalid UTF-8", "\xff\xfe", 0},
+		{"source a - b", "did you mean '->'", "-", 0},
+		{"source a(x,\n\nsink b", "expected an attribute name but found the keyword 'sink'", "sink", 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.src, func(t *testing.T) {
+			f := Parse("t", []byte(tc.src))
+			checkRanges(t, f)
+			if len(f.Errors) == 0 {
+				t.Fatalf("no error")
+			}
+			e := f.Errors[0]
+			if !strings.Contains(e.Msg, tc.msg) {
+				t.Errorf("message %q, want it to contain %q", e.Msg, tc.msg)
+			}
+			if got := tc.src[e.Range.Start:e.Range.End]; got != tc.at {
+				t.Errorf("range %v covers %q, want %q", e.Range, got, tc.at)
+			}
+			if len(f.Decls) != tc.nDec {
+				t.Errorf("%d decls, want %d", len(f.Decls), tc.nDec)
+			}
+			if strings.Contains(e.Msg, "participle") || strings.Contains(e.Msg, "unexpected token") {
+				t.Errorf("raw participle message: %q", e.Msg)
+			}
+		})
+	}
+}
+
+// TestRecovery: several broken declarations in one file are all reported,
+// and the intact ones are parsed.
+func TestRecovery(t *testing.T) {
+	watchDisagreement(t)
+	src := `junk before
+dataflow d
+source ok1(a)
+source broken(a b)
+component Good { x -> y : CR }
+component Bad { x -> y : ZZ }
+component Unclosed {
+  x -> y : CW
+stream ok1 -> Good.x
+stream Good.y -> 
+sink ok2
+component Bad2 { in in }
+`
+	f := Parse("r", []byte(src))
+	checkRanges(t, f)
+	var names []string
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *Source:
+			names = append(names, d.Name.Name)
+		case *Sink:
+			names = append(names, d.Name.Name)
+		case *Component:
+			names = append(names, d.Name.Name)
+		case *Stream:
+			names = append(names, d.From.String())
+		}
+	}
+	if got := strings.Join(names, " "); got != "ok1 Good ok1 ok2" {
+		t.Errorf("decls %q", got)
+	}
+	want := []string{"junk before", "b", "ZZ", "stream", "sink", "in"}
+	if len(f.Errors) != len(want) {
+		for _, e := range f.Errors {
+			t.Logf("%v %s", e.Range, e.Msg)
+		}
+		t.Fatalf("%d errors, want %d", len(f.Errors), len(want))
+	}
+	for i, e := range f.Errors {
+		if got := src[e.Range.Start:e.Range.End]; got != want[i] {
+			t.Errorf("error %d (%s) covers %q, want %q", i, e.Msg, got, want[i])
+		}
+	}
+}
+
+// TestGarbage: hostile inputs never panic, finish quickly and report
+// errors whose ranges lie inside the text.
+func TestGarbage(t *testing.T) {
+	watchDisagreement(t)
+	r := rand.New(rand.NewSource(1))
+	random := make([]byte, 1<<16)
+	r.Read(random)
+	long := bytes.Repeat([]byte("a "), 1<<19) // a 1 MB line
+	inputs := map[string][]byte{
+		"random":       random,
+		"nul":          []byte("source a\x00\x00 b\x00"),
+		"1MB line":     long,
+		"1MB comment":  append([]byte("// "), bytes.Repeat([]byte("x"), 1<<20)...),
+		"1MB string":   append([]byte("import \""), bytes.Repeat([]byte("x"), 1<<20)...),
+		"nested {":     append([]byte("component A "), bytes.Repeat([]byte("{"), 10000)...),
+		"nested {}":    []byte("component A " + strings.Repeat("{", 10000) + strings.Repeat("}", 10000)),
+		"nested (":     []byte("source a" + strings.Repeat("(", 10000)),
+		"unterminated": []byte("source a /* never closed\nsource b"),
+		"string":       []byte("import \"never closed\nsource b"),
+		"only }":       []byte(strings.Repeat("}", 1000) + "source a"),
+		"keywords":     []byte(strings.Repeat("source sink component stream in out ", 1000)),
+		"invalid utf8": []byte("source \xc3\x28 a\xe2\x82"),
+		"bom":          []byte("\xef\xbb\xbfsource a"),
+	}
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			start := time.Now()
+			f := Parse(name, in)
+			if d := time.Since(start); d > 2*time.Second {
+				t.Errorf("took %v", d)
+			}
+			checkRanges(t, f)
+			if name != "1MB comment" && name != "nested {}" && name != "1MB line" && len(f.Errors) == 0 {
+				t.Errorf("no error")
+			}
+			g := Reparse(Parse(name, []byte("source x\n")), in)
+			if !equalFiles(f, g) {
+				t.Errorf("Reparse differs from Parse")
+			}
+		})
+	}
+}
+
+func TestLineTable(t *testing.T) {
+	text := []byte("ab\r\n// 😀 x\r\né\n")
+	lt := NewLineTable(text)
+	if lt.LineCount() != 4 {
+		t.Errorf("lines %d", lt.LineCount())
+	}
+	x := bytes.IndexByte(text, 'x')
+	tests := []struct {
+		off  int
+		pos  Position
+		lsp  LSPPosition
+		back bool // Offset(lsp) == off
+	}{
+		{0, Position{0, 1, 1}, LSPPosition{0, 0}, true},
+		{2, Position{2, 1, 3}, LSPPosition{0, 2}, true}, // the '\r': end of line 0
+		{4, Position{4, 2, 1}, LSPPosition{1, 0}, true},
+		{x, Position{x, 2, 9}, LSPPosition{1, 6}, true}, // "// " 3 units + emoji 2 units + " " 1
+		{x + 3, Position{x + 3, 3, 1}, LSPPosition{2, 0}, true},
+		{x + 5, Position{x + 5, 3, 3}, LSPPosition{2, 1}, true}, // after é (2 bytes, 1 unit)
+		{len(text), Position{len(text), 4, 1}, LSPPosition{3, 0}, true},
+	}
+	for _, tc := range tests {
+		if got := lt.Position(Pos(tc.off)); got != tc.pos {
+			t.Errorf("Position(%d) = %+v, want %+v", tc.off, got, tc.pos)
+		}
+		if got := lt.LSP(Pos(tc.off)); got != tc.lsp {
+			t.Errorf("LSP(%d) = %+v, want %+v", tc.off, got, tc.lsp)
+		}
+		if off, ok := lt.Offset(tc.lsp); tc.back && (!ok || int(off) != tc.off) {
+			t.Errorf("Offset(%+v) = %d %v, want %d", tc.lsp, off, ok, tc.off)
+		}
+	}
+	// Past the end of a line clamps to the line's end (before \r\n).
+	if off, ok := lt.Offset(LSPPosition{0, 99}); ok || off != 2 {
+		t.Errorf("Offset past end = %d %v", off, ok)
+	}
+	if off, ok := lt.Offset(LSPPosition{99, 0}); ok || int(off) != len(text) {
+		t.Errorf("Offset past last line = %d %v", off, ok)
+	}
+	// Emoji comment: the comment's LSP range counts surrogate pairs.
+	f := Parse("e", []byte("source a // 😀😀\nsink b"))
+	c := f.Comments[0]
+	if r := f.Lines.LSPRange(c.Range); r != (LSPRange{LSPPosition{0, 9}, LSPPosition{0, 16}}) {
+		t.Errorf("comment LSP range %+v", r)
+	}
+	if r := f.Lines.LSPRange(f.Decls[1].Span()); r != (LSPRange{LSPPosition{1, 0}, LSPPosition{1, 6}}) {
+		t.Errorf("sink LSP range %+v", r)
+	}
+}
+
+func TestTestdataFiles(t *testing.T) {
+	watchDisagreement(t)
+	for _, path := range testdataFiles(t) {
+		src := readFile(t, path)
+		f := Parse(path, src)
+		checkRanges(t, f)
+	}
+}
