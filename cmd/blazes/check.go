@@ -46,6 +46,7 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
 		if err := enc.Encode(rep.JSON); err != nil {
 			fmt.Fprintf(stderr, "blazes check: %v\n", err)
 			return 2

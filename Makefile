@@ -1,0 +1,44 @@
+# Blazes: `make test` is the one command that runs every test on a fresh
+# machine (it installs what the editor tests need: neovim, chromium, npm
+# packages). `make check` runs the checker on an example dataflow.
+
+GO      ?= go
+FUZZTIME ?= 20s
+
+.PHONY: all build install check test test-go test-fuzz test-editors test-neovim test-extension bench fmt vet
+
+all: build
+
+build:
+	$(GO) build -o bin/blazes ./cmd/blazes
+
+install:
+	$(GO) install ./cmd/blazes
+
+# The main job: check the paper's word count (it has a finding: exit 1).
+check: build
+	-./bin/blazes check testdata/paper/wordcount.blazes
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+test: vet test-go test-fuzz test-editors
+
+test-go:
+	$(GO) test -race ./...
+
+# Every fuzz target for a bounded time (seed corpora are committed).
+test-fuzz:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+test-editors: test-neovim test-extension
+
+test-neovim: build
+	./scripts/test-neovim.sh bin/blazes
+
+test-extension: build
+	BLAZES_BIN=$(CURDIR)/bin/blazes ./scripts/test-extension.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

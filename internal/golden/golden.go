@@ -1,0 +1,39 @@
+// Package golden compares test output with golden files, rewriting them
+// when tests run with -update (as across the Go tree).
+package golden
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/pmezard/go-difflib/difflib"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files with the current output")
+
+// Check compares got with the golden file at path.
+func Check(t testing.TB, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (run with -update to create it): %v", err)
+	}
+	if string(want) != string(got) {
+		d, _ := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+			A: difflib.SplitLines(string(want)), B: difflib.SplitLines(string(got)),
+			FromFile: path, ToFile: "got", Context: 2,
+		})
+		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, d)
+	}
+}
