@@ -1,0 +1,53 @@
+package analysis
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/internal/gen"
+)
+
+type memFS map[string][]byte
+
+func (m memFS) ReadFile(name string) ([]byte, error) {
+	if b, ok := m[name]; ok {
+		return b, nil
+	}
+	return nil, fmt.Errorf("%s: no such file", name)
+}
+
+// BenchmarkCheck is a cold check (parse, build, infer, findings, fixes) of
+// generated dataflows; docs/performance.md records its numbers.
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		text := gen.Dataflow(n, 1)
+		fs := memFS{"gen.blazes": text}
+		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				p := Load("gen.blazes", Options{FS: fs})
+				if len(p.Components) < n {
+					b.Fatalf("only %d components", len(p.Components))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAnalyse separates the analysis from parsing.
+func BenchmarkAnalyse(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		text := gen.Dataflow(n, 1)
+		f := grammar.Parse("gen.blazes", text)
+		fs := memFS{"gen.blazes": text}
+		parse := func(string, []byte) *grammar.File { return f }
+		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				Load("gen.blazes", Options{FS: fs, Parse: parse})
+			}
+		})
+	}
+}

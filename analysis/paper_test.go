@@ -1,0 +1,114 @@
+package analysis
+
+import (
+	"fmt"
+	"testing"
+)
+
+// The paper's case studies with the labels SPEC §3 lists.
+func TestPaperCaseStudies(t *testing.T) {
+	cases := []struct {
+		file     string
+		labels   map[string]string // Lookup name -> label ("" for none)
+		internal map[string]string // path -> internal label
+		codes    []string          // finding codes with severity, sorted as reported
+	}{
+		{
+			file:     "../testdata/paper/wordcount.blazes",
+			labels:   map[string]string{"Count.counts": "Run", "Commit.db": "Run", "Splitter.words": "Async", "Count.words": "Async", "Count": "Run"},
+			internal: map[string]string{"Count: words -> counts": "Taint", "Splitter: tweets -> words": ""},
+			codes:    []string{"BLZ001 warning"},
+		},
+		{
+			file:     "../testdata/paper/wordcount_sealed.blazes",
+			labels:   map[string]string{"Splitter.words": "Seal[batch]", "Count.words": "Seal[batch]", "Count.counts": "Async", "Commit.counts": "Async", "Commit.db": "Async"},
+			internal: map[string]string{"Count: words -> counts": ""},
+		},
+		{
+			file:     "../testdata/paper/adtrack/poor.blazes",
+			labels:   map[string]string{"Report.response": "Inst", "Cache.response": "Diverge", "analysts": "Diverge", "Cache": "Diverge"},
+			internal: map[string]string{"Report: request -> response": "NDRead[id]", "Cache: response -> response": "Taint"},
+			codes:    []string{"BLZ003 information", "BLZ001 error"},
+		},
+		{
+			file:   "../testdata/paper/adtrack/thresh.blazes",
+			labels: map[string]string{"Report.response": "Async", "Cache.response": "Async", "analysts": "Async"},
+		},
+		{
+			file:     "../testdata/paper/adtrack/window.blazes",
+			labels:   map[string]string{"Report.click": "Seal[window]", "Report.response": "Async", "Cache.response": "Async", "analysts": "Async"},
+			internal: map[string]string{"Report: request -> response": ""},
+		},
+		{
+			file:     "../testdata/paper/adtrack/campaign.blazes",
+			labels:   map[string]string{"Report.click": "Seal[campaign]", "Report.response": "Async", "Cache.response": "Async", "analysts": "Async"},
+			internal: map[string]string{"Report: request -> response": ""},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			p := Load(c.file, Options{})
+			if p.LoadErr != nil {
+				t.Fatal(p.LoadErr)
+			}
+			for name, want := range c.labels {
+				x := p.Lookup(name)
+				if x == nil {
+					t.Errorf("%s: not found", name)
+					continue
+				}
+				if got := x.DerivedLabel().String(); got != want {
+					t.Errorf("%s = %s, want %s", name, got, want)
+				}
+			}
+			for name, want := range c.internal {
+				x, ok := p.Lookup(name).(*Path)
+				if !ok {
+					t.Errorf("path %s: not found", name)
+					continue
+				}
+				if got := x.Internal.String(); got != want {
+					t.Errorf("internal(%s) = %q, want %q", name, got, want)
+				}
+			}
+			var got []string
+			for _, d := range p.Diagnostics {
+				got = append(got, d.Code+" "+d.Severity.String())
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.codes) && !(len(got) == 0 && len(c.codes) == 0) {
+				t.Errorf("findings %v, want %v", got, c.codes)
+			}
+		})
+	}
+}
+
+// The word count's fixes: the seal at the source is preferred, each fix is
+// a single edit, and the order fix comes last.
+func TestWordCountFixes(t *testing.T) {
+	p := Load("../testdata/paper/wordcount.blazes", Options{})
+	if len(p.Diagnostics) != 1 {
+		t.Fatalf("diagnostics: %v", p.Diagnostics)
+	}
+	var titles []string
+	for _, f := range p.Diagnostics[0].Fixes {
+		titles = append(titles, fmt.Sprintf("%s/%s/%v", f.Kind, f.Title, f.Preferred))
+	}
+	want := []string{
+		"seal/Seal source tweets on (batch)/true",
+		"seal/Seal stream Splitter.words -> Count.words on (batch, word)/false",
+		"seal/Seal stream Splitter.words -> Count.words on (word)/false",
+		"order/Order stream Splitter.words -> Count.words/false",
+	}
+	if fmt.Sprint(titles) != fmt.Sprint(want) {
+		t.Errorf("fixes:\n%v\nwant\n%v", titles, want)
+	}
+}
+
+func TestExplainChain(t *testing.T) {
+	p := Load("../testdata/paper/wordcount_sealed.blazes", Options{})
+	got := ChainLine(Chain(p.Lookup("Commit.db")))
+	want := "tweets Seal[batch] → Splitter.tweets Seal[batch] →(CR) Splitter.words Seal[batch] → Count.words Seal[batch] →(OW[batch,word]) Count.counts Async → Commit.counts Async →(CW) Commit.db Async"
+	if got != want {
+		t.Errorf("chain:\n%s\nwant\n%s", got, want)
+	}
+}
