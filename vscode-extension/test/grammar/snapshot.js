@@ -11,6 +11,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vsctm = require('vscode-textmate');
 const oniguruma = require('vscode-oniguruma');
+const crypto = require('node:crypto');
 
 const EXT_DIR = path.resolve(__dirname, '..', '..');
 const REPO_DIR = path.resolve(EXT_DIR, '..');
@@ -107,8 +108,26 @@ function render(lines) {
   return out.join('\n') + '\n';
 }
 
+/** Each snapshot starts with the hash of its input, so that an input edited
+ *  after its snapshot was taken (test data belongs to others) is told apart
+ *  from a grammar change: the first is skipped, the second fails. */
+function sourceHash(text) {
+  return crypto.createHash('sha256').update(text.replace(/\r\n/g, '\n')).digest('hex');
+}
+
+function headerOf(text) {
+  return `# source sha256 ${sourceHash(text)}\n`;
+}
+
+/** {hash, body} of a snapshot file's text. */
+function parseSnapshot(snap) {
+  const m = /^# source sha256 ([0-9a-f]{64})\n/.exec(snap);
+  return m ? { hash: m[1], body: snap.slice(m[0].length) } : { hash: undefined, body: snap };
+}
+
 async function snapshotOf(file) {
-  return render(await tokenize(fs.readFileSync(file, 'utf8')));
+  const text = fs.readFileSync(file, 'utf8');
+  return headerOf(text) + render(await tokenize(text));
 }
 
 async function update() {
@@ -121,7 +140,7 @@ async function update() {
   console.log(`wrote ${n} grammar snapshot(s) under ${path.relative(process.cwd(), SNAPSHOT_DIR)}`);
 }
 
-module.exports = { inputs, tokenize, render, snapshotOf, SNAPSHOT_DIR, GRAMMAR_PATH };
+module.exports = { inputs, tokenize, render, snapshotOf, sourceHash, parseSnapshot, SNAPSHOT_DIR, GRAMMAR_PATH };
 
 if (require.main === module) {
   if (process.argv.includes('--update')) {
