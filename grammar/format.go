@@ -3,6 +3,7 @@ package grammar
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -159,12 +160,9 @@ func (p *printer) collect() {
 }
 
 func (p *printer) commentIn(start, end Pos) bool {
-	for _, c := range p.f.Comments {
-		if c.Range.Start >= start && c.Range.Start < end {
-			return true
-		}
-	}
-	return false
+	cs := p.f.Comments
+	i := sort.Search(len(cs), func(i int) bool { return cs[i].Range.Start >= start })
+	return i < len(cs) && cs[i].Range.Start < end
 }
 
 func (p *printer) hasNewline(a, b Pos) bool {

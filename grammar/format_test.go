@@ -135,3 +135,11 @@ func TestFormatGenerated(t *testing.T) {
 		checkFormat(t, "gen", []byte(gen(r, 1+r.Intn(8))))
 	}
 }
+
+func TestFormatAlignsTrailingComments(t *testing.T) {
+	src := "source a // x\nsource bbb(k) // y\n\nsource c // z\n"
+	want := "source a      // x\nsource bbb(k) // y\n\nsource c // z\n"
+	if got := string(checkFormat(t, "align", []byte(src))); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

@@ -197,8 +197,20 @@ func lex(text []byte) *lexResult {
 			i = j
 		}
 	}
+	if n := len(r.errs); n > maxLexErrors {
+		last := r.errs[maxLexErrors]
+		r.errs = append(r.errs[:maxLexErrors], &SyntaxError{
+			Msg:   fmt.Sprintf("too many invalid characters: %d more problems in the rest of the file are not reported", n-maxLexErrors),
+			Range: last.Range,
+		})
+	}
 	return r
 }
+
+// maxLexErrors caps the lexical errors of one file: a binary file would
+// otherwise yield one per byte, drowning the errors that matter and the
+// editor showing them.
+const maxLexErrors = 100
 
 // invalidMsg describes a run of characters that start no token.
 func invalidMsg(b []byte) string {

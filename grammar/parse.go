@@ -1,8 +1,10 @@
 package grammar
 
 import (
+	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 
 	plexer "github.com/alecthomas/participle/v2/lexer"
 )
@@ -63,13 +65,33 @@ func parse(name string, text []byte, prev *File) *File {
 
 	spans := split(str, lr)
 	f.chunks = make([]*chunk, len(spans))
+	var todo []int
 	for i, sp := range spans {
 		if old, ok := cache[str[sp.start:sp.end]]; ok {
 			f.chunks[i] = old.shift(sp.start - old.start)
 			continue
 		}
-		f.chunks[i] = parseChunk(str, lr.toks[sp.lo:sp.hi], sp)
+		todo = append(todo, i)
 	}
+	// Chunks are independent, so a cold parse of a big file spreads them
+	// over the CPUs; participle's reflection makes parsing, not lexing,
+	// the bulk of the time. Small jobs stay on this goroutine.
+	workers := runtime.GOMAXPROCS(0)
+	if len(todo) < 512 || workers < 2 {
+		workers = 1
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for k := w; k < len(todo); k += workers {
+				sp := spans[todo[k]]
+				f.chunks[todo[k]] = parseChunk(str, lr.toks[sp.lo:sp.hi], sp)
+			}
+		}(w)
+	}
+	wg.Wait()
 	f.assemble(str, lr, spans)
 	return f
 }
