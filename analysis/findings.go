@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/blazes-dev/blazes/grammar"
@@ -13,11 +14,12 @@ const maxRelated = 20
 
 // findings reports BLZ001/BLZ002/BLZ003 and the BLZ2xx hints.
 func findings(p *Program) {
+	r := computeReach(p)
 	for _, c := range p.Components {
 		for _, path := range c.Paths {
 			switch {
 			case !path.Kind.Confluent() && !path.Coordinated && path.In.Label.Kind != None:
-				p.Diagnostics = append(p.Diagnostics, uncoordinatedFinding(p, path))
+				p.Diagnostics = append(p.Diagnostics, uncoordinatedFinding(p, r, path))
 			}
 			if c.Replicated && path.Kind.Write() && isInstOrDiverge(path.In.Label) {
 				p.Diagnostics = append(p.Diagnostics, replicaWriteFinding(path))
@@ -31,63 +33,170 @@ func findings(p *Program) {
 	}
 }
 
-// downstream walks everything reachable from the outputs that path p
-// influences: its own output, and for a write every output of its
-// component (they read the state it leaves). It returns the components
-// reached (in order of discovery) and the most severe label on the way with
-// where it was found.
-func downstream(p *Path) (comps []*Component, worst Label, where Labelled) {
-	seen := map[*Iface]bool{}
-	seenComp := map[*Component]bool{p.Comp: true}
-	var stack []*Iface
-	visit := func(i *Iface) {
-		if !seen[i] {
-			seen[i] = true
-			stack = append(stack, i)
+// downBudget bounds the walk that names a finding's consequences, so that
+// a graph with thousands of findings costs linear time, not quadratic.
+const downBudget = 512
+
+// reach holds, for every interface, the severity of the worst label
+// reachable downstream of it (itself included). It is computed once per
+// program by backward propagation: severities have six values, so each
+// interface is raised at most five times.
+type reach map[*Iface]int
+
+// succ calls f for each interface directly downstream of i: for an input,
+// the outputs of the paths reading it (every output of the component when
+// a write path reads it: they read the state); for an output or a source,
+// the consumers of its streams.
+func succ(i *Iface, f func(*Iface)) {
+	if i.Dir == DirIn {
+		write := false
+		for _, q := range i.Paths {
+			f(q.Out)
+			write = write || q.Kind.Write()
+		}
+		if write {
+			for _, o := range i.Comp.Outputs {
+				f(o)
+			}
+		}
+		return
+	}
+	for _, s := range i.Out {
+		f(s.To)
+	}
+}
+
+// ownSeverity is the severity an interface contributes: its label, and
+// for an input written into state, the state's label.
+func ownSeverity(i *Iface) int {
+	sev := i.Label.Severity()
+	if i.Dir == DirIn {
+		for _, q := range i.Paths {
+			if q.Kind.Write() && i.Comp.State.Severity() > sev {
+				sev = i.Comp.State.Severity()
+			}
 		}
 	}
-	// Breadth first, keeping the last of the most severe labels found, so
-	// that the consequence named is the furthest one downstream.
-	visit(p.Out)
+	return sev
+}
+
+func computeReach(p *Program) reach {
+	r := reach{}
+	preds := map[*Iface][]*Iface{}
+	var all []*Iface
+	add := func(i *Iface) {
+		all = append(all, i)
+		r[i] = ownSeverity(i)
+	}
+	for _, s := range p.Sources {
+		add(s)
+	}
+	for _, s := range p.Sinks {
+		add(s)
+	}
+	for _, c := range p.Components {
+		for _, i := range c.Inputs {
+			add(i)
+		}
+		for _, o := range c.Outputs {
+			add(o)
+		}
+	}
+	for _, i := range all {
+		succ(i, func(n *Iface) { preds[n] = append(preds[n], i) })
+	}
+	work := append([]*Iface(nil), all...)
+	for len(work) > 0 {
+		n := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, pr := range preds[n] {
+			if r[n] > r[pr] {
+				r[pr] = r[n]
+				work = append(work, pr)
+			}
+		}
+	}
+	return r
+}
+
+// downstream describes what path p influences: the worst severity
+// reachable from it, a witness carrying that label (the interface or state
+// that a reader would look at: terminal interfaces first, then by name, so
+// that the choice never depends on declaration order), and the components
+// downstream whose labels are raised.
+func downstream(r reach, p *Path) (comps []*Component, worst Label, where Labelled) {
+	target := p.OutLabel.Severity()
+	starts := []*Iface{p.Out}
 	if p.Kind.Write() {
-		for _, o := range p.Comp.Outputs {
-			visit(o)
+		starts = p.Comp.Outputs
+		if p.Comp.State.Severity() > target {
+			target = p.Comp.State.Severity()
+		}
+	}
+	for _, o := range starts {
+		if r[o] > target {
+			target = r[o]
 		}
 	}
 	worst, where = p.OutLabel, Labelled(p)
-	for len(stack) > 0 {
-		i := stack[0]
-		stack = stack[1:]
-		if i.Label.Severity() >= worst.Severity() {
+	better := func(x Labelled, terminal bool) bool {
+		if x.DerivedLabel().Severity() != target {
+			return false
+		}
+		if where == Labelled(p) || worst.Severity() != target {
+			return true
+		}
+		wt := isTerminal(where)
+		if terminal != wt {
+			return terminal
+		}
+		return x.Title() < where.Title()
+	}
+	if p.Kind.Write() && p.Comp.State.Severity() == target && better(p.Comp, false) {
+		worst, where = p.Comp.State, p.Comp
+	}
+	seen := map[*Iface]bool{}
+	seenComp := map[*Component]bool{p.Comp: true}
+	queue := append([]*Iface(nil), starts...)
+	for _, s := range starts {
+		seen[s] = true
+	}
+	for steps := 0; len(queue) > 0 && steps < downBudget; steps++ {
+		i := queue[0]
+		queue = queue[1:]
+		if better(i, isTerminal(i)) {
 			worst, where = i.Label, i
 		}
-		if i.Dir == DirIn {
-			c := i.Comp
-			if !seenComp[c] {
-				seenComp[c] = true
-				comps = append(comps, c)
+		if i.Dir == DirIn && !seenComp[i.Comp] {
+			seenComp[i.Comp] = true
+			if raised(i.Comp) {
+				comps = append(comps, i.Comp)
 			}
-			if c.State.Severity() > worst.Severity() {
-				worst, where = c.State, c
+			if i.Comp.State.Severity() == target && better(i.Comp, false) {
+				worst, where = i.Comp.State, i.Comp
 			}
-			for _, q := range i.Paths {
-				visit(q.Out)
-				if q.Kind.Write() {
-					for _, o := range c.Outputs {
-						visit(o)
-					}
-				}
-			}
-			continue
 		}
-		for _, s := range i.Out {
-			visit(s.To)
-		}
+		succ(i, func(n *Iface) {
+			// Follow only where the worst label can still be found; the
+			// raised components lie on those paths too.
+			if !seen[n] && (r[n] == target || r[n] >= LRun.Severity()) {
+				seen[n] = true
+				queue = append(queue, n)
+			}
+		})
 	}
+	sort.Slice(comps, func(i, j int) bool { return comps[i].Name < comps[j].Name })
 	return comps, worst, where
 }
 
-func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
+// isTerminal reports whether x is where data leaves the dataflow: a sink or
+// an output no stream reads.
+func isTerminal(x Labelled) bool {
+	i, ok := x.(*Iface)
+	return ok && (i.Dir == DirSink || (i.Dir == DirOut && len(i.Out) == 0))
+}
+
+func uncoordinatedFinding(prog *Program, r reach, p *Path) *Diagnostic {
 	bad := uncoordinated(p)
 	code := CodeUncoordinated
 	var wrongSeal []string
@@ -99,7 +208,7 @@ func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 				i.FullName(), i.Label, keyPhrase(i.Label.Key), p.Gate))
 		}
 	}
-	comps, worst, where := downstream(p)
+	comps, worst, where := downstream(r, p)
 	sev := SevWarning
 	if worst.Kind == Diverge {
 		sev = SevError
@@ -140,9 +249,7 @@ func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 		}
 	}
 	for _, c := range comps {
-		if raised(c) {
-			d.addRelated(c.File, c.Decl.Name.Range, fmt.Sprintf("downstream: %s is raised to %s", c.Name, worstOf(c)))
-		}
+		d.addRelated(c.File, c.Decl.Name.Range, fmt.Sprintf("downstream: %s is raised to %s", c.Name, worstOf(c)))
 	}
 	d.Fixes = fixes(prog, p, bad)
 	return d
