@@ -1005,3 +1005,26 @@ func diagDump(p *analysis.Program) string {
 	}
 	return b.String()
 }
+
+// TestSemanticsDocCoversCodes: docs/semantics.md has a "### BLZnnn" section
+// (the language server links to docs/semantics.md#blznnn) for every code
+// declared in codes.go.
+func TestSemanticsDocCoversCodes(t *testing.T) {
+	src, err := os.ReadFile("codes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../docs/semantics.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := regexp.MustCompile(`"(BLZ[0-9]{3})"`).FindAllStringSubmatch(string(src), -1)
+	if len(codes) == 0 {
+		t.Fatal("no code found in codes.go")
+	}
+	for _, m := range codes {
+		if !regexp.MustCompile(`(?m)^### ` + m[1] + `$`).Match(doc) {
+			t.Errorf("docs/semantics.md has no heading \"### %s\"", m[1])
+		}
+	}
+}
