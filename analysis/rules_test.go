@@ -742,37 +742,16 @@ func TestDeclarationOrderIndependence(t *testing.T) {
 			}
 			want := snapshot(base)
 			r := rand.New(rand.NewSource(int64(len(in.text))))
-			known := ""
 			for k := 0; k < in.n; k++ {
 				shuffled := shuffleDecls(r, in.name, in.text)
 				p := analysis.Load(in.name, analysis.Options{FS: memFS{in.name: shuffled}})
-				got := snapshot(p)
-				if got == want {
-					continue
-				}
-				if normDownstream(got) != normDownstream(want) {
+				if got := snapshot(p); got != want {
 					t.Errorf("shuffle %d changes the result:\n%s\n--- shuffled text:\n%s", k, lineDiff(want, got), shortText(shuffled))
 					return
 				}
-				if known == "" {
-					known = lineDiff(want, got)
-				}
-			}
-			if known != "" {
-				t.Logf("differences:\n%s", known)
-				t.Skip("known bug: the \"X is L downstream\" clause of BLZ001/BLZ002 messages depends on declaration order " +
-					"(findings.go downstream() keeps the last most severe label of a breadth-first walk that follows streams in declaration order); labels are order-independent")
 			}
 		})
 	}
-}
-
-// downstreamClause is the part of a BLZ001/BLZ002 message naming the
-// worst consequence downstream.
-var downstreamClause = regexp.MustCompile(`, and [^,]*? is (Seal\[[^\]]*\]|Async|Run|Inst|Diverge) downstream\.`)
-
-func normDownstream(s string) string {
-	return downstreamClause.ReplaceAllString(s, ", and ... downstream.")
 }
 
 // lineDiff shows the lines only in want and only in got.
