@@ -69,7 +69,13 @@ func sealFix(p *Path, bad []Labelled, key string) (Fix, bool) {
 	var points []sealPoint
 	seen := map[sealPoint]bool{}
 	for _, l := range bad {
+		if !carries(l.(*Iface), attrs) {
+			return Fix{}, false // the input's schema lacks an attribute of the key
+		}
 		for _, s := range l.(*Iface).In {
+			if !carries(s.From, attrs) {
+				return Fix{}, false // the producer cannot punctuate on what it does not carry
+			}
 			for _, pt := range sealUpstream(s, attrs, map[*Stream]bool{}) {
 				if !seen[pt] {
 					seen[pt] = true

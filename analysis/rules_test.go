@@ -590,8 +590,7 @@ func TestRulesCoverage(t *testing.T) {
 		analysis.CodeImportEscape, analysis.CodeBadEndpoint, analysis.CodeDuplicateAttr,
 		analysis.CodeDuplicatePath, analysis.CodeNeedlessOrder, analysis.CodeOrderOverSeal,
 	}
-	// BLZ000 is the parser's (grammar tests cover it); BLZ111
-	// (CodeMisplacedSchema) is declared in codes.go but nothing emits it.
+	// BLZ000 is the parser's (grammar tests cover it).
 	for _, c := range all {
 		if !codes[c] {
 			t.Errorf("no testdata/rules case expects %s", c)
@@ -832,12 +831,7 @@ func errorSet(p *analysis.Program) map[string]int {
 
 // knownFixBugs are testdata files on which an offered fix is known to break
 // SPEC §4's promise; see the reason.
-var knownFixBugs = map[string]string{
-	"rules/fix_schema.blazes": "seal fixes are offered on keys a relevant input's declared schema does not carry " +
-		"(fix.go candidateKeys/sealUpstream fall back to the stream into the input), so applying seal(key) creates BLZ103",
-	"rules/err_unknown_attr.blazes": "seal fixes are offered on a gate attribute (ver) the relevant input's schema does not carry, " +
-		"so applying seal(key, ver) or seal(ver) creates BLZ103 (the same bug as rules/fix_schema.blazes)",
-}
+var knownFixBugs = map[string]string{}
 
 func checkFixes(t *testing.T, root string, fsys memFS) (checked int) {
 	t.Helper()
