@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"fmt"
 	"testing"
 
@@ -47,6 +48,39 @@ func BenchmarkAnalyse(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				Load("gen.blazes", Options{FS: fs, Parse: parse})
+			}
+		})
+	}
+}
+
+// BenchmarkEdit measures the per-keystroke path of the language server
+// without the protocol: a one-character edit (a space typed after a stream
+// in the middle of the file), reparsed incrementally and analysed with the
+// previous snapshot, against the same edit analysed cold.
+func BenchmarkEdit(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		text := gen.Dataflow(n, 1)
+		mid := bytes.Index(text[len(text)/2:], []byte("\nstream ")) + len(text)/2
+		eol := mid + 1 + bytes.IndexByte(text[mid+1:], '\n')
+		texts := [2][]byte{text, append(append(append([]byte(nil), text[:eol]...), ' '), text[eol:]...)}
+		base := Load("g.blazes", Options{FS: memFS{"g.blazes": text}})
+		b.Run(fmt.Sprintf("incremental/components=%d", n), func(b *testing.B) {
+			prev := base
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				t := texts[(i+1)%2]
+				pf := prev.Files[0]
+				prev = Load("g.blazes", Options{
+					FS:    memFS{"g.blazes": t},
+					Parse: func(_ string, t []byte) *grammar.File { return grammar.Reparse(pf, t) },
+					Prev:  prev,
+				})
+			}
+		})
+		b.Run(fmt.Sprintf("cold/components=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				Load("g.blazes", Options{FS: memFS{"g.blazes": texts[(i+1)%2]}})
 			}
 		})
 	}

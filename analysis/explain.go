@@ -223,8 +223,10 @@ func Explain(x Labelled) string {
 			rule, text = w.Rule, w.Text
 		}
 		fmt.Fprintf(&b, "%s%s %s  [%s] %s\n", indent, l.Title(), labelOrNone(l.DerivedLabel()), rule, text)
-		if p, ok := l.(*Path); ok && p.InternalWhy != nil {
-			fmt.Fprintf(&b, "%s  internal %s  [%s] %s\n", indent, p.Internal, p.InternalWhy.Rule, p.InternalWhy.Text)
+		if p, ok := l.(*Path); ok {
+			if iw := internalWhy(p); iw != nil {
+				fmt.Fprintf(&b, "%s  internal %s  [%s] %s\n", indent, p.Internal, iw.Rule, iw.Text)
+			}
 		}
 		if w == nil || depth > 64 {
 			return

@@ -33,15 +33,37 @@ func findings(p *Program) {
 	}
 }
 
-// downBudget bounds the walk that names a finding's consequences, so that
-// a graph with thousands of findings costs linear time, not quadratic.
-const downBudget = 512
+// downBudget bounds the walk that lists the components a finding raises,
+// so that a graph with thousands of findings costs linear time.
+const downBudget = 128
 
-// reach holds, for every interface, the severity of the worst label
-// reachable downstream of it (itself included). It is computed once per
-// program by backward propagation: severities have six values, so each
-// interface is raised at most five times.
-type reach map[*Iface]int
+// candidate is a labelled thing a finding may name as its worst
+// consequence downstream. Candidates are totally ordered (severity, then
+// terminal before not, then title), so the best of any set does not depend
+// on the order in which it is searched, nor on declaration order.
+type candidate struct {
+	sev   int
+	term  bool
+	title string
+	x     Labelled
+}
+
+func (a candidate) better(b candidate) bool {
+	if a.x == nil {
+		return false
+	}
+	if b.x == nil || a.sev != b.sev {
+		return b.x == nil || a.sev > b.sev
+	}
+	if a.term != b.term {
+		return a.term
+	}
+	return a.title < b.title
+}
+
+// reach maps each interface to the best candidate downstream of it
+// (itself included).
+type reach map[*Iface]candidate
 
 // succ calls f for each interface directly downstream of i: for an input,
 // the outputs of the paths reading it (every output of the component when
@@ -66,94 +88,138 @@ func succ(i *Iface, f func(*Iface)) {
 	}
 }
 
-// ownSeverity is the severity an interface contributes: its label, and
-// for an input written into state, the state's label.
-func ownSeverity(i *Iface) int {
-	sev := i.Label.Severity()
+// own is the candidate an interface contributes: itself, or for an input
+// written into state, the component's state when that is worse.
+func own(i *Iface) candidate {
+	c := candidate{sev: i.Label.Severity(), term: isTerminal(i), title: i.FullName(), x: i}
 	if i.Dir == DirIn {
 		for _, q := range i.Paths {
-			if q.Kind.Write() && i.Comp.State.Severity() > sev {
-				sev = i.Comp.State.Severity()
+			if q.Kind.Write() {
+				st := candidate{sev: i.Comp.State.Severity(), title: i.Comp.Title(), x: i.Comp}
+				if st.better(c) {
+					c = st
+				}
+				break
 			}
 		}
 	}
-	return sev
+	return c
 }
 
+// computeReach finds the best candidate downstream of every interface in
+// linear time: Tarjan's algorithm emits the SCCs of the interface graph
+// consumers first, so each SCC takes the best of its members and of the
+// SCCs it feeds, which are already done.
 func computeReach(p *Program) reach {
-	r := reach{}
-	preds := map[*Iface][]*Iface{}
 	var all []*Iface
-	add := func(i *Iface) {
-		all = append(all, i)
-		r[i] = ownSeverity(i)
-	}
-	for _, s := range p.Sources {
-		add(s)
-	}
-	for _, s := range p.Sinks {
-		add(s)
-	}
+	all = append(all, p.Sources...)
 	for _, c := range p.Components {
-		for _, i := range c.Inputs {
-			add(i)
-		}
-		for _, o := range c.Outputs {
-			add(o)
-		}
+		all = append(all, c.Inputs...)
+		all = append(all, c.Outputs...)
 	}
-	for _, i := range all {
-		succ(i, func(n *Iface) { preds[n] = append(preds[n], i) })
+	all = append(all, p.Sinks...)
+	r := make(reach, len(all))
+	index := make(map[*Iface]int, len(all))
+	low := make(map[*Iface]int, len(all))
+	onStack := make(map[*Iface]bool)
+	var stack []*Iface
+	next := 0
+	type frame struct {
+		i    *Iface
+		succ []*Iface
+		k    int
 	}
-	work := append([]*Iface(nil), all...)
-	for len(work) > 0 {
-		n := work[len(work)-1]
-		work = work[:len(work)-1]
-		for _, pr := range preds[n] {
-			if r[n] > r[pr] {
-				r[pr] = r[n]
-				work = append(work, pr)
+	successors := func(i *Iface) []*Iface {
+		var out []*Iface
+		succ(i, func(n *Iface) { out = append(out, n) })
+		return out
+	}
+	visit := func(i *Iface) frame {
+		index[i], low[i] = next, next
+		next++
+		stack = append(stack, i)
+		onStack[i] = true
+		return frame{i: i, succ: successors(i)}
+	}
+	for _, root := range all {
+		if _, seen := index[root]; seen {
+			continue
+		}
+		work := []frame{visit(root)}
+		for len(work) > 0 {
+			f := &work[len(work)-1]
+			if f.k < len(f.succ) {
+				n := f.succ[f.k]
+				f.k++
+				if _, seen := index[n]; !seen {
+					work = append(work, visit(n))
+				} else if onStack[n] && index[n] < low[f.i] {
+					low[f.i] = index[n]
+				}
+				continue
 			}
+			i := f.i
+			work = work[:len(work)-1]
+			if len(work) > 0 {
+				if parent := work[len(work)-1].i; low[i] < low[parent] {
+					low[parent] = low[i]
+				}
+			}
+			if low[i] != index[i] {
+				continue
+			}
+			// Pop the SCC rooted at i and give every member its best.
+			start := len(stack) - 1
+			for stack[start] != i {
+				start--
+			}
+			members := stack[start:]
+			var best candidate
+			for _, m := range members {
+				if c := own(m); c.better(best) {
+					best = c
+				}
+			}
+			for _, m := range members {
+				succ(m, func(n *Iface) {
+					if !onStack[n] || index[n] < index[i] {
+						if c := r[n]; c.better(best) {
+							best = c
+						}
+					}
+				})
+			}
+			for _, m := range members {
+				r[m] = best
+				onStack[m] = false
+			}
+			stack = stack[:start]
 		}
 	}
 	return r
 }
 
-// downstream describes what path p influences: the worst severity
-// reachable from it, a witness carrying that label (the interface or state
-// that a reader would look at: terminal interfaces first, then by name, so
-// that the choice never depends on declaration order), and the components
-// downstream whose labels are raised.
+// downstream describes what path p influences: the worst label reachable
+// from it with a witness carrying it (see candidate), and the components
+// downstream whose labels are raised (at most maxRelated, found within a
+// bounded walk).
 func downstream(r reach, p *Path) (comps []*Component, worst Label, where Labelled) {
-	target := p.OutLabel.Severity()
 	starts := []*Iface{p.Out}
+	best := candidate{sev: p.OutLabel.Severity(), title: p.Title(), x: p}
 	if p.Kind.Write() {
 		starts = p.Comp.Outputs
-		if p.Comp.State.Severity() > target {
-			target = p.Comp.State.Severity()
+		if st := (candidate{sev: p.Comp.State.Severity(), title: p.Comp.Title(), x: p.Comp}); st.sev > best.sev {
+			best = st
 		}
 	}
 	for _, o := range starts {
-		if r[o] > target {
-			target = r[o]
+		if c := r[o]; c.sev >= best.sev && (c.sev > best.sev || best.x == Labelled(p) || c.better(best)) {
+			best = c
 		}
 	}
-	worst, where = p.OutLabel, Labelled(p)
-	better := func(x Labelled, terminal bool) bool {
-		if x.DerivedLabel().Severity() != target {
-			return false
-		}
-		if where == Labelled(p) || worst.Severity() != target {
-			return true
-		}
-		wt := isTerminal(where)
-		if terminal != wt {
-			return terminal
-		}
-		return x.Title() < where.Title()
-	}
-	if p.Kind.Write() && p.Comp.State.Severity() == target && better(p.Comp, false) {
-		worst, where = p.Comp.State, p.Comp
+	worst, where = best.x.DerivedLabel(), best.x
+	if where == Labelled(p) {
+		worst = p.OutLabel
 	}
 	seen := map[*Iface]bool{}
 	seenComp := map[*Component]bool{p.Comp: true}
@@ -161,25 +227,17 @@ func downstream(r reach, p *Path) (comps []*Component, worst Label, where Labell
 	for _, s := range starts {
 		seen[s] = true
 	}
-	for steps := 0; len(queue) > 0 && steps < downBudget; steps++ {
+	for steps := 0; len(queue) > 0 && steps < downBudget && len(comps) < maxRelated; steps++ {
 		i := queue[0]
 		queue = queue[1:]
-		if better(i, isTerminal(i)) {
-			worst, where = i.Label, i
-		}
 		if i.Dir == DirIn && !seenComp[i.Comp] {
 			seenComp[i.Comp] = true
 			if raised(i.Comp) {
 				comps = append(comps, i.Comp)
 			}
-			if i.Comp.State.Severity() == target && better(i.Comp, false) {
-				worst, where = i.Comp.State, i.Comp
-			}
 		}
 		succ(i, func(n *Iface) {
-			// Follow only where the worst label can still be found; the
-			// raised components lie on those paths too.
-			if !seen[n] && (r[n] == target || r[n] >= LRun.Severity()) {
+			if !seen[n] && r[n].sev >= LRun.Severity() {
 				seen[n] = true
 				queue = append(queue, n)
 			}

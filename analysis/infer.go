@@ -1,30 +1,27 @@
 package analysis
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
 	"github.com/blazes-dev/blazes/grammar"
 )
 
-// infer computes every label as the least fixpoint of SPEC §3's rules, then
-// records derivations in one final pass so that they do not depend on the
-// order in which the worklist happened to visit the graph.
-func infer(p *Program) {
+// infer computes every label as the least fixpoint of SPEC §3's rules.
+//
+// Components are evaluated one strongly connected component (SCC) at a
+// time, in topological order: everything upstream of an SCC is final when
+// it is evaluated, so a worklist inside the SCC reaches its least fixpoint,
+// and every rule being monotone over labels of finite height
+// (None < Seal[k] < Async < Run < Inst < Diverge), this terminates on any
+// graph. With a previous snapshot, an SCC whose declarations and incoming
+// streams are unchanged takes its labels from it: an edit re-labels only
+// what is downstream of it, and stops where labels stop moving.
+func infer(p *Program, prev *Program) {
 	for _, c := range p.Components {
 		for _, path := range c.Paths {
 			path.relevant = relevantInputs(path)
-		}
-	}
-	// Sources label their streams; components are then evaluated until no
-	// label moves. Every rule is monotone and labels have finite height
-	// (None < Seal[k] < Async < Run < Inst < Diverge), so this terminates.
-	queue := make([]*Component, 0, len(p.Components))
-	queued := make(map[*Component]bool, len(p.Components))
-	push := func(c *Component) {
-		if !queued[c] {
-			queued[c] = true
-			queue = append(queue, c)
 		}
 	}
 	for _, src := range p.Sources {
@@ -33,43 +30,202 @@ func infer(p *Program) {
 			s.Label = streamLabel(s)
 		}
 	}
-	for _, c := range p.Components {
-		push(c)
+	sccs := componentSCCs(p.Components)
+	p.sccOf = make(map[*Component]int, len(p.Components))
+	for id, scc := range sccs {
+		for _, c := range scc {
+			p.sccOf[c] = id
+		}
 	}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		queued[c] = false
-		for _, out := range evalComponent(c, false) {
-			for _, s := range out.Out {
-				l := Max(s.Label, streamLabel(s))
-				if l != s.Label {
+	p.sccSize = make([]int, len(sccs))
+	for id, scc := range sccs {
+		p.sccSize[id] = len(scc)
+	}
+	var queue []*Component
+	queued := map[*Component]bool{}
+	for id, scc := range sccs {
+		if prev != nil && reuse(p, prev, id, scc) {
+			p.Reused += len(scc)
+			continue
+		}
+		queue = append(queue[:0], scc...)
+		for _, c := range scc {
+			queued[c] = true
+		}
+		for len(queue) > 0 {
+			c := queue[0]
+			queue = queue[1:]
+			queued[c] = false
+			for _, out := range evalComponent(c) {
+				for _, s := range out.Out {
+					l := Max(s.Label, streamLabel(s))
+					if l == s.Label {
+						continue
+					}
 					s.Label = l
-					if s.To.Comp != nil {
-						push(s.To.Comp)
+					if d := s.To.Comp; d != nil && p.sccOf[d] == id && !queued[d] {
+						queued[d] = true
+						queue = append(queue, d)
 					}
 				}
 			}
 		}
+		p.Evaluated += len(scc)
 	}
-	// The final pass: derivations, sinks.
-	for _, src := range p.Sources {
-		src.Why = sourceWhy(src)
-		for _, s := range src.Out {
-			s.Why = streamWhy(s)
+	for _, sink := range p.Sinks {
+		sink.Label = meetLabels(sink.In)
+	}
+}
+
+// reuse copies the labels of an SCC from prev when its components'
+// declarations, their incoming streams and those streams' labels are all
+// as they were, and prev had the same SCC: the SCC's equations and their
+// inputs are then identical, and so is their least solution.
+func reuse(p, prev *Program, id int, scc []*Component) bool {
+	olds := make([]*Component, len(scc))
+	prevID := -1
+	for i, c := range scc {
+		o := prev.Component(c.Name)
+		if o == nil || !bytes.Equal(o.sig, c.sig) || o.Replicated != c.Replicated ||
+			len(o.Inputs) != len(c.Inputs) || len(o.Outputs) != len(c.Outputs) || len(o.Paths) != len(c.Paths) {
+			return false
 		}
+		oid := prev.sccOf[o]
+		if prevID >= 0 && oid != prevID {
+			return false
+		}
+		prevID = oid
+		for j, in := range c.Inputs {
+			oin := o.Inputs[j]
+			if in.Name != oin.Name || len(in.In) != len(oin.In) {
+				return false
+			}
+			for k, s := range in.In {
+				os := oin.In[k]
+				if s.Rep != os.Rep || s.Order != os.Order || !sameSeal(s.Seal, os.Seal) ||
+					s.From.FullName() != os.From.FullName() {
+					return false
+				}
+				if from := s.From.Comp; from == nil || p.sccOf[from] != id {
+					// From outside the SCC: final already, and must match.
+					if s.Label != os.Label {
+						return false
+					}
+				}
+			}
+		}
+		olds[i] = o
 	}
-	for _, c := range p.Components {
-		evalComponent(c, true)
-		for _, out := range c.Outputs {
+	if prevID < 0 || prev.sccSize[prevID] != len(scc) {
+		return false
+	}
+	for i, c := range scc {
+		o := olds[i]
+		c.State = o.State
+		for j, in := range c.Inputs {
+			in.Label = o.Inputs[j].Label
+		}
+		for j, q := range c.Paths {
+			oq := o.Paths[j]
+			q.Internal, q.OutLabel, q.Coordinated = oq.Internal, oq.OutLabel, oq.Coordinated
+		}
+		for j, out := range c.Outputs {
+			out.Label = o.Outputs[j].Label
 			for _, s := range out.Out {
-				s.Why = streamWhy(s)
+				s.Label = streamLabel(s)
 			}
 		}
 	}
-	for _, sink := range p.Sinks {
-		sink.Label, sink.Why = meetStreams(sink, true)
+	return true
+}
+
+func sameSeal(a, b *Label) bool {
+	if a == nil || b == nil {
+		return a == b
 	}
+	return *a == *b
+}
+
+// componentSCCs returns the strongly connected components of the stream
+// graph between components, in topological order (producers first), by
+// Tarjan's algorithm made iterative so that a long chain cannot overflow
+// the stack.
+func componentSCCs(comps []*Component) [][]*Component {
+	index := make(map[*Component]int, len(comps))
+	low := make(map[*Component]int, len(comps))
+	onStack := make(map[*Component]bool, len(comps))
+	var stack []*Component
+	var out [][]*Component
+	next := 0
+	type frame struct {
+		c    *Component
+		succ []*Component
+		i    int
+	}
+	successors := func(c *Component) []*Component {
+		var s []*Component
+		for _, o := range c.Outputs {
+			for _, st := range o.Out {
+				if d := st.To.Comp; d != nil {
+					s = append(s, d)
+				}
+			}
+		}
+		return s
+	}
+	for _, root := range comps {
+		if _, seen := index[root]; seen {
+			continue
+		}
+		work := []frame{{c: root, succ: successors(root)}}
+		index[root], low[root] = next, next
+		next++
+		stack = append(stack, root)
+		onStack[root] = true
+		for len(work) > 0 {
+			f := &work[len(work)-1]
+			if f.i < len(f.succ) {
+				d := f.succ[f.i]
+				f.i++
+				if _, seen := index[d]; !seen {
+					index[d], low[d] = next, next
+					next++
+					stack = append(stack, d)
+					onStack[d] = true
+					work = append(work, frame{c: d, succ: successors(d)})
+				} else if onStack[d] && index[d] < low[f.c] {
+					low[f.c] = index[d]
+				}
+				continue
+			}
+			c := f.c
+			work = work[:len(work)-1]
+			if len(work) > 0 {
+				parent := work[len(work)-1].c
+				if low[c] < low[parent] {
+					low[parent] = low[c]
+				}
+			}
+			if low[c] == index[c] {
+				var scc []*Component
+				for {
+					n := stack[len(stack)-1]
+					stack = stack[:len(stack)-1]
+					onStack[n] = false
+					scc = append(scc, n)
+					if n == c {
+						break
+					}
+				}
+				out = append(out, scc)
+			}
+		}
+	}
+	// Tarjan emits SCCs consumers first; reverse for topological order.
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
 }
 
 func sourceLabel(src *Iface) Label {
@@ -110,15 +266,24 @@ func streamWhy(s *Stream) *Why {
 	return &Why{Rule: "stream", Text: fmt.Sprintf("the stream carries the label of %s", s.From.FullName()), From: []Labelled{s.From}}
 }
 
-// meetStreams labels an input interface or sink from its streams.
-func meetStreams(i *Iface, why bool) (Label, *Why) {
+// meetLabels is the meet of the labels of streams into an input or sink.
+func meetLabels(in []*Stream) Label {
 	l := LNone
-	for _, s := range i.In {
+	for _, s := range in {
 		l = Max(l, s.Label)
 	}
-	if !why {
-		return l, nil
+	return l
+}
+
+// ifaceWhy derives the label of an interface, source or sink.
+func ifaceWhy(i *Iface) *Why {
+	switch i.Dir {
+	case DirSource:
+		return sourceWhy(i)
+	case DirOut:
+		return outputWhy(i)
 	}
+	l := i.Label
 	w := &Why{Rule: "meet"}
 	switch {
 	case len(i.In) == 0:
@@ -138,7 +303,7 @@ func meetStreams(i *Iface, why bool) (Label, *Why) {
 			}
 		}
 	}
-	return l, w
+	return w
 }
 
 func streamsAsLabelled(ss []*Stream) []Labelled {
@@ -218,16 +383,14 @@ func allOrdered(i *Iface) bool {
 func isInstOrDiverge(l Label) bool { return l.Kind == Inst || l.Kind == Diverge }
 
 // evalComponent applies the path rules to c and returns the outputs whose
-// label changed. With why set it also records every derivation.
-func evalComponent(c *Component, why bool) []*Iface {
+// label changed.
+func evalComponent(c *Component) []*Iface {
 	for _, in := range c.Inputs {
-		l, w := meetStreams(in, why)
-		in.Label = Max(in.Label, l)
-		in.Why = w
+		in.Label = Max(in.Label, meetLabels(in.In))
 	}
 	// Internal labels first: state(C) depends on the write paths' Taint.
 	for _, p := range c.Paths {
-		p.Internal, p.Coordinated, p.InternalWhy = LNone, true, nil
+		p.Internal, p.Coordinated = LNone, true
 		l := p.In.Label
 		if l.Kind == None {
 			continue
@@ -244,35 +407,41 @@ func evalComponent(c *Component, why bool) []*Iface {
 		case grammar.CW:
 			if isInstOrDiverge(l) {
 				p.Internal = LTaint
-				if why {
-					p.InternalWhy = &Why{Rule: "rule 3", Text: fmt.Sprintf("a write of %s input: replicas store different contents", l), From: []Labelled{p.In}}
-				}
 			}
 		case grammar.OW:
-			switch {
-			case !p.Coordinated:
+			if !p.Coordinated || isInstOrDiverge(l) {
 				p.Internal = LTaint
-				if why {
-					p.InternalWhy = &Why{Rule: "rules 2, 4", Text: fmt.Sprintf("OW[%s] is not coordinated: the state depends on input order", p.Gate), From: uncoordinated(p)}
-				}
-			case isInstOrDiverge(l):
-				p.Internal = LTaint
-				if why {
-					p.InternalWhy = &Why{Rule: "rule 3", Text: fmt.Sprintf("a write of %s input: replicas store different contents", l), From: []Labelled{p.In}}
-				}
 			}
 		case grammar.OR:
 			if !p.Coordinated {
 				p.Internal = Label{Kind: NDRead, Key: p.Gate}
-				if why {
-					p.InternalWhy = &Why{Rule: "rule 1", Text: fmt.Sprintf("OR[%s] is not coordinated: the answer depends on how reads interleave with writes", p.Gate), From: uncoordinated(p)}
-				}
 			}
 		}
 	}
-	// state(C).
+	c.State = stateOf(c, nil)
+	for _, p := range c.Paths {
+		p.OutLabel = pathOut(p, c.State)
+	}
+	var changed []*Iface
+	for _, o := range c.Outputs {
+		l := LNone
+		for _, p := range o.Paths {
+			l = Max(l, p.OutLabel)
+		}
+		l = Max(o.Label, l)
+		if l != o.Label {
+			o.Label = l
+			changed = append(changed, o)
+		}
+	}
+	return changed
+}
+
+// stateOf is state(C): the most severe up() of the write paths' inputs,
+// and Diverge (replicated) or Run for every write path that is Taint. With
+// from set it also collects the paths that contributed.
+func stateOf(c *Component, from *[]Labelled) Label {
 	state := LNone
-	var stateFrom []Labelled
 	for _, p := range c.Paths {
 		if !p.Kind.Write() || p.In.Label.Kind == None {
 			continue
@@ -287,67 +456,56 @@ func evalComponent(c *Component, why bool) []*Iface {
 		}
 		if contrib.Kind != None {
 			state = Max(state, contrib)
-			stateFrom = append(stateFrom, p)
+			if from != nil {
+				*from = append(*from, p)
+			}
 		}
 	}
-	c.State = state
-	if why {
-		c.StateWhy = stateWhy(c, stateFrom)
+	return state
+}
+
+// pathOut is the out label of path p given state(C) (SPEC §3's table).
+func pathOut(p *Path, state Label) Label {
+	l := p.In.Label
+	if l.Kind == None {
+		return LNone
 	}
-	// Path outputs.
-	for _, p := range c.Paths {
-		l := p.In.Label
-		if l.Kind == None {
-			p.OutLabel = LNone
-			if why {
-				p.Why = &Why{Rule: p.Kind.String(), Text: fmt.Sprintf("nothing reaches %s", p.In.FullName()), From: []Labelled{p.In}}
-			}
-			continue
+	var out Label
+	switch p.Kind {
+	case grammar.CR, grammar.CW:
+		out = LAsync
+		if l.Kind == Seal {
+			out = l
 		}
-		var out Label
-		switch p.Kind {
-		case grammar.CR, grammar.CW:
-			out = LAsync
-			if l.Kind == Seal {
-				out = l
-			}
-			out = Max(out, Up(l))
-			if p.Kind == grammar.CW {
-				out = Max(out, state)
-			}
-		default:
-			out = Max(LAsync, Up(l))
+		out = Max(out, Up(l))
+		if p.Kind == grammar.CW {
 			out = Max(out, state)
-			if p.Internal.Kind == NDRead {
-				if c.Replicated {
-					out = Max(out, LInst)
-				} else {
-					out = Max(out, LRun)
-				}
+		}
+	default:
+		out = Max(Max(LAsync, Up(l)), state)
+		if p.Internal.Kind == NDRead {
+			if p.Comp.Replicated {
+				out = Max(out, LInst)
+			} else {
+				out = Max(out, LRun)
 			}
 		}
-		p.OutLabel = out
-		if why {
-			p.Why = pathWhy(p, state)
-		}
 	}
-	// Output interfaces.
-	var changed []*Iface
-	for _, o := range c.Outputs {
-		l := LNone
-		for _, p := range o.Paths {
-			l = Max(l, p.OutLabel)
-		}
-		l = Max(o.Label, l)
-		if l != o.Label {
-			o.Label = l
-			changed = append(changed, o)
-		}
-		if why {
-			o.Why = outputWhy(o)
-		}
+	return out
+}
+
+// internalWhy explains a path's internal label.
+func internalWhy(p *Path) *Why {
+	l := p.In.Label
+	switch {
+	case p.Internal.Kind == None:
+		return nil
+	case p.Kind == grammar.OR:
+		return &Why{Rule: "rule 1", Text: fmt.Sprintf("OR[%s] is not coordinated: the answer depends on how reads interleave with writes", p.Gate), From: uncoordinated(p)}
+	case p.Kind == grammar.OW && !p.Coordinated:
+		return &Why{Rule: "rules 2, 4", Text: fmt.Sprintf("OW[%s] is not coordinated: the state depends on input order", p.Gate), From: uncoordinated(p)}
 	}
-	return changed
+	return &Why{Rule: "rule 3", Text: fmt.Sprintf("a write of %s input: replicas store different contents", l), From: []Labelled{p.In}}
 }
 
 // uncoordinated lists the relevant inputs of p that are not coordinated.
@@ -361,7 +519,9 @@ func uncoordinated(p *Path) []Labelled {
 	return out
 }
 
-func stateWhy(c *Component, from []Labelled) *Why {
+func stateWhy(c *Component) *Why {
+	var from []Labelled
+	stateOf(c, &from)
 	if c.State.Kind == None {
 		return &Why{Rule: "state", Text: fmt.Sprintf("the state of %s is deterministic", c.Name)}
 	}
@@ -380,8 +540,12 @@ func stateWhy(c *Component, from []Labelled) *Why {
 	return &Why{Rule: "state", Text: text, From: from}
 }
 
-func pathWhy(p *Path, state Label) *Why {
+func pathWhy(p *Path) *Why {
+	state := p.Comp.State
 	l := p.In.Label
+	if l.Kind == None {
+		return &Why{Rule: p.Kind.String(), Text: fmt.Sprintf("nothing reaches %s", p.In.FullName()), From: []Labelled{p.In}}
+	}
 	from := []Labelled{p.In}
 	if state.Kind != None && p.Kind != grammar.CR && p.OutLabel == state && Up(l) != state {
 		from = append(from, p.Comp)
@@ -416,8 +580,8 @@ func pathWhy(p *Path, state Label) *Why {
 		default:
 			text = fmt.Sprintf("%s is coordinated, but its output is at least %s", ann, p.OutLabel)
 		}
-		if p.InternalWhy != nil {
-			from = append(from, p.InternalWhy.From...)
+		if iw := internalWhy(p); iw != nil {
+			from = append(from, iw.From...)
 		}
 	}
 	return &Why{Rule: p.Kind.String(), Text: text, From: dedupe(from)}

@@ -43,7 +43,7 @@ func Load(root string, opts Options) *Program {
 	}
 	b.loadFile(root, text, nil)
 	b.build()
-	infer(p)
+	infer(p, opts.Prev)
 	findings(p)
 	sortDiagnostics(p.Diagnostics)
 	return p
@@ -304,7 +304,7 @@ func (b *builder) checkAttrs(f *grammar.File, attrs []*grammar.StreamAttr) {
 }
 
 func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
-	c := &Component{Name: d.Name.Name, File: f, Decl: d}
+	c := &Component{Name: d.Name.Name, File: f, Decl: d, sig: f.Text[d.Range.Start:d.Range.End]}
 	ins := map[string]*Iface{}
 	outs := map[string]*Iface{}
 	iface := func(dir grammar.Dir, name *grammar.Ident, decl grammar.Node) *Iface {

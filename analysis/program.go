@@ -45,4 +45,11 @@ type Program struct {
 	Diagnostics []*Diagnostic   // sorted by file, line, column, code
 	// LoadErr is set when the root file itself cannot be read.
 	LoadErr error
+
+	// Evaluated and Reused count the components whose labels were
+	// computed, and those taken unchanged from Options.Prev.
+	Evaluated, Reused int
+
+	sccOf   map[*Component]int // component -> its SCC, in topological order
+	sccSize []int
 }

@@ -31,7 +31,6 @@ type Iface struct {
 	Out       []*Stream // streams out of this node (outputs, sources)
 	Paths     []*Path   // paths reading (inputs) or writing (outputs) it
 	Label     Label
-	Why       *Why
 }
 
 // FullName is "Comp.iface", or the bare name for sources and sinks.
@@ -53,7 +52,8 @@ type Component struct {
 	Replicated bool    // rep(C): some input stream carries rep
 	RepStream  *Stream // a witness for Replicated
 	State      Label   // state(C)
-	StateWhy   *Why
+
+	sig []byte // the declaration's text: unchanged text, unchanged rules
 }
 
 // Path is `i -> o : A` of a component, with its derived labels.
@@ -64,9 +64,7 @@ type Path struct {
 	Kind        grammar.AnnKind
 	Gate        string // canonical gate key
 	Internal    Label  // NDRead[g], Taint, or None
-	InternalWhy *Why
 	OutLabel    Label
-	Why         *Why
 	Coordinated bool // order-sensitive paths only
 
 	relevant []*Iface // SPEC §3's relevant inputs (order-sensitive paths)
@@ -93,7 +91,6 @@ type Stream struct {
 	Rep      bool
 	Order    bool
 	Label    Label
-	Why      *Why
 }
 
 // Name is "from -> to".
@@ -118,16 +115,21 @@ type Labelled interface {
 
 func (i *Iface) Title() string           { return i.FullName() }
 func (i *Iface) DerivedLabel() Label     { return i.Label }
-func (i *Iface) Derivation() *Why        { return i.Why }
+func (i *Iface) Derivation() *Why        { return ifaceWhy(i) }
 func (s *Stream) Title() string          { return "stream " + s.Name() }
 func (s *Stream) DerivedLabel() Label    { return s.Label }
-func (s *Stream) Derivation() *Why       { return s.Why }
+func (s *Stream) Derivation() *Why       { return streamWhy(s) }
 func (p *Path) Title() string            { return p.Comp.Name + ": " + p.Name() }
 func (p *Path) DerivedLabel() Label      { return p.OutLabel }
-func (p *Path) Derivation() *Why         { return p.Why }
+func (p *Path) Derivation() *Why         { return pathWhy(p) }
 func (c *Component) Title() string       { return "state(" + c.Name + ")" }
 func (c *Component) DerivedLabel() Label { return c.State }
-func (c *Component) Derivation() *Why    { return c.StateWhy }
+func (c *Component) Derivation() *Why    { return stateWhy(c) }
+
+// InternalDerivation explains the path's internal label (nil when it has
+// none). Derivations are computed on demand from the final labels: they
+// cost nothing until a hover or an explanation asks.
+func (p *Path) InternalDerivation() *Why { return internalWhy(p) }
 
 // Severity of a finding.
 type Severity uint8

@@ -61,12 +61,22 @@ func Dataflow(n int, seed int64) []byte {
 	feed := func(from string, to input) {
 		fmt.Fprintf(&streams, "stream %s -> %s.%s%s\n", from, to.comp, to.iface, attrs())
 	}
+	// feedSealed feeds an order-sensitive input the way a working program
+	// does: mostly through a stream sealed within the gate.
+	feedSealed := func(from string, to input, seal string) {
+		if r.Intn(100) < 97 {
+			fmt.Fprintf(&streams, "stream %s -> %s.%s seal(%s)\n", from, to.comp, to.iface, seal)
+			return
+		}
+		feed(from, to)
+	}
 	var firstIn []string
 	var loops []int
 	for i := 0; i < n; i++ {
 		name := fmt.Sprintf("C%d", i)
 		fmt.Fprintf(&b, "component %s {\n", name)
 		var ins []string
+		sealed := map[string]string{} // input -> the seal a careful author puts on it
 		switch x := r.Intn(20); {
 		case x < 9: // map or filter
 			b.WriteString("  in  rec(key, batch, val)\n  out res(key, batch, val)\n  rec -> res : CR\n")
@@ -80,16 +90,23 @@ func Dataflow(n int, seed int64) []byte {
 		case x < 16: // order-sensitive aggregation per key and batch
 			b.WriteString("  rec -> res : OW[key, batch]   // per-batch aggregate\n")
 			ins = []string{"rec"}
+			sealed["rec"] = "batch"
 		case x < 18: // a read over state written by another input
 			b.WriteString("  upd -> res : CW\n  query -> res : OR[key]\n")
 			ins = []string{"upd", "query"}
+			sealed["upd"] = "key"
 		default: // a last-writer-wins table
 			b.WriteString("  rec -> res : OW[key]\n")
 			ins = []string{"rec"}
+			sealed["rec"] = "key"
 		}
 		b.WriteString("}\n\n")
 		for _, in := range ins {
-			feed(producer(i), input{name, in})
+			if k, ok := sealed[in]; ok {
+				feedSealed(producer(i), input{name, in}, k)
+			} else {
+				feed(producer(i), input{name, in})
+			}
 		}
 		firstIn = append(firstIn, ins[0])
 		// A feedback loop now and then: a later component's output comes

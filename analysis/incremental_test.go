@@ -1,0 +1,166 @@
+package analysis
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/internal/gen"
+)
+
+// snapshotText renders every label and finding of a program, so that two
+// programs can be compared in full.
+func snapshotText(p *Program) string {
+	var b strings.Builder
+	for _, c := range p.Components {
+		fmt.Fprintf(&b, "%s state=%s rep=%v\n", c.Name, c.State, c.Replicated)
+		for _, i := range c.Inputs {
+			fmt.Fprintf(&b, "  in %s %s\n", i.Name, i.Label)
+		}
+		for _, o := range c.Outputs {
+			fmt.Fprintf(&b, "  out %s %s\n", o.Name, o.Label)
+		}
+		for _, q := range c.Paths {
+			fmt.Fprintf(&b, "  path %s %s %s %s %v\n", q.Name(), q.Annotation(), q.Internal, q.OutLabel, q.Coordinated)
+		}
+	}
+	for _, s := range p.Streams {
+		fmt.Fprintf(&b, "stream %s %s\n", s.Name(), s.Label)
+	}
+	for _, s := range p.Sinks {
+		fmt.Fprintf(&b, "sink %s %s\n", s.Name, s.Label)
+	}
+	for _, d := range p.Diagnostics {
+		fmt.Fprintf(&b, "%s %v %s %s\n", d.Code, d.Range, d.Severity, d.Message)
+		for _, f := range d.Fixes {
+			fmt.Fprintf(&b, "  fix %s %v\n", f.Title, f.Edits)
+		}
+	}
+	return b.String()
+}
+
+var (
+	reStream = regexp.MustCompile(`(?m)^stream [^\n]*$`)
+	reAnn    = regexp.MustCompile(`: (CR|CW|OR\[[^\]]*\]|OW\[[^\]]*\])`)
+	reComp   = regexp.MustCompile(`(?m)^component [^\n]*\{`)
+)
+
+// mutate makes one random edit of the kinds a user makes: seal, order or
+// rep toggled on a stream, an annotation changed, a stream or component
+// deleted, a typo that breaks a declaration.
+func mutate(r *rand.Rand, text []byte) []byte {
+	pick := func(re *regexp.Regexp) []int {
+		locs := re.FindAllIndex(text, -1)
+		if len(locs) == 0 {
+			return nil
+		}
+		return locs[r.Intn(len(locs))]
+	}
+	splice := func(start, end int, repl string) []byte {
+		out := append([]byte(nil), text[:start]...)
+		out = append(out, repl...)
+		return append(out, text[end:]...)
+	}
+	switch r.Intn(7) {
+	case 0, 1: // toggle an attribute at the end of a stream
+		if loc := pick(reStream); loc != nil {
+			line := string(text[loc[0]:loc[1]])
+			attr := []string{" seal(batch)", " seal(key)", " order", " rep"}[r.Intn(4)]
+			if strings.HasSuffix(line, attr) {
+				return splice(loc[1]-len(attr), loc[1], "")
+			}
+			return splice(loc[1], loc[1], attr)
+		}
+	case 2: // change an annotation
+		if loc := pick(reAnn); loc != nil {
+			ann := []string{": CR", ": CW", ": OR[key]", ": OW[key, batch]", ": OW[]"}[r.Intn(5)]
+			return splice(loc[0], loc[1], ann)
+		}
+	case 3: // delete a stream
+		if loc := pick(reStream); loc != nil {
+			return splice(loc[0], loc[1], "")
+		}
+	case 4: // break a component's header (a half-typed edit), or mend it
+		if i := bytes.Index(text, []byte("component @")); i >= 0 {
+			return splice(i, i+len("component @"), "component ")
+		}
+		if loc := pick(reComp); loc != nil {
+			return splice(loc[0], loc[0]+len("component "), "component @")
+		}
+	case 5: // rename a component's use in a stream (unknown name)
+		if loc := pick(reStream); loc != nil {
+			return splice(loc[0]+len("stream "), loc[0]+len("stream "), "X")
+		}
+	case 6: // insert a comment: everything after it moves
+		at := r.Intn(len(text))
+		for at > 0 && text[at-1] != '\n' {
+			at--
+		}
+		return splice(at, at, "// moved\n")
+	}
+	return text
+}
+
+// Incremental analysis (Options.Prev) gives exactly what a cold analysis
+// of the same text gives, after any sequence of edits.
+func TestIncrementalEqualsCold(t *testing.T) {
+	seeds := 6
+	steps := 40
+	if testing.Short() {
+		seeds, steps = 2, 15
+	}
+	for seed := int64(1); seed <= int64(seeds); seed++ {
+		r := rand.New(rand.NewSource(seed))
+		text := gen.Dataflow(200, seed)
+		var prev *Program
+		var prevFile *grammar.File
+		for step := 0; step < steps; step++ {
+			fs := memFS{"g.blazes": text}
+			parse := func(name string, t []byte) *grammar.File {
+				if prevFile == nil {
+					return grammar.Parse(name, t)
+				}
+				return grammar.Reparse(prevFile, t)
+			}
+			inc := Load("g.blazes", Options{FS: fs, Parse: parse, Prev: prev})
+			cold := Load("g.blazes", Options{FS: fs})
+			if a, b := snapshotText(inc), snapshotText(cold); a != b {
+				t.Fatalf("seed %d step %d: incremental differs from cold:\n%s", seed, step, firstDiff(a, b))
+			}
+			if step > 0 && inc.Reused == 0 && len(inc.Components) > 50 {
+				t.Logf("seed %d step %d: nothing reused", seed, step)
+			}
+			prev, prevFile = inc, inc.Files[0]
+			text = mutate(r, text)
+		}
+	}
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := 0; i < len(al) && i < len(bl); i++ {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n incremental: %s\n cold:        %s", i+1, al[i], bl[i])
+		}
+	}
+	return fmt.Sprintf("lengths differ: %d vs %d lines", len(al), len(bl))
+}
+
+// An edit far downstream re-labels little: most components are reused.
+func TestIncrementalReuses(t *testing.T) {
+	text := gen.Dataflow(1000, 3)
+	fs := memFS{"g.blazes": text}
+	p1 := Load("g.blazes", Options{FS: fs})
+	// Toggle order on the last stream line: only its consumer changes.
+	i := bytes.LastIndex(text, []byte("\nstream "))
+	j := i + 1 + bytes.IndexByte(text[i+1:], '\n')
+	edited := append(append(append([]byte(nil), text[:j]...), " order"...), text[j:]...)
+	p2 := Load("g.blazes", Options{FS: memFS{"g.blazes": edited}, Prev: p1})
+	if p2.Reused < len(p2.Components)*9/10 {
+		t.Errorf("reused %d of %d components (evaluated %d)", p2.Reused, len(p2.Components), p2.Evaluated)
+	}
+}
