@@ -119,11 +119,8 @@ func computeReach(p *Program) reach {
 	}
 	all = append(all, p.Sinks...)
 	r := make(reach, len(all))
-	index := make(map[*Iface]int, len(all))
-	low := make(map[*Iface]int, len(all))
-	onStack := make(map[*Iface]bool)
 	var stack []*Iface
-	next := 0
+	var next int32
 	type frame struct {
 		i    *Iface
 		succ []*Iface
@@ -135,14 +132,14 @@ func computeReach(p *Program) reach {
 		return out
 	}
 	visit := func(i *Iface) frame {
-		index[i], low[i] = next, next
 		next++
+		i.tIndex, i.tLow = next, next
 		stack = append(stack, i)
-		onStack[i] = true
+		i.tOnStack = true
 		return frame{i: i, succ: successors(i)}
 	}
 	for _, root := range all {
-		if _, seen := index[root]; seen {
+		if root.tIndex != 0 {
 			continue
 		}
 		work := []frame{visit(root)}
@@ -151,21 +148,21 @@ func computeReach(p *Program) reach {
 			if f.k < len(f.succ) {
 				n := f.succ[f.k]
 				f.k++
-				if _, seen := index[n]; !seen {
+				if n.tIndex == 0 {
 					work = append(work, visit(n))
-				} else if onStack[n] && index[n] < low[f.i] {
-					low[f.i] = index[n]
+				} else if n.tOnStack && n.tIndex < f.i.tLow {
+					f.i.tLow = n.tIndex
 				}
 				continue
 			}
 			i := f.i
 			work = work[:len(work)-1]
 			if len(work) > 0 {
-				if parent := work[len(work)-1].i; low[i] < low[parent] {
-					low[parent] = low[i]
+				if parent := work[len(work)-1].i; i.tLow < parent.tLow {
+					parent.tLow = i.tLow
 				}
 			}
-			if low[i] != index[i] {
+			if i.tLow != i.tIndex {
 				continue
 			}
 			// Pop the SCC rooted at i and give every member its best.
@@ -182,7 +179,7 @@ func computeReach(p *Program) reach {
 			}
 			for _, m := range members {
 				succ(m, func(n *Iface) {
-					if !onStack[n] || index[n] < index[i] {
+					if !n.tOnStack {
 						if c := r[n]; c.better(best) {
 							best = c
 						}
@@ -191,7 +188,7 @@ func computeReach(p *Program) reach {
 			}
 			for _, m := range members {
 				r[m] = best
-				onStack[m] = false
+				m.tOnStack = false
 			}
 			stack = stack[:start]
 		}

@@ -31,10 +31,9 @@ func infer(p *Program, prev *Program) {
 		}
 	}
 	sccs := componentSCCs(p.Components)
-	p.sccOf = make(map[*Component]int, len(p.Components))
 	for id, scc := range sccs {
 		for _, c := range scc {
-			p.sccOf[c] = id
+			c.scc = int32(id)
 		}
 	}
 	p.sccSize = make([]int, len(sccs))
@@ -63,7 +62,7 @@ func infer(p *Program, prev *Program) {
 						continue
 					}
 					s.Label = l
-					if d := s.To.Comp; d != nil && p.sccOf[d] == id && !queued[d] {
+					if d := s.To.Comp; d != nil && int(d.scc) == id && !queued[d] {
 						queued[d] = true
 						queue = append(queue, d)
 					}
@@ -90,7 +89,7 @@ func reuse(p, prev *Program, id int, scc []*Component) bool {
 			len(o.Inputs) != len(c.Inputs) || len(o.Outputs) != len(c.Outputs) || len(o.Paths) != len(c.Paths) {
 			return false
 		}
-		oid := prev.sccOf[o]
+		oid := int(o.scc)
 		if prevID >= 0 && oid != prevID {
 			return false
 		}
@@ -102,11 +101,10 @@ func reuse(p, prev *Program, id int, scc []*Component) bool {
 			}
 			for k, s := range in.In {
 				os := oin.In[k]
-				if s.Rep != os.Rep || s.Order != os.Order || !sameSeal(s.Seal, os.Seal) ||
-					s.From.FullName() != os.From.FullName() {
+				if s.Rep != os.Rep || s.Order != os.Order || !sameSeal(s.Seal, os.Seal) || !sameIface(s.From, os.From) {
 					return false
 				}
-				if from := s.From.Comp; from == nil || p.sccOf[from] != id {
+				if from := s.From.Comp; from == nil || int(from.scc) != id {
 					// From outside the SCC: final already, and must match.
 					if s.Label != os.Label {
 						return false
@@ -139,6 +137,14 @@ func reuse(p, prev *Program, id int, scc []*Component) bool {
 	return true
 }
 
+// sameIface compares two interfaces of different snapshots by name.
+func sameIface(a, b *Iface) bool {
+	if a.Name != b.Name || (a.Comp == nil) != (b.Comp == nil) {
+		return false
+	}
+	return a.Comp == nil || a.Comp.Name == b.Comp.Name
+}
+
 func sameSeal(a, b *Label) bool {
 	if a == nil || b == nil {
 		return a == b
@@ -151,12 +157,9 @@ func sameSeal(a, b *Label) bool {
 // Tarjan's algorithm made iterative so that a long chain cannot overflow
 // the stack.
 func componentSCCs(comps []*Component) [][]*Component {
-	index := make(map[*Component]int, len(comps))
-	low := make(map[*Component]int, len(comps))
-	onStack := make(map[*Component]bool, len(comps))
 	var stack []*Component
 	var out [][]*Component
-	next := 0
+	var next int32
 	type frame struct {
 		c    *Component
 		succ []*Component
@@ -173,50 +176,47 @@ func componentSCCs(comps []*Component) [][]*Component {
 		}
 		return s
 	}
+	visit := func(c *Component) frame {
+		next++
+		c.tIndex, c.tLow = next, next
+		stack = append(stack, c)
+		c.tOnStack = true
+		return frame{c: c, succ: successors(c)}
+	}
 	for _, root := range comps {
-		if _, seen := index[root]; seen {
+		if root.tIndex != 0 {
 			continue
 		}
-		work := []frame{{c: root, succ: successors(root)}}
-		index[root], low[root] = next, next
-		next++
-		stack = append(stack, root)
-		onStack[root] = true
+		work := []frame{visit(root)}
 		for len(work) > 0 {
 			f := &work[len(work)-1]
 			if f.i < len(f.succ) {
 				d := f.succ[f.i]
 				f.i++
-				if _, seen := index[d]; !seen {
-					index[d], low[d] = next, next
-					next++
-					stack = append(stack, d)
-					onStack[d] = true
-					work = append(work, frame{c: d, succ: successors(d)})
-				} else if onStack[d] && index[d] < low[f.c] {
-					low[f.c] = index[d]
+				if d.tIndex == 0 {
+					work = append(work, visit(d))
+				} else if d.tOnStack && d.tIndex < f.c.tLow {
+					f.c.tLow = d.tIndex
 				}
 				continue
 			}
 			c := f.c
 			work = work[:len(work)-1]
 			if len(work) > 0 {
-				parent := work[len(work)-1].c
-				if low[c] < low[parent] {
-					low[parent] = low[c]
+				if parent := work[len(work)-1].c; c.tLow < parent.tLow {
+					parent.tLow = c.tLow
 				}
 			}
-			if low[c] == index[c] {
-				var scc []*Component
-				for {
-					n := stack[len(stack)-1]
-					stack = stack[:len(stack)-1]
-					onStack[n] = false
-					scc = append(scc, n)
-					if n == c {
-						break
-					}
+			if c.tLow == c.tIndex {
+				start := len(stack) - 1
+				for stack[start] != c {
+					start--
 				}
+				scc := append([]*Component(nil), stack[start:]...)
+				for _, n := range scc {
+					n.tOnStack = false
+				}
+				stack = stack[:start]
 				out = append(out, scc)
 			}
 		}

@@ -50,6 +50,5 @@ type Program struct {
 	// computed, and those taken unchanged from Options.Prev.
 	Evaluated, Reused int
 
-	sccOf   map[*Component]int // component -> its SCC, in topological order
-	sccSize []int
+	sccSize []int // sizes of the SCCs of components, in topological order
 }

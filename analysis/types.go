@@ -31,6 +31,11 @@ type Iface struct {
 	Out       []*Stream // streams out of this node (outputs, sources)
 	Paths     []*Path   // paths reading (inputs) or writing (outputs) it
 	Label     Label
+
+	// Scratch for Tarjan's algorithm while the program is built (index+1;
+	// 0 means not visited).
+	tIndex, tLow int32
+	tOnStack     bool
 }
 
 // FullName is "Comp.iface", or the bare name for sources and sinks.
@@ -54,6 +59,10 @@ type Component struct {
 	State      Label   // state(C)
 
 	sig []byte // the declaration's text: unchanged text, unchanged rules
+
+	tIndex, tLow int32 // Tarjan scratch, as on Iface
+	tOnStack     bool
+	scc          int32 // index of its SCC in topological order
 }
 
 // Path is `i -> o : A` of a component, with its derived labels.
