@@ -1,0 +1,25 @@
+package server
+
+import (
+	"github.com/blazes-dev/blazes/analysis"
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+// Engine is the analysis the server runs. Tests replace parts of it (a
+// slow Load, a panicking one); DefaultEngine is the real thing.
+type Engine struct {
+	Load    func(root string, opts analysis.Options) *analysis.Program
+	Parse   func(name string, text []byte) *grammar.File
+	Reparse func(prev *grammar.File, text []byte) *grammar.File // nil: always Parse
+	Format  func(f *grammar.File) ([]byte, error)               // nil: no formatting
+}
+
+// DefaultEngine is grammar and analysis as they are.
+func DefaultEngine() Engine {
+	return Engine{
+		Load:    analysis.Load,
+		Parse:   grammar.Parse,
+		Reparse: grammar.Reparse,
+		Format:  grammar.Format,
+	}
+}

@@ -1,0 +1,231 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/blazes-dev/blazes/analysis"
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+// LabelMeaning is one line per label kind (SPEC §2).
+func LabelMeaning(l analysis.Label) string {
+	switch l.Kind {
+	case analysis.Seal:
+		return "deterministic contents, nondeterministic order, punctuated on attributes [" + l.Key + "]"
+	case analysis.Async:
+		return "deterministic contents, nondeterministic order (the default)"
+	case analysis.Run:
+		return "contents may differ from run to run (a replay after a failure may disagree with the first run)"
+	case analysis.Inst:
+		return "contents may differ between replicas within one run (transient divergence)"
+	case analysis.Diverge:
+		return "replicas' state may become permanently inconsistent"
+	case analysis.NDRead:
+		return "an order-sensitive read whose answer depends on how it interleaves with writes: transient nondeterminism"
+	case analysis.Taint:
+		return "a write that leaves the component's state order-dependent (or holding contents that differ between replicas): persistent nondeterminism"
+	}
+	return "not reached by any stream"
+}
+
+func labelText(l analysis.Label) string {
+	if l.Kind == analysis.None {
+		return "(unlabelled)"
+	}
+	return l.String()
+}
+
+func labelLine(b *strings.Builder, what string, l analysis.Label) {
+	fmt.Fprintf(b, "- %s: **`%s`** — %s\n", what, labelText(l), LabelMeaning(l))
+}
+
+// positionIn resolves a request position in the view.
+func (v *view) offset(p protocol.Position) grammar.Pos { return toOffset(v.lines, p) }
+
+func (s *Server) viewAt(ctx context.Context, raw json.RawMessage) (*view, grammar.Pos, error) {
+	var p positionParams
+	if err := decode(raw, &p); err != nil {
+		return nil, 0, err
+	}
+	path, err := docPath(p.TextDocument.URI)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err := s.ws.view(ctx, path)
+	if err != nil {
+		return nil, 0, err
+	}
+	return v, v.offset(p.Position), nil
+}
+
+func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
+	v, off, err := s.viewAt(ctx, raw)
+	if err != nil {
+		return nil, err
+	}
+	md, r := hoverText(v, off)
+	if md == "" {
+		return nil, nil
+	}
+	h := protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: md}}
+	if r != nil {
+		rr := toRange(v.lines, *r)
+		h.Range = &rr
+	}
+	return h, nil
+}
+
+// hoverText renders the hover of the thing at off, with the range it
+// covers.
+func hoverText(v *view, off grammar.Pos) (string, *grammar.Range) {
+	p := v.prog()
+	f := v.file
+	if f == nil {
+		return "", nil
+	}
+	var b strings.Builder
+	var rng *grammar.Range
+	occ := analysis.OccurrenceAt(f, off)
+	if occ != nil {
+		r := occ.Range
+		rng = &r
+	}
+	if occ != nil && occ.Sym.Kind == analysis.SymAttr {
+		fmt.Fprintf(&b, "**attribute** `%s`", occ.Sym.Name)
+		switch n := occ.Node.(type) {
+		case *grammar.StreamAttr:
+			fmt.Fprintf(&b, " — a key of `seal(%s)`: the producer announces, for each value of it, that no more records with that value will come\n\n", joinIdents(n.Keys))
+		case *grammar.Annotation:
+			gate := "[" + joinIdents(n.Gate) + "]"
+			fmt.Fprintf(&b, " — in the gate `%s`: inputs whose values of the gate differ never interact, so order matters only within a partition\n\n", gate)
+		case *grammar.Schema:
+			b.WriteString(" — declared in a schema: gates and seals on this interface may use it\n\n")
+		default:
+			b.WriteString("\n\n")
+		}
+	}
+	if p == nil {
+		if b.Len() == 0 && occ != nil {
+			fmt.Fprintf(&b, "**%s** `%s`\n\n_not analysed yet_", occ.Sym.Kind, occ.Sym.Name)
+		}
+		return b.String(), rng
+	}
+	x := p.LabelledAt(f, off)
+	if x == nil {
+		return b.String(), rng
+	}
+	if rng == nil {
+		var r grammar.Range
+		switch x := x.(type) {
+		case *analysis.Path:
+			r = x.Decl.Range
+			if x.Decl.Ann != nil && x.Decl.Ann.Range.Contains(off) {
+				r = x.Decl.Ann.Range
+			}
+		case *analysis.Stream:
+			r = x.Decl.Range
+		case *analysis.Component:
+			r = x.Decl.Name.Range
+		}
+		if r != (grammar.Range{}) {
+			rng = &r
+		}
+	}
+	describe(&b, x)
+	b.WriteString("\n**Derivation**\n\n```text\n")
+	b.WriteString(strings.TrimRight(analysis.Explain(x), "\n"))
+	b.WriteString("\n```\n")
+	return b.String(), rng
+}
+
+func joinIdents(ids []*grammar.Ident) string {
+	var s []string
+	for _, i := range ids {
+		s = append(s, i.Name)
+	}
+	return strings.Join(s, ",")
+}
+
+// describe writes the heading and the labels of x.
+func describe(b *strings.Builder, x analysis.Labelled) {
+	switch x := x.(type) {
+	case *analysis.Component:
+		fmt.Fprintf(b, "**component** `%s`", x.Name)
+		if x.Replicated {
+			b.WriteString(" (replicated)")
+		}
+		b.WriteString("\n\n")
+		labelLine(b, "state", x.State)
+		for _, p := range x.Paths {
+			what := fmt.Sprintf("path `%s : %s`", p.Name(), p.Annotation())
+			if p.Internal.Kind != analysis.None {
+				fmt.Fprintf(b, "- %s: internal **`%s`**, out **`%s`**\n", what, p.Internal, labelText(p.OutLabel))
+			} else {
+				fmt.Fprintf(b, "- %s: out **`%s`**\n", what, labelText(p.OutLabel))
+			}
+		}
+		for _, i := range x.Inputs {
+			labelLine(b, "in `"+i.Name+"`", i.Label)
+		}
+		for _, i := range x.Outputs {
+			labelLine(b, "out `"+i.Name+"`", i.Label)
+		}
+	case *analysis.Iface:
+		kind := map[analysis.IfaceDir]string{analysis.DirIn: "input", analysis.DirOut: "output", analysis.DirSource: "source", analysis.DirSink: "sink"}[x.Dir]
+		fmt.Fprintf(b, "**%s** `%s`", kind, x.FullName())
+		if x.HasSchema {
+			fmt.Fprintf(b, "(%s)", strings.Join(x.Schema, ", "))
+		}
+		b.WriteString("\n\n")
+		labelLine(b, "label", x.Label)
+	case *analysis.Path:
+		fmt.Fprintf(b, "**path** `%s: %s : %s`", x.Comp.Name, x.Name(), x.Annotation())
+		b.WriteString("\n\n")
+		fmt.Fprintf(b, "- annotation: `%s` — %s\n", x.Annotation(), annotationMeaning(x))
+		labelLine(b, "input", x.In.Label)
+		if x.Internal.Kind != analysis.None {
+			labelLine(b, "internal", x.Internal)
+		} else if !x.Kind.Confluent() {
+			b.WriteString("- coordinated: every relevant input is sealed compatibly with the gate, or ordered\n")
+		}
+		labelLine(b, "out", x.OutLabel)
+	case *analysis.Stream:
+		fmt.Fprintf(b, "**stream** `%s`", x.Name())
+		var attrs []string
+		if x.Seal != nil {
+			attrs = append(attrs, "seal("+x.Seal.Key+")")
+		}
+		if x.Rep {
+			attrs = append(attrs, "rep")
+		}
+		if x.Order {
+			attrs = append(attrs, "order")
+		}
+		if len(attrs) > 0 {
+			fmt.Fprintf(b, " `%s`", strings.Join(attrs, " "))
+		}
+		b.WriteString("\n\n")
+		labelLine(b, "label", x.Label)
+	default:
+		fmt.Fprintf(b, "**%s**\n\n", x.Title())
+		labelLine(b, "label", x.DerivedLabel())
+	}
+}
+
+func annotationMeaning(p *analysis.Path) string {
+	switch p.Kind {
+	case grammar.CR:
+		return "confluent, read-only: order-insensitive and stateless"
+	case grammar.CW:
+		return "confluent, write: order-insensitive, changes state monotonically"
+	case grammar.OR:
+		return "order-sensitive read: the output depends on how this input interleaves with writes to the state; order matters within gate [" + p.Gate + "]"
+	default:
+		return "order-sensitive write: the state depends on input order; order matters within gate [" + p.Gate + "]"
+	}
+}

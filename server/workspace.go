@@ -1,0 +1,714 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
+
+	"github.com/blazes-dev/blazes/analysis"
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+// The workspace model. Every .blazes file the server knows (open documents
+// and the files of the workspace folders) is a fileState. A file that no
+// other known file imports is a *root*: the analysis runs per root (the
+// root file and its imports), like a main package. A file's diagnostics
+// are the union of the findings located in it over every root program that
+// contains it, so that a library file is judged in the context of the
+// dataflows that use it.
+//
+// Every change to a file bumps its generation. An analysis run records the
+// generation of every file it read; its snapshot is current for a file
+// while that file's generation is unchanged. Diagnostics for a file are
+// published only from snapshots that are current for every file involved,
+// so an older version is never published after a newer one.
+
+type fileState struct {
+	path    string
+	open    bool
+	version int32  // LSP version while open
+	text    []byte // open: the editor's text; closed: the disk text (nil if unreadable)
+	gen     uint64
+	imports []string // resolved import paths (absolute)
+	quiet   bool     // closed by the editor: do not publish until something it uses changes
+	lines   *grammar.LineTable
+}
+
+// snapshot is the immutable result of one analysis run of a root.
+type snapshot struct {
+	seq   uint64
+	root  string
+	prog  *analysis.Program // nil when the run failed
+	gens  map[string]uint64 // generation of each file read
+	vers  map[string]int32  // version of each open document read (-1: not open)
+	texts map[string][]byte
+	files map[string]*grammar.File
+	took  time.Duration
+}
+
+// file returns the AST of path in the snapshot.
+func (sn *snapshot) file(path string) *grammar.File {
+	if sn == nil {
+		return nil
+	}
+	return sn.files[path]
+}
+
+type rootState struct {
+	path    string
+	running int  // runs in flight
+	dirty   bool // a change arrived that no run in flight has seen
+	seq     uint64
+	snap    *snapshot     // newest finished run
+	done    chan struct{} // closed and replaced when a run finishes
+	members map[string]bool
+}
+
+type workspace struct {
+	s       *Server
+	mu      sync.Mutex
+	folders []string
+	files   map[string]*fileState
+	roots   map[string]*rootState
+	nextGen uint64
+	closed  bool
+
+	parseMu sync.Mutex
+	asts    map[string]*grammar.File // newest AST per file, for Reparse
+
+	pubMu     sync.Mutex
+	published map[string]bool // files with diagnostics shown in the client
+}
+
+func newWorkspace(s *Server) *workspace {
+	return &workspace{
+		s:         s,
+		files:     map[string]*fileState{},
+		roots:     map[string]*rootState{},
+		asts:      map[string]*grammar.File{},
+		published: map[string]bool{},
+	}
+}
+
+func (w *workspace) close() {
+	w.mu.Lock()
+	w.closed = true
+	w.mu.Unlock()
+}
+
+// root is the directory imports must stay inside for path: the workspace
+// folder holding it, or its own directory.
+func (w *workspace) importRoot(path string) string {
+	best := ""
+	for _, f := range w.folders {
+		if within(f, path) && len(f) > len(best) {
+			best = f
+		}
+	}
+	if best == "" {
+		best = filepath.Dir(path)
+	}
+	return best
+}
+
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// scan reads the *.blazes files of the workspace folders.
+func (w *workspace) scan(folders []string) {
+	max := w.s.cfg.MaxWorkspaceFiles
+	n := 0
+	var found []string
+	for _, dir := range folders {
+		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil
+			}
+			if d.IsDir() {
+				name := d.Name()
+				if p != dir && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if strings.HasSuffix(p, ".blazes") {
+				n++
+				if n > max {
+					return filepath.SkipAll
+				}
+				found = append(found, p)
+			}
+			return nil
+		})
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, p := range found {
+		if _, ok := w.files[p]; ok {
+			continue
+		}
+		text, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		w.setTextLocked(p, text, false, 0)
+	}
+	w.recomputeRootsLocked()
+	w.s.log.Info("workspace scanned", zap.Strings("folders", folders), zap.Int("files", len(found)))
+}
+
+// setTextLocked records new text for path and bumps its generation.
+func (w *workspace) setTextLocked(path string, text []byte, open bool, version int32) *fileState {
+	f := w.files[path]
+	if f == nil {
+		f = &fileState{path: path}
+		w.files[path] = f
+	}
+	f.open = open
+	f.version = version
+	f.text = text
+	f.lines = nil
+	w.nextGen++
+	f.gen = w.nextGen
+	f.imports = scanImports(path, text)
+	return f
+}
+
+// scanImports finds the import paths at the head of a file without a
+// full parse: imports come before every declaration.
+func scanImports(path string, text []byte) []string {
+	var out []string
+	toks := analysis.Lex(text)
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.Kind == analysis.TokComment {
+			continue
+		}
+		if t.Kind == analysis.TokKeyword && t.Text == "dataflow" {
+			i++ // the name
+			continue
+		}
+		if t.Kind == analysis.TokKeyword && t.Text == "import" {
+			if i+1 < len(toks) && toks[i+1].Kind == analysis.TokString {
+				s := strings.Trim(toks[i+1].Text, `"`)
+				if s != "" {
+					out = append(out, filepath.Clean(filepath.Join(filepath.Dir(path), s)))
+				}
+				i++
+			}
+			continue
+		}
+		break
+	}
+	return out
+}
+
+// recomputeRootsLocked rebuilds the set of roots and their member files
+// from the import graph. Run states of surviving roots are kept.
+func (w *workspace) recomputeRootsLocked() {
+	imported := map[string]bool{}
+	for _, f := range w.files {
+		for _, i := range f.imports {
+			if i != f.path {
+				imported[i] = true
+			}
+		}
+	}
+	closure := func(root string) map[string]bool {
+		seen := map[string]bool{}
+		stack := []string{root}
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[p] {
+				continue
+			}
+			seen[p] = true
+			if f := w.files[p]; f != nil {
+				stack = append(stack, f.imports...)
+			}
+		}
+		return seen
+	}
+	var paths []string
+	for p := range w.files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	newRoots := map[string]map[string]bool{}
+	covered := map[string]bool{}
+	for _, p := range paths {
+		if !imported[p] {
+			m := closure(p)
+			newRoots[p] = m
+			for q := range m {
+				covered[q] = true
+			}
+		}
+	}
+	// Files only reachable through an import cycle: make each uncovered
+	// one a root in turn.
+	for _, p := range paths {
+		if !covered[p] {
+			m := closure(p)
+			newRoots[p] = m
+			for q := range m {
+				covered[q] = true
+			}
+		}
+	}
+	for p, r := range w.roots {
+		if newRoots[p] == nil {
+			delete(w.roots, p)
+			_ = r
+		}
+	}
+	for p, m := range newRoots {
+		r := w.roots[p]
+		if r == nil {
+			r = &rootState{path: p, done: make(chan struct{})}
+			w.roots[p] = r
+		}
+		r.members = m
+	}
+}
+
+// rootsOfLocked lists the roots whose program contains path, sorted, the
+// file itself first when it is a root.
+func (w *workspace) rootsOfLocked(path string) []*rootState {
+	var out []*rootState
+	for _, r := range w.roots {
+		if r.members[path] {
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i].path == path) != (out[j].path == path) {
+			return out[i].path == path
+		}
+		return out[i].path < out[j].path
+	})
+	return out
+}
+
+// changed re-analyses every root that contains one of paths.
+// wake clears the quiet flag of the files of those roots (a change they
+// depend on); a close passes wake=false.
+func (w *workspace) changedLocked(paths []string, wake bool) {
+	if w.closed {
+		return
+	}
+	seen := map[*rootState]bool{}
+	for _, p := range paths {
+		for _, r := range w.rootsOfLocked(p) {
+			if seen[r] {
+				continue
+			}
+			seen[r] = true
+			if wake {
+				for m := range r.members {
+					if f := w.files[m]; f != nil && m != p {
+						f.quiet = false
+					}
+				}
+			}
+			w.scheduleLocked(r)
+		}
+	}
+}
+
+// scheduleLocked starts a run of r, or marks it dirty when two runs are
+// already in flight (the older of which is then stale: it finishes in the
+// background and its result is only kept as a base for the next run).
+func (w *workspace) scheduleLocked(r *rootState) {
+	if r.running >= 2 {
+		r.dirty = true
+		return
+	}
+	r.dirty = false
+	r.running++
+	r.seq++
+	seq := r.seq
+	in := w.inputsLocked(r)
+	go w.run(r, seq, in)
+}
+
+type runInputs struct {
+	texts   map[string][]byte // open documents (overlay)
+	gens    map[string]uint64
+	vers    map[string]int32
+	prev    *analysis.Program
+	root    string
+	folders string
+}
+
+func (w *workspace) inputsLocked(r *rootState) runInputs {
+	in := runInputs{texts: map[string][]byte{}, gens: map[string]uint64{}, vers: map[string]int32{}, root: r.path, folders: w.importRoot(r.path)}
+	for p, f := range w.files {
+		if f.text != nil {
+			in.texts[p] = f.text
+		}
+		in.gens[p] = f.gen
+		if f.open {
+			in.vers[p] = f.version
+		} else {
+			in.vers[p] = -1
+		}
+	}
+	if r.snap != nil {
+		in.prev = r.snap.prog
+	}
+	return in
+}
+
+// overlayFS serves known files from memory (open documents win over the
+// disk) and the rest from the disk, recording what was read.
+type overlayFS struct {
+	texts map[string][]byte
+	mu    sync.Mutex
+	read  map[string][]byte
+}
+
+func (o *overlayFS) ReadFile(name string) ([]byte, error) {
+	clean := filepath.Clean(name)
+	if abs, err := filepath.Abs(clean); err == nil {
+		clean = abs
+	}
+	text, ok := o.texts[clean]
+	if !ok {
+		var err error
+		text, err = os.ReadFile(clean)
+		if err != nil {
+			return nil, err
+		}
+	}
+	o.mu.Lock()
+	o.read[clean] = text
+	o.mu.Unlock()
+	return text, nil
+}
+
+// parse reuses the newest AST of a file: identical text is not parsed
+// again, and changed text is reparsed incrementally.
+func (w *workspace) parse(name string, text []byte) *grammar.File {
+	eng := w.s.cfg.Engine
+	w.parseMu.Lock()
+	prev := w.asts[name]
+	w.parseMu.Unlock()
+	var f *grammar.File
+	switch {
+	case prev != nil && bytes.Equal(prev.Text, text):
+		return prev
+	case prev != nil && eng.Reparse != nil:
+		f = eng.Reparse(prev, text)
+	default:
+		f = eng.Parse(name, text)
+	}
+	w.parseMu.Lock()
+	w.asts[name] = f
+	w.parseMu.Unlock()
+	return f
+}
+
+func (w *workspace) run(r *rootState, seq uint64, in runInputs) {
+	start := time.Now()
+	fsys := &overlayFS{texts: in.texts, read: map[string][]byte{}}
+	var prog *analysis.Program
+	func() {
+		defer func() {
+			if x := recover(); x != nil {
+				w.s.log.Error("panic in analysis", zap.String("root", in.root), zap.Any("panic", x), zap.String("stack", string(debug.Stack())))
+				prog = nil
+			}
+		}()
+		prog = w.s.cfg.Engine.Load(in.root, analysis.Options{
+			FS:    fsys,
+			Root:  in.folders,
+			Parse: w.parse,
+			Prev:  in.prev,
+		})
+	}()
+	sn := &snapshot{seq: seq, root: in.root, prog: prog, gens: map[string]uint64{}, vers: map[string]int32{}, texts: map[string][]byte{}, files: map[string]*grammar.File{}, took: time.Since(start)}
+	for p, text := range fsys.read {
+		sn.texts[p] = text
+		sn.gens[p] = in.gens[p]
+		if v, ok := in.vers[p]; ok {
+			sn.vers[p] = v
+		} else {
+			sn.vers[p] = -1
+		}
+	}
+	if prog != nil {
+		for _, f := range prog.Files {
+			sn.files[f.Name] = f
+		}
+	}
+	w.finish(r, sn)
+}
+
+// current reports whether sn read every file at its present generation.
+func (w *workspace) currentLocked(sn *snapshot) bool {
+	if sn == nil {
+		return false
+	}
+	for p, g := range sn.gens {
+		f := w.files[p]
+		if f == nil {
+			if g != 0 {
+				return false
+			}
+			continue
+		}
+		if f.gen != g {
+			return false
+		}
+	}
+	return true
+}
+
+func (w *workspace) finish(r *rootState, sn *snapshot) {
+	w.mu.Lock()
+	r.running--
+	if r.snap == nil || sn.seq > r.snap.seq {
+		old := r.snap
+		r.snap = sn
+		close(r.done)
+		r.done = make(chan struct{})
+		_ = old
+	}
+	if r.dirty && !w.closed {
+		w.scheduleLocked(r)
+	}
+	current := w.currentLocked(sn) && r.snap == sn
+	var files []string
+	if current {
+		for p := range sn.gens {
+			files = append(files, p)
+		}
+		if w.roots[r.path] != r { // the root went away meanwhile
+			current = false
+		}
+	}
+	w.mu.Unlock()
+	w.s.log.Debug("analysed", zap.String("root", sn.root), zap.Uint64("seq", sn.seq), zap.Duration("took", sn.took), zap.Bool("current", current))
+	if current {
+		w.publish(files)
+		w.s.refreshClient()
+	}
+}
+
+// publish sends the diagnostics of files whose every root snapshot is
+// current. Publications are serialised, so they go out in order.
+func (w *workspace) publish(files []string) {
+	w.pubMu.Lock()
+	defer w.pubMu.Unlock()
+	sort.Strings(files)
+	type out struct {
+		path string
+		ver  *int32
+		diag []*analysis.Diagnostic
+		sn   *snapshot
+	}
+	var outs []out
+	w.mu.Lock()
+	for _, p := range files {
+		f := w.files[p]
+		if f == nil || (!f.open && f.quiet) {
+			continue
+		}
+		roots := w.rootsOfLocked(p)
+		if len(roots) == 0 {
+			continue
+		}
+		ok := true
+		var diags []*analysis.Diagnostic
+		seen := map[string]bool{}
+		var first *snapshot
+		for _, r := range roots {
+			if !w.currentLocked(r.snap) || r.snap.gens[p] != f.gen {
+				ok = false
+				break
+			}
+			if first == nil {
+				first = r.snap
+			}
+			if r.snap.prog == nil {
+				continue
+			}
+			for _, d := range r.snap.prog.Diagnostics {
+				if d.File != p {
+					continue
+				}
+				k := d.Code + "\x00" + d.Message + "\x00" + rangeKey(d.Range)
+				if seen[k] {
+					continue
+				}
+				seen[k] = true
+				diags = append(diags, d)
+			}
+		}
+		if !ok {
+			continue
+		}
+		o := out{path: p, diag: diags, sn: first}
+		if f.open {
+			v := f.version
+			o.ver = &v
+		}
+		outs = append(outs, o)
+	}
+	w.mu.Unlock()
+	for _, o := range outs {
+		params := publishDiagnosticsParams{URI: fileURI(o.path), Version: o.ver, Diagnostics: w.s.toDiagnostics(o.sn, o.diag)}
+		w.published[o.path] = true
+		w.s.notify("textDocument/publishDiagnostics", params)
+	}
+}
+
+// clear publishes no diagnostics for path (a closed document).
+func (w *workspace) clear(path string) {
+	w.pubMu.Lock()
+	defer w.pubMu.Unlock()
+	w.s.notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: fileURI(path), Diagnostics: []protocol.Diagnostic{}})
+	delete(w.published, path)
+}
+
+func rangeKey(r grammar.Range) string {
+	return strconv.Itoa(int(r.Start)) + "-" + strconv.Itoa(int(r.End))
+}
+
+// view is what a request reads: the document's text as the request saw it
+// and the newest snapshot of a root that contains it.
+type view struct {
+	path  string
+	text  []byte
+	lines *grammar.LineTable
+	ver   int32
+	sn    *snapshot
+	file  *grammar.File // the document's AST in sn (nil if sn is stale or failed)
+	roots []*snapshot   // snapshots of every root containing the file
+}
+
+// prog is the program of the view's snapshot (nil when none).
+func (v *view) prog() *analysis.Program {
+	if v == nil || v.sn == nil {
+		return nil
+	}
+	return v.sn.prog
+}
+
+// view waits until a root containing path has analysed the file's present
+// text (bounded by RequestWait and ctx), then returns it. Requests do not
+// wait for stale runs: a run of an older text never satisfies the wait,
+// and a newer text supersedes it.
+func (w *workspace) view(ctx context.Context, path string) (*view, error) {
+	deadline := time.NewTimer(w.s.cfg.RequestWait)
+	defer deadline.Stop()
+	for {
+		w.mu.Lock()
+		f := w.files[path]
+		if f == nil {
+			w.mu.Unlock()
+			return nil, invalidParams("unknown document %s: open it first", path)
+		}
+		roots := w.rootsOfLocked(path)
+		var r *rootState
+		if len(roots) > 0 {
+			r = roots[0]
+		}
+		var done chan struct{}
+		if r != nil {
+			done = r.done
+		}
+		ready := r != nil && r.snap != nil && r.snap.gens[path] == f.gen
+		timedOut := false
+		select {
+		case <-deadline.C:
+			timedOut = true
+		default:
+		}
+		if ready || r == nil || timedOut {
+			v := &view{path: path, text: f.text, ver: f.version}
+			if f.lines == nil {
+				f.lines = grammar.NewLineTable(f.text)
+			}
+			v.lines = f.lines
+			if r != nil && r.snap != nil {
+				v.sn = r.snap
+				if r.snap.gens[path] == f.gen {
+					v.file = r.snap.files[path]
+				}
+			}
+			for _, x := range roots {
+				if x.snap != nil {
+					v.roots = append(v.roots, x.snap)
+				}
+			}
+			w.mu.Unlock()
+			if v.file == nil {
+				// No current analysis (stale or failed): parse for
+				// the syntactic features.
+				v.file = w.parse(path, v.text)
+			}
+			return v, nil
+		}
+		w.mu.Unlock()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-deadline.C:
+			// loop once more and take what there is
+			deadline.Reset(0)
+		}
+	}
+}
+
+// allFiles returns a parse of every known file (for workspace symbols).
+func (w *workspace) allFiles() []*grammar.File {
+	w.mu.Lock()
+	type ft struct {
+		p string
+		t []byte
+	}
+	var list []ft
+	for p, f := range w.files {
+		if f.text != nil {
+			list = append(list, ft{p, f.text})
+		}
+	}
+	w.mu.Unlock()
+	sort.Slice(list, func(i, j int) bool { return list[i].p < list[j].p })
+	var out []*grammar.File
+	for _, x := range list {
+		out = append(out, w.parse(x.p, x.t))
+	}
+	return out
+}
+
+// snapshots returns the newest snapshot of every root, sorted by root.
+func (w *workspace) snapshots() []*snapshot {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []*snapshot
+	for _, r := range w.roots {
+		if r.snap != nil {
+			out = append(out, r.snap)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].root < out[j].root })
+	return out
+}
