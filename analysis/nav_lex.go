@@ -329,3 +329,125 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 	}
 	return ctx
 }
+
+// LexSym is a name found by LexicalSymbols.
+type LexSym struct {
+	Sym    Symbol
+	Schema []string // the attributes of a declared schema, if any
+	Decl   bool
+}
+
+// LexicalSymbols finds declarations with the lexer alone, so that
+// completion still knows a component whose declaration does not parse
+// yet (the one being typed): components, sources, sinks, and each
+// component's interfaces (declared with in/out or used in a path).
+func LexicalSymbols(text []byte) []LexSym {
+	toks := Lex(text)
+	var out []LexSym
+	var code []Token
+	for _, t := range toks {
+		if t.Kind != TokComment {
+			code = append(code, t)
+		}
+	}
+	schema := func(i int) []string { // attrs of "( a, b )" starting at code[i]
+		if i >= len(code) || code[i].Text != "(" {
+			return nil
+		}
+		var attrs []string
+		for j := i + 1; j < len(code) && code[j].Text != ")" && code[j].Text != "{" && code[j].Text != "}"; j++ {
+			if code[j].Kind == TokIdent {
+				attrs = append(attrs, code[j].Text)
+			}
+		}
+		return attrs
+	}
+	comp := ""
+	depth := 0
+	for i := 0; i < len(code); i++ {
+		t := code[i]
+		next := func(k int) Token {
+			if i+k < len(code) {
+				return code[i+k]
+			}
+			return Token{Kind: TokPunct}
+		}
+		switch {
+		case t.Text == "{":
+			depth++
+		case t.Text == "}":
+			if depth > 0 {
+				depth--
+			}
+			if depth == 0 {
+				comp = ""
+			}
+		case depth == 0 && t.Kind == TokKeyword && (t.Text == "source" || t.Text == "sink") && next(1).Kind == TokIdent:
+			k := SymSource
+			if t.Text == "sink" {
+				k = SymSink
+			}
+			out = append(out, LexSym{Sym: Symbol{Kind: k, Name: next(1).Text}, Schema: schema(i + 2), Decl: true})
+		case depth == 0 && t.Text == "component" && next(1).Kind == TokIdent:
+			comp = next(1).Text
+			out = append(out, LexSym{Sym: Symbol{Kind: SymComponent, Name: comp}, Decl: true})
+		case depth == 0 && t.Kind == TokKeyword && t.Text != "in" && t.Text != "out":
+			comp = ""
+		case depth == 1 && comp != "" && (t.Text == "in" || t.Text == "out") && next(1).Kind == TokIdent:
+			k := SymInput
+			if t.Text == "out" {
+				k = SymOutput
+			}
+			out = append(out, LexSym{Sym: Symbol{Kind: k, Comp: comp, Name: next(1).Text}, Schema: schema(i + 2), Decl: true})
+		case depth == 1 && comp != "" && t.Kind == TokIdent && next(1).Text == "->":
+			out = append(out, LexSym{Sym: Symbol{Kind: SymInput, Comp: comp, Name: t.Text}})
+			if next(2).Kind == TokIdent {
+				out = append(out, LexSym{Sym: Symbol{Kind: SymOutput, Comp: comp, Name: next(2).Text}})
+			}
+		}
+	}
+	return out
+}
+
+// LexicalStreams finds "stream A[.x] -> B[.y]" declarations with the lexer
+// alone: pairs of producer and consumer symbols.
+func LexicalStreams(text []byte) [][2]Symbol {
+	var code []Token
+	for _, t := range Lex(text) {
+		if t.Kind != TokComment {
+			code = append(code, t)
+		}
+	}
+	endpoint := func(i int, producer bool) (Symbol, int, bool) {
+		if i >= len(code) || code[i].Kind != TokIdent {
+			return Symbol{}, i, false
+		}
+		if i+2 < len(code) && code[i+1].Text == "." && code[i+2].Kind == TokIdent {
+			k := SymInput
+			if producer {
+				k = SymOutput
+			}
+			return Symbol{Kind: k, Comp: code[i].Text, Name: code[i+2].Text}, i + 3, true
+		}
+		k := SymSink
+		if producer {
+			k = SymSource
+		}
+		return Symbol{Kind: k, Name: code[i].Text}, i + 1, true
+	}
+	var out [][2]Symbol
+	for i := 0; i < len(code); i++ {
+		if code[i].Text != "stream" {
+			continue
+		}
+		from, j, ok := endpoint(i+1, true)
+		if !ok || j >= len(code) || code[j].Text != "->" {
+			continue
+		}
+		to, _, ok := endpoint(j+1, false)
+		if ok {
+			out = append(out, [2]Symbol{from, to})
+		}
+	}
+	return out
+}

@@ -166,41 +166,87 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Sym.Name < out[j].Sym.Name })
 		return out
 	}
+	lex := analysis.LexicalSymbols(v.text)
 	names := func(kinds ...analysis.SymKind) {
-		for _, o := range occs(func(o analysis.Occurrence) bool {
-			for _, k := range kinds {
-				if o.Sym.Kind == k && o.Decl {
+		want := func(k analysis.SymKind) bool {
+			for _, x := range kinds {
+				if x == k {
 					return true
 				}
 			}
 			return false
-		}) {
+		}
+		var found []analysis.Symbol
+		for _, o := range occs(func(o analysis.Occurrence) bool { return o.Decl && want(o.Sym.Kind) }) {
+			found = append(found, o.Sym)
+		}
+		for _, l := range lex {
+			if l.Decl && want(l.Sym.Kind) {
+				found = append(found, l.Sym)
+			}
+		}
+		sort.SliceStable(found, func(i, j int) bool { return found[i].Name < found[j].Name })
+		for _, sym := range found {
 			kind := protocol.CompletionItemKindClass
-			if o.Sym.Kind != analysis.SymComponent {
+			if sym.Kind != analysis.SymComponent {
 				kind = protocol.CompletionItemKindEvent
 			}
-			add(o.Sym.Name, kind, o.Sym.Kind.String())
+			add(sym.Name, kind, sym.Kind.String())
 		}
 	}
 	ifaces := func(comp string, kinds ...analysis.SymKind) {
-		for _, o := range occs(func(o analysis.Occurrence) bool {
-			if o.Sym.Comp != comp || o.Range.Contains(off) {
-				return false
-			}
-			for _, k := range kinds {
-				if o.Sym.Kind == k {
+		want := func(k analysis.SymKind) bool {
+			for _, x := range kinds {
+				if x == k {
 					return true
 				}
 			}
 			return false
+		}
+		var found []analysis.Symbol
+		for _, o := range occs(func(o analysis.Occurrence) bool {
+			return o.Sym.Comp == comp && !o.Range.Contains(off) && want(o.Sym.Kind)
 		}) {
-			add(o.Sym.Name, protocol.CompletionItemKindInterface, o.Sym.Kind.String()+" of "+comp)
+			found = append(found, o.Sym)
+		}
+		for _, l := range lex {
+			if l.Sym.Comp == comp && want(l.Sym.Kind) && l.Sym.Name != cc.Prefix {
+				found = append(found, l.Sym)
+			}
+		}
+		sort.SliceStable(found, func(i, j int) bool { return found[i].Name < found[j].Name })
+		for _, sym := range found {
+			add(sym.Name, protocol.CompletionItemKindInterface, sym.Kind.String()+" of "+comp)
 		}
 	}
-	attrsOf := func(sym analysis.Symbol) {
+	var attrsOf func(sym analysis.Symbol, depth int)
+	attrsOf = func(sym analysis.Symbol, depth int) {
+		before := len(list.Items)
 		if x, ok := v.prog().Entity(sym).(*analysis.Iface); ok && x != nil {
 			for _, a := range x.Schema {
 				add(a, protocol.CompletionItemKindField, "attribute of "+x.FullName())
+			}
+		}
+		for _, l := range lex {
+			if analysis.SameEntity(l.Sym, sym) {
+				for _, a := range l.Schema {
+					add(a, protocol.CompletionItemKindField, "attribute of "+sym.Name)
+				}
+			}
+		}
+		// An input without a schema carries what its producers carry.
+		if len(list.Items) == before && sym.Kind == analysis.SymInput && depth < 4 {
+			for _, st := range analysis.LexicalStreams(v.text) {
+				if analysis.SameEntity(st[1], sym) {
+					attrsOf(st[0], depth+1)
+				}
+			}
+			if x, ok := v.prog().Entity(sym).(*analysis.Iface); ok && x != nil {
+				for _, st := range x.In {
+					for _, a := range st.From.Schema {
+						add(a, protocol.CompletionItemKindField, "attribute of "+st.From.FullName())
+					}
+				}
 			}
 		}
 	}
@@ -226,13 +272,13 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 			from = cc.Path.From.Name
 		}
 		if from != "" {
-			attrsOf(analysis.Symbol{Kind: analysis.SymInput, Comp: cc.Comp, Name: from})
+			attrsOf(analysis.Symbol{Kind: analysis.SymInput, Comp: cc.Comp, Name: from}, 0)
 		}
 	case analysis.CompleteSealAttr:
 		switch d := cc.Decl.(type) {
 		case *grammar.Source:
 			if d.Name != nil {
-				attrsOf(analysis.Symbol{Kind: analysis.SymSource, Name: d.Name.Name})
+				attrsOf(analysis.Symbol{Kind: analysis.SymSource, Name: d.Name.Name}, 0)
 			}
 			if d.Schema != nil {
 				for _, a := range d.Schema.Attrs {
@@ -242,13 +288,13 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 		case *grammar.Stream:
 			if d.From != nil && d.From.Name != nil {
 				if d.From.Iface != nil {
-					attrsOf(analysis.Symbol{Kind: analysis.SymOutput, Comp: d.From.Name.Name, Name: d.From.Iface.Name})
+					attrsOf(analysis.Symbol{Kind: analysis.SymOutput, Comp: d.From.Name.Name, Name: d.From.Iface.Name}, 0)
 				} else {
-					attrsOf(analysis.Symbol{Kind: analysis.SymSource, Name: d.From.Name.Name})
+					attrsOf(analysis.Symbol{Kind: analysis.SymSource, Name: d.From.Name.Name}, 0)
 				}
 			}
 			if d.To != nil && d.To.Name != nil && d.To.Iface != nil {
-				attrsOf(analysis.Symbol{Kind: analysis.SymInput, Comp: d.To.Name.Name, Name: d.To.Iface.Name})
+				attrsOf(analysis.Symbol{Kind: analysis.SymInput, Comp: d.To.Name.Name, Name: d.To.Iface.Name}, 0)
 			}
 		}
 	case analysis.CompleteIfaceOf:

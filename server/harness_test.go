@@ -130,7 +130,8 @@ func (c *client) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 	close(c.changed)
 	c.changed = make(chan struct{})
 	c.mu.Unlock()
-	return reply(ctx, nil, nil)
+	_ = reply(ctx, nil, nil)
+	return nil
 }
 
 func (c *client) path(name string) string { return filepath.Join(c.dir, name) }

@@ -98,7 +98,15 @@ func (s *Server) Run(ctx context.Context, rwc io.ReadWriteCloser) int {
 	s.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(newQueued(rwc)))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s.conn.Go(ctx, s.handle)
+	// The handler never returns an error: jsonrpc2 v0.10.0 stores the
+	// errors that end a connection in an atomic.Value, and a second error
+	// of another type (a failed reply, then the closed stream) panics.
+	s.conn.Go(ctx, func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+		if err := s.handle(ctx, reply, req); err != nil {
+			s.log.Debug("reply failed", zap.String("method", req.Method()), zap.Error(err))
+		}
+		return nil
+	})
 	code := 1
 	select {
 	case code = <-s.exited:
