@@ -1,0 +1,240 @@
+package server
+
+import (
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/blazes-dev/blazes/analysis"
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+const libText = "component Count {\n  words -> counts : CW\n}\n"
+const mainText = "import \"lib.blazes\"\nsource tweets(word)\nstream tweets -> Count.words\n"
+
+func TestImportEditChangesImporter(t *testing.T) {
+	c := newClient(t, testOpts{files: map[string]string{"lib.blazes": libText, "main.blazes": mainText}})
+	c.open("main.blazes", mainText)
+	if p := c.waitDiags("main.blazes", atVersion(1)); len(p.Diagnostics) != 0 {
+		t.Fatalf("main at first: %s", mustJSON(p))
+	}
+	c.open("lib.blazes", libText)
+	c.waitDiags("lib.blazes", atVersion(1))
+	// Rename the input in the library: main's stream now names an unknown
+	// interface.
+	l, col := lineOf(libText, "words")
+	c.change("lib.blazes", []int{l, col, l, col + 5}, "wds")
+	p := c.waitDiags("main.blazes", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) > 0 })
+	if p.Version == nil || *p.Version != 1 {
+		t.Errorf("importer published with version %v, want its own 1", p.Version)
+	}
+	if !strings.Contains(mustJSON(p), "BLZ1") {
+		t.Errorf("want a semantic error in main: %s", mustJSON(p))
+	}
+	// And back.
+	c.change("lib.blazes", []int{l, col, l, col + 3}, "words")
+	c.waitDiags("main.blazes", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) == 0 })
+}
+
+func TestImportEditRepublishesClosedImporter(t *testing.T) {
+	c := newClient(t, testOpts{files: map[string]string{"lib.blazes": libText, "main.blazes": mainText}})
+	c.open("lib.blazes", libText)
+	c.waitDiags("lib.blazes", atVersion(1))
+	l, col := lineOf(libText, "words")
+	c.change("lib.blazes", []int{l, col, l, col + 5}, "wds")
+	p := c.waitDiags("main.blazes", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) > 0 })
+	if p.Version != nil {
+		t.Errorf("a file that is not open is published without a version, got %d", *p.Version)
+	}
+}
+
+func TestWatchedFiles(t *testing.T) {
+	c := newClient(t, testOpts{files: map[string]string{"lib.blazes": libText, "main.blazes": mainText}})
+	c.open("main.blazes", mainText)
+	c.waitDiags("main.blazes", atVersion(1))
+	c.mu.Lock()
+	reqs := strings.Join(c.requests, " ")
+	c.mu.Unlock()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(reqs, "client/registerCapability") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		c.mu.Lock()
+		reqs = strings.Join(c.requests, " ")
+		c.mu.Unlock()
+	}
+	if !strings.Contains(reqs, "client/registerCapability") {
+		t.Errorf("no dynamic registration of the file watcher: %v", reqs)
+	}
+	if err := os.WriteFile(c.path("lib.blazes"), []byte(strings.Replace(libText, "words", "wds", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": c.uri("lib.blazes"), "type": 2}}})
+	c.waitDiags("main.blazes", func(p publishDiagnosticsParams) bool { return len(p.Diagnostics) > 0 })
+	if err := os.Remove(c.path("lib.blazes")); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("workspace/didChangeWatchedFiles", map[string]any{"changes": []any{map[string]any{"uri": c.uri("lib.blazes"), "type": 3}}})
+	c.waitDiags("main.blazes", func(p publishDiagnosticsParams) bool { return hasCode(p, analysis.CodeBadImport) })
+}
+
+func TestImportOutsideWorkspaceRefused(t *testing.T) {
+	c := newClient(t, testOpts{files: map[string]string{"sub/main.blazes": "import \"../../x.blazes\"\n"}})
+	c.open("sub/main.blazes", "import \"../../x.blazes\"\n")
+	p := c.waitDiags("sub/main.blazes", atVersion(1))
+	if len(p.Diagnostics) == 0 {
+		t.Fatalf("an import escaping the workspace was accepted")
+	}
+}
+
+// TestRapidEdits sends many edits without waiting: the publications of
+// the document never go back in version and the last one is for the
+// final text.
+func TestRapidEdits(t *testing.T) {
+	c := newClient(t, testOpts{})
+	c.open("wc.blazes", wordcountUnsealed)
+	l, col := lineOf(wordcountUnsealed, "source tweets(tweet, batch)")
+	end := col + len("source tweets(tweet, batch)")
+	var v int32
+	for i := 0; i < 40; i++ {
+		if i%2 == 0 {
+			v = c.change("wc.blazes", []int{l, end, l, end}, " seal(batch)")
+		} else {
+			v = c.change("wc.blazes", []int{l, end, l, end + len(" seal(batch)")}, "")
+		}
+	}
+	// v is even: 40 changes after version 1 leave the source unsealed.
+	p := c.waitDiags("wc.blazes", atVersion(v))
+	if !hasCode(p, "BLZ001") {
+		t.Errorf("final diagnostics: %v", codes(p))
+	}
+	time.Sleep(200 * time.Millisecond)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	last := int32(0)
+	for _, p := range c.pubs[c.uri("wc.blazes")] {
+		if p.Version == nil {
+			continue
+		}
+		if *p.Version < last {
+			t.Errorf("version %d published after %d", *p.Version, last)
+		}
+		last = *p.Version
+	}
+	if last != v {
+		t.Errorf("last publication %d, want %d", last, v)
+	}
+}
+
+func TestOutOfOrderChangeIgnored(t *testing.T) {
+	c := newClient(t, testOpts{})
+	c.open("o.blazes", "source s\n")
+	c.waitDiags("o.blazes", atVersion(1))
+	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": c.uri("o.blazes"), "version": 5},
+		"contentChanges": []any{map[string]any{"text": wordcountUnsealed}}})
+	c.notify("textDocument/didChange", map[string]any{"textDocument": map[string]any{"uri": c.uri("o.blazes"), "version": 3},
+		"contentChanges": []any{map[string]any{"text": "garbage {{{"}}})
+	p := c.waitDiags("o.blazes", atVersion(5))
+	if !hasCode(p, "BLZ001") || hasCode(p, "BLZ000") {
+		t.Errorf("after out-of-order edits: %v", codes(p))
+	}
+}
+
+// slowEngine delays the analysis of texts containing "// slow".
+func slowEngine(delay time.Duration, started *atomic.Int32) Engine {
+	e := DefaultEngine()
+	load := e.Load
+	e.Load = func(root string, opts analysis.Options) *analysis.Program {
+		text, _ := opts.FS.ReadFile(root)
+		if strings.Contains(string(text), "// slow") {
+			started.Add(1)
+			time.Sleep(delay)
+		}
+		return load(root, opts)
+	}
+	return e
+}
+
+func TestRequestsDoNotWaitForStaleAnalysis(t *testing.T) {
+	var started atomic.Int32
+	c := newClient(t, testOpts{cfg: Config{Engine: slowEngine(3*time.Second, &started)}})
+	c.open("s.blazes", "// slow\n"+wordcountUnsealed)
+	for started.Load() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	// Version 2 drops the marker: its analysis is quick.
+	c.change("s.blazes", []int{0, 0, 1, 0}, "")
+	begin := time.Now()
+	var h protocol.Hover
+	l, col := lineOf(wordcountUnsealed, "Count {")
+	c.call("textDocument/hover", docPos(c.uri("s.blazes"), l, col+1), &h)
+	if d := time.Since(begin); d > 2*time.Second {
+		t.Errorf("hover waited %v behind the stale analysis", d)
+	}
+	if !strings.Contains(h.Contents.Value, "Count") {
+		t.Errorf("hover: %s", h.Contents.Value)
+	}
+	c.waitDiags("s.blazes", atVersion(2))
+	// The stale run finishing later publishes nothing for version 1.
+	time.Sleep(3500 * time.Millisecond)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, p := range c.pubs[c.uri("s.blazes")] {
+		if p.Version != nil && *p.Version == 1 {
+			t.Errorf("stale version 1 was published")
+		}
+	}
+}
+
+func TestCancelRequest(t *testing.T) {
+	var started atomic.Int32
+	c := newClient(t, testOpts{cfg: Config{Engine: slowEngine(3*time.Second, &started)}})
+	c.open("s.blazes", "// slow\n"+wordcountUnsealed)
+	errc := make(chan error, 1)
+	go func() {
+		errc <- c.tryCall("textDocument/hover", docPos(c.uri("s.blazes"), 3, 1), nil)
+	}()
+	time.Sleep(200 * time.Millisecond)
+	// initialize was request 1, so the hover is request 2.
+	c.notify("$/cancelRequest", map[string]any{"id": 2})
+	select {
+	case err := <-errc:
+		if wireCode(err) != codeRequestCancelled {
+			t.Errorf("cancelled hover: %v", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("cancelled request still waiting")
+	}
+}
+
+func TestPanicRecovered(t *testing.T) {
+	e := DefaultEngine()
+	e.Format = func(*grammar.File) ([]byte, error) { panic("formatter exploded") }
+	load := e.Load
+	e.Load = func(root string, opts analysis.Options) *analysis.Program {
+		if strings.HasSuffix(root, "boom.blazes") {
+			panic("analysis exploded")
+		}
+		return load(root, opts)
+	}
+	c := newClient(t, testOpts{cfg: Config{Engine: e}})
+	c.open("wc.blazes", wordcountUnsealed)
+	c.waitDiags("wc.blazes", atVersion(1))
+	err := c.tryCall("textDocument/formatting", map[string]any{"textDocument": map[string]any{"uri": c.uri("wc.blazes")}, "options": map[string]any{}}, nil)
+	if err == nil || !strings.Contains(err.Error(), "formatter exploded") {
+		t.Errorf("panicking handler: %v", err)
+	}
+	c.open("boom.blazes", "source s\n")
+	var syms []protocol.DocumentSymbol
+	c.call("textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": c.uri("boom.blazes")}}, &syms)
+	// The server still serves.
+	var h protocol.Hover
+	l, col := lineOf(wordcountUnsealed, "Count {")
+	c.call("textDocument/hover", docPos(c.uri("wc.blazes"), l, col+1), &h)
+	if !strings.Contains(h.Contents.Value, "Count") {
+		t.Errorf("hover after a panic: %s", h.Contents.Value)
+	}
+}
