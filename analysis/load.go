@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -128,6 +129,20 @@ func (b *builder) loadImport(f *grammar.File, imp *grammar.Import) {
 			"import %q leaves the allowed root %s", imp.Path, b.importRoot)
 		return
 	}
+	// The file that would be read must be inside the root too (a symbolic
+	// link may lead out), and a regular file (a FIFO would block the read).
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		rootReal, rerr := filepath.EvalSymlinks(b.importRoot)
+		if rerr != nil || !within(rootReal, real) {
+			b.errorf(f, imp.PathRange, CodeImportEscape,
+				"import %q leaves the allowed root %s through a symbolic link", imp.Path, b.importRoot)
+			return
+		}
+		if fi, err := os.Stat(real); err == nil && !fi.Mode().IsRegular() {
+			b.errorf(f, imp.PathRange, CodeBadImport, "cannot import %q: not a regular file", imp.Path)
+			return
+		}
+	}
 	for i, l := range b.loading {
 		if l == target {
 			cycle := append(append([]string(nil), b.loading[i:]...), target)
@@ -247,14 +262,15 @@ func (b *builder) build() {
 	}
 }
 
-// sourceSeal returns the seal(...) attribute declared on a source, if any.
+// sourceSeal returns the seal(...) attribute declared on a source, if any
+// (the last one when seal is written twice, as on streams).
 func (i *Iface) sourceSeal() *grammar.StreamAttr {
 	src, ok := i.Decl.(*grammar.Source)
 	if !ok {
 		return nil
 	}
-	for _, a := range src.Attrs {
-		if a.Kind == grammar.AttrSeal {
+	for j := len(src.Attrs) - 1; j >= 0; j-- {
+		if a := src.Attrs[j]; a.Kind == grammar.AttrSeal {
 			return a
 		}
 	}

@@ -82,6 +82,10 @@ func runFmt(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // directory and a rename, so that a crash or a full disk never leaves a
 // half-written file; the file's mode is kept.
 func writeAtomic(name string, data []byte) error {
+	// Write through a symbolic link: replace its target, keep the link.
+	if real, err := filepath.EvalSymlinks(name); err == nil {
+		name = real
+	}
 	info, err := os.Stat(name)
 	if err != nil {
 		return err
