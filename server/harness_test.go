@@ -43,7 +43,7 @@ stream Count.counts -> Commit.counts
 `
 
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	conn jsonrpc2.Conn
 	dir  string
 
@@ -64,7 +64,7 @@ type testOpts struct {
 	noInit   bool
 }
 
-func newClient(t *testing.T, o testOpts) *client {
+func newClient(t testing.TB, o testOpts) *client {
 	t.Helper()
 	dir := t.TempDir()
 	dir, _ = filepath.EvalSymlinks(dir)

@@ -188,32 +188,64 @@ func (w *workspace) setTextLocked(path string, text []byte, open bool, version i
 }
 
 // scanImports finds the import paths at the head of a file without a
-// full parse: imports come before every declaration.
+// parse or a full lex: imports come before every declaration, so the scan
+// stops at the first other token (it runs on the message loop on every
+// keystroke).
 func scanImports(path string, text []byte) []string {
 	var out []string
-	toks := analysis.Lex(text)
-	for i := 0; i < len(toks); i++ {
-		t := toks[i]
-		if t.Kind == analysis.TokComment {
-			continue
-		}
-		if t.Kind == analysis.TokKeyword && t.Text == "dataflow" {
-			i++ // the name
-			continue
-		}
-		if t.Kind == analysis.TokKeyword && t.Text == "import" {
-			if i+1 < len(toks) && toks[i+1].Kind == analysis.TokString {
-				s := strings.Trim(toks[i+1].Text, `"`)
-				if s != "" {
-					out = append(out, filepath.Clean(filepath.Join(filepath.Dir(path), s)))
-				}
+	i, n := 0, len(text)
+	skip := func() {
+		for i < n {
+			switch {
+			case text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n':
 				i++
+			case text[i] == '/' && i+1 < n && text[i+1] == '/':
+				for i < n && text[i] != '\n' {
+					i++
+				}
+			case text[i] == '/' && i+1 < n && text[i+1] == '*':
+				i += 2
+				for i < n && !(text[i] == '*' && i+1 < n && text[i+1] == '/') {
+					i++
+				}
+				i = min(i+2, n)
+			default:
+				return
 			}
-			continue
 		}
-		break
 	}
-	return out
+	word := func() string {
+		j := i
+		for j < n && (text[j] == '_' || text[j] >= 'a' && text[j] <= 'z' || text[j] >= 'A' && text[j] <= 'Z' || text[j] >= '0' && text[j] <= '9') {
+			j++
+		}
+		w := string(text[i:j])
+		i = j
+		return w
+	}
+	for {
+		skip()
+		switch w := word(); w {
+		case "dataflow":
+			skip()
+			word()
+		case "import":
+			skip()
+			if i >= n || text[i] != '"' {
+				return out
+			}
+			j := i + 1
+			for j < n && text[j] != '"' && text[j] != '\n' {
+				j++
+			}
+			if s := string(text[i+1 : min(j, n)]); s != "" {
+				out = append(out, filepath.Clean(filepath.Join(filepath.Dir(path), s)))
+			}
+			i = min(j+1, n)
+		default:
+			return out
+		}
+	}
 }
 
 // recomputeRootsLocked rebuilds the set of roots and their member files

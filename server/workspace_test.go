@@ -238,3 +238,14 @@ func TestPanicRecovered(t *testing.T) {
 		t.Errorf("hover after a panic: %s", h.Contents.Value)
 	}
 }
+
+func TestScanImports(t *testing.T) {
+	text := "// c\ndataflow x /* d */\nimport \"a.blazes\"\nimport \"sub/b.blazes\"\nsource s\nimport \"late.blazes\"\n"
+	got := scanImports("/w/main.blazes", []byte(text))
+	if strings.Join(got, " ") != "/w/a.blazes /w/sub/b.blazes" {
+		t.Errorf("imports %v", got)
+	}
+	if got := scanImports("/w/x.blazes", []byte("import \"unterminated")); len(got) != 1 {
+		t.Errorf("unterminated: %v", got)
+	}
+}
