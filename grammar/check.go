@@ -12,7 +12,7 @@ import "fmt"
 // (same shape, one function per rule) keeps the two in step, and tests
 // check that they agree on every input they try.
 type checker struct {
-	text string
+	text source
 	toks []token
 	i    int
 	err  *chunkErr
@@ -29,10 +29,7 @@ type chunkErr struct {
 	atEnd    bool
 }
 
-func (c *checker) val(i int) string {
-	t := c.toks[i]
-	return c.text[t.start:t.end]
-}
+func (c *checker) val(i int) string { return c.text.tok(c.toks[i]) }
 
 func (c *checker) at(s string) bool {
 	return c.i < len(c.toks) && c.toks[c.i].kind != tString && c.val(c.i) == s
@@ -56,8 +53,8 @@ func (c *checker) fail(expected string) bool {
 }
 
 // describe names a token for a message.
-func describe(text string, t token) string {
-	v := text[t.start:t.end]
+func describe(text source, t token) string {
+	v := text.tok(t)
 	switch t.kind {
 	case tKeyword:
 		return fmt.Sprintf("the keyword '%s'", v)

@@ -173,99 +173,153 @@ func (p *pStream) convert() *Stream {
 	return s
 }
 
-// shift returns the chunk moved by d bytes. The nodes are copied, never
-// mutated, since the chunk may belong to a snapshot others are reading;
-// with d == 0 the chunk is returned as it is.
-func (c *chunk) shift(d int) *chunk {
+// shift returns the chunk moved by d bytes, allocated from ar. The nodes
+// are copied, never mutated, since the chunk may belong to a snapshot
+// others are reading; with d == 0 the chunk is returned as it is.
+func (c *chunk) shift(ar *arena, d int) *chunk {
 	if d == 0 {
 		return c
 	}
-	n := *c
+	n := ar.chunks.new()
+	*n = *c
 	n.start += d
 	n.end += d
 	n.kwEnd += d
 	if c.dataflow != nil {
-		n.dataflow = c.dataflow.shift(d)
+		n.dataflow = ar.shiftIdent(c.dataflow, d)
 	}
 	if c.imp != nil {
 		n.imp = &Import{Path: c.imp.Path, PathRange: c.imp.PathRange.Shift(d), Range: c.imp.Range.Shift(d)}
 	}
 	if c.decl != nil {
-		n.decl = shiftDecl(c.decl, d)
+		n.decl = ar.shiftDecl(c.decl, d)
 	}
 	if c.err != nil {
 		e := *c.err
 		e.r = e.r.Shift(d)
 		n.err = &e
 	}
-	return &n
+	if c.comments != nil {
+		n.comments = ar.commPs.make(len(c.comments))
+		for i, cm := range c.comments {
+			x := ar.comments.new()
+			*x = Comment{Text: cm.Text, Range: cm.Range.Shift(d)}
+			n.comments[i] = x
+		}
+	}
+	if c.lexErrs != nil {
+		n.lexErrs = ar.synErrPs.make(len(c.lexErrs))
+		for i, e := range c.lexErrs {
+			x := ar.synErrs.new()
+			*x = SyntaxError{Msg: e.Msg, Range: e.Range.Shift(d)}
+			n.lexErrs[i] = x
+		}
+	}
+	return n
 }
 
-func (id *Ident) shift(d int) *Ident {
+func (ar *arena) shiftIdent(id *Ident, d int) *Ident {
 	if id == nil {
 		return nil
 	}
-	return &Ident{Name: id.Name, Range: id.Range.Shift(d)}
+	n := ar.idents.new()
+	*n = Ident{Name: id.Name, Range: id.Range.Shift(d)}
+	return n
 }
 
-func shiftIdents(ids []*Ident, d int) []*Ident {
+func (ar *arena) shiftIdents(ids []*Ident, d int) []*Ident {
 	if ids == nil {
 		return nil
 	}
-	out := make([]*Ident, len(ids))
+	out := ar.identPs.make(len(ids))
+	if out == nil {
+		out = []*Ident{}
+	}
 	for i, id := range ids {
-		out[i] = id.shift(d)
+		out[i] = ar.shiftIdent(id, d)
 	}
 	return out
 }
 
-func (s *Schema) shift(d int) *Schema {
+func (ar *arena) shiftSchema(s *Schema, d int) *Schema {
 	if s == nil {
 		return nil
 	}
-	return &Schema{Attrs: shiftIdents(s.Attrs, d), Range: s.Range.Shift(d)}
+	n := ar.schemas.new()
+	*n = Schema{Attrs: ar.shiftIdents(s.Attrs, d), Range: s.Range.Shift(d)}
+	return n
 }
 
-func shiftAttrs(as []*StreamAttr, d int) []*StreamAttr {
+func (ar *arena) shiftAttrs(as []*StreamAttr, d int) []*StreamAttr {
 	if as == nil {
 		return nil
 	}
-	out := make([]*StreamAttr, len(as))
+	out := ar.attrPs.make(len(as))
+	if out == nil {
+		out = []*StreamAttr{}
+	}
 	for i, a := range as {
-		out[i] = &StreamAttr{Kind: a.Kind, Keys: shiftIdents(a.Keys, d), Range: a.Range.Shift(d)}
+		n := ar.attrs.new()
+		*n = StreamAttr{Kind: a.Kind, Keys: ar.shiftIdents(a.Keys, d), Range: a.Range.Shift(d)}
+		out[i] = n
 	}
 	return out
 }
 
-func (e *Endpoint) shift(d int) *Endpoint {
-	return &Endpoint{Name: e.Name.shift(d), Iface: e.Iface.shift(d), Range: e.Range.Shift(d)}
+func (ar *arena) shiftEndpoint(e *Endpoint, d int) *Endpoint {
+	if e == nil {
+		return nil
+	}
+	n := ar.ends.new()
+	*n = Endpoint{Name: ar.shiftIdent(e.Name, d), Iface: ar.shiftIdent(e.Iface, d), Range: e.Range.Shift(d)}
+	return n
 }
 
-func shiftDecl(decl Decl, d int) Decl {
+func (ar *arena) shiftDecl(decl Decl, d int) Decl {
 	switch x := decl.(type) {
 	case *Source:
-		return &Source{Name: x.Name.shift(d), Schema: x.Schema.shift(d), Attrs: shiftAttrs(x.Attrs, d), Range: x.Range.Shift(d)}
+		n := ar.sources.new()
+		*n = *x
+		n.Name, n.Schema, n.Attrs, n.Range = ar.shiftIdent(x.Name, d), ar.shiftSchema(x.Schema, d), ar.shiftAttrs(x.Attrs, d), x.Range.Shift(d)
+		return n
 	case *Sink:
-		return &Sink{Name: x.Name.shift(d), Schema: x.Schema.shift(d), Range: x.Range.Shift(d)}
+		n := ar.sinks.new()
+		*n = *x
+		n.Name, n.Schema, n.Range = ar.shiftIdent(x.Name, d), ar.shiftSchema(x.Schema, d), x.Range.Shift(d)
+		return n
 	case *Stream:
-		return &Stream{From: x.From.shift(d), To: x.To.shift(d), Attrs: shiftAttrs(x.Attrs, d), Range: x.Range.Shift(d)}
+		n := ar.streams.new()
+		*n = *x
+		n.From, n.To, n.Attrs, n.Range = ar.shiftEndpoint(x.From, d), ar.shiftEndpoint(x.To, d), ar.shiftAttrs(x.Attrs, d), x.Range.Shift(d)
+		return n
 	case *Component:
-		c := &Component{Name: x.Name.shift(d), LBrace: x.LBrace + Pos(d), RBrace: x.RBrace + Pos(d), Range: x.Range.Shift(d)}
+		c := ar.comps.new()
+		*c = *x
+		c.Name, c.Range = ar.shiftIdent(x.Name, d), x.Range.Shift(d)
+		if x.LBrace >= 0 {
+			c.LBrace += Pos(d)
+		}
+		if x.RBrace >= 0 {
+			c.RBrace += Pos(d)
+		}
 		if x.Members != nil {
-			c.Members = make([]Member, len(x.Members))
+			c.Members = ar.members.make(len(x.Members))
+			if c.Members == nil {
+				c.Members = []Member{}
+			}
 		}
 		for i, m := range x.Members {
 			switch m := m.(type) {
 			case *Interface:
-				c.Members[i] = &Interface{Dir: m.Dir, Name: m.Name.shift(d), Schema: m.Schema.shift(d), Range: m.Range.Shift(d)}
+				f := ar.ifaces.new()
+				*f = Interface{Dir: m.Dir, Name: ar.shiftIdent(m.Name, d), Schema: ar.shiftSchema(m.Schema, d), Range: m.Range.Shift(d)}
+				c.Members[i] = f
 			case *Path:
-				a := m.Ann
-				c.Members[i] = &Path{
-					From:  m.From.shift(d),
-					To:    m.To.shift(d),
-					Ann:   &Annotation{Kind: a.Kind, Gate: shiftIdents(a.Gate, d), Brackets: a.Brackets, Range: a.Range.Shift(d)},
-					Range: m.Range.Shift(d),
-				}
+				a := ar.anns.new()
+				*a = Annotation{Kind: m.Ann.Kind, Gate: ar.shiftIdents(m.Ann.Gate, d), Brackets: m.Ann.Brackets, Range: m.Ann.Range.Shift(d)}
+				p := ar.paths.new()
+				*p = Path{From: ar.shiftIdent(m.From, d), To: ar.shiftIdent(m.To, d), Ann: a, Range: m.Range.Shift(d)}
+				c.Members[i] = p
 			}
 		}
 		return c

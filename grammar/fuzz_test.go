@@ -7,8 +7,8 @@ import (
 )
 
 // FuzzParse: on arbitrary bytes Parse never panics, every range lies in
-// the text, the checker and the grammar agree, Reparse from a related
-// snapshot equals Parse, and a file without errors formats to a file with
+// the text, the checker and the grammar agree, Reparse and ReparseEdit
+// from a related snapshot equal Parse, and a file without errors formats to a file with
 // the same tokens that formats to itself.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(example))
@@ -22,6 +22,16 @@ func FuzzParse(f *testing.F) {
 		half := Parse("fuzz", data[:len(data)/2])
 		if r := Reparse(half, data); !equalFiles(r, p) {
 			t.Fatalf("Reparse differs from Parse")
+		}
+		// An edit inserting the middle third of data, then removing it.
+		i, j := len(data)/3, 2*len(data)/3
+		cut := append(append([]byte{}, data[:i]...), data[j:]...)
+		pc := Parse("fuzz", cut)
+		if r := ReparseEdit(pc, data, i, i, j); !equalFiles(r, p) {
+			t.Fatalf("ReparseEdit (insertion) differs from Parse")
+		}
+		if r := ReparseEdit(p, cut, i, j, i); !equalFiles(r, pc) {
+			t.Fatalf("ReparseEdit (deletion) differs from Parse")
 		}
 		if len(p.Errors) > 0 {
 			if _, err := Format(p); err == nil {

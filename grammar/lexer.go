@@ -83,22 +83,45 @@ func startsToken(text []byte, i int) bool {
 
 // lex tokenizes the whole text in one linear pass. It never fails: problems
 // become SyntaxErrors with ranges inside the text, and the offending bytes
-// become tInvalid tokens the parser then refuses.
+// become tInvalid tokens the parser then refuses. The errors are not capped
+// here (see capLexErrors).
 func lex(text []byte) *lexResult {
 	r := &lexResult{toks: make([]token, 0, len(text)/4+1)}
 	r.lineStart = make([]bool, 0, cap(r.toks))
-	newline := true
-	add := func(k tokKind, s, e int) {
-		r.toks = append(r.toks, token{k, s, e})
-		r.lineStart = append(r.lineStart, newline)
-		newline = false
+	sc := scanner{text: text, newline: true, r: r}
+	for {
+		t, nl, ok := sc.next()
+		if !ok {
+			return r
+		}
+		r.toks = append(r.toks, t)
+		r.lineStart = append(r.lineStart, nl)
 	}
+}
+
+// scanner lexes text from offset i on, one token at a time, appending the
+// comments and lexical errors it meets to r. Its only state besides the
+// offset is whether a newline was seen since the last token, so lexing from
+// the start of a token gives the same tokens as lexing the whole text:
+// Reparse uses that to relex only around an edit.
+type scanner struct {
+	text    []byte
+	i       int
+	newline bool
+	r       *lexResult // receives comments and errors (toks are the caller's)
+}
+
+// next returns the next token and whether it is the first on its line; ok
+// is false at the end of the text.
+func (s *scanner) next() (tok token, lineStart, ok bool) {
+	text, r := s.text, s.r
 	n := len(text)
-	for i := 0; i < n; {
+	i := s.i
+	for i < n {
 		c := text[i]
 		switch {
 		case c == '\n':
-			newline = true
+			s.newline = true
 			i++
 		case isSpace(c):
 			i++
@@ -111,8 +134,7 @@ func lex(text []byte) *lexResult {
 			if keywords[string(text[i:j])] {
 				k = tKeyword
 			}
-			add(k, i, j)
-			i = j
+			return s.emit(k, i, j)
 		case c == '/' && i+1 < n && text[i+1] == '/':
 			j := i + 2
 			for j < n && text[j] != '\n' {
@@ -141,7 +163,7 @@ func lex(text []byte) *lexResult {
 			}
 			for k := i; k < j; k++ {
 				if text[k] == '\n' {
-					newline = true
+					s.newline = true
 					break
 				}
 			}
@@ -174,14 +196,11 @@ func lex(text []byte) *lexResult {
 				r.errs = append(r.errs, &SyntaxError{Msg: "unterminated string: missing closing '\"' before the end of the line", Range: Range{Pos(i), Pos(e)}})
 				j = e
 			}
-			add(tString, i, j)
-			i = j
+			return s.emit(tString, i, j)
 		case c == '-' && i+1 < n && text[i+1] == '>':
-			add(tPunct, i, i+2)
-			i += 2
+			return s.emit(tPunct, i, i+2)
 		case c == '{' || c == '}' || c == '(' || c == ')' || c == '[' || c == ']' || c == ',' || c == ':' || c == '.':
-			add(tPunct, i, i+1)
-			i++
+			return s.emit(tPunct, i, i+1)
 		default:
 			j := i
 			for j < n && !startsToken(text, j) {
@@ -193,18 +212,31 @@ func lex(text []byte) *lexResult {
 				}
 			}
 			r.errs = append(r.errs, &SyntaxError{Msg: invalidMsg(text[i:j]), Range: Range{Pos(i), Pos(j)}})
-			add(tInvalid, i, j)
-			i = j
+			return s.emit(tInvalid, i, j)
 		}
 	}
-	if n := len(r.errs); n > maxLexErrors {
-		last := r.errs[maxLexErrors]
-		r.errs = append(r.errs[:maxLexErrors], &SyntaxError{
+	s.i = i
+	return token{}, false, false
+}
+
+func (s *scanner) emit(k tokKind, start, end int) (token, bool, bool) {
+	nl := s.newline
+	s.newline = false
+	s.i = end
+	return token{k, start, end}, nl, true
+}
+
+// capLexErrors keeps the first maxLexErrors lexical errors of a file and
+// replaces the rest by one error saying how many were left out.
+func capLexErrors(errs []*SyntaxError) []*SyntaxError {
+	if n := len(errs); n > maxLexErrors {
+		last := errs[maxLexErrors]
+		errs = append(errs[:maxLexErrors:maxLexErrors], &SyntaxError{
 			Msg:   fmt.Sprintf("too many invalid characters: %d more problems in the rest of the file are not reported", n-maxLexErrors),
 			Range: last.Range,
 		})
 	}
-	return r
+	return errs
 }
 
 // maxLexErrors caps the lexical errors of one file: a binary file would
@@ -276,12 +308,12 @@ func (lexDef) Lex(filename string, r io.Reader) (plexer.Lexer, error) {
 // them), the offending bytes reach the grammar as Invalid tokens.
 func (lexDef) LexBytes(filename string, b []byte) (plexer.Lexer, error) {
 	lr := lex(b)
-	return &chunkLexer{text: string(b), toks: lr.toks, end: len(b)}, nil
+	return &chunkLexer{text: source{s: string(b)}, toks: lr.toks, end: len(b)}, nil
 }
 
 // chunkLexer feeds participle the already-lexed tokens of one chunk.
 type chunkLexer struct {
-	text string
+	text source
 	toks []token
 	end  int // offset of the EOF token: the end of the chunk
 	i    int
@@ -293,5 +325,5 @@ func (l *chunkLexer) Next() (plexer.Token, error) {
 	}
 	t := l.toks[l.i]
 	l.i++
-	return plexer.Token{Type: plexer.TokenType(t.kind), Value: l.text[t.start:t.end], Pos: plexer.Position{Offset: t.start}}, nil
+	return plexer.Token{Type: plexer.TokenType(t.kind), Value: l.text.tok(t), Pos: plexer.Position{Offset: t.start}}, nil
 }

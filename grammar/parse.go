@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"bytes"
 	"runtime"
 	"sort"
 	"strconv"
@@ -11,13 +12,19 @@ import (
 
 // chunk is one top-level piece of a file: the text from a top-level
 // keyword up to the next one (or, for the preamble, from the start of the
-// file up to the first keyword), and what parsing it produced. A chunk's
-// result depends only on its own text, which is what lets Reparse reuse it
-// when the same text reappears at another offset.
+// file up to the first keyword), and what lexing and parsing it produced. A
+// chunk's result depends only on its own text (a chunk starts at the start
+// of a token, with the lexer and the splitter in their initial state, and
+// ends where the next chunk's keyword starts or at the end of the file),
+// which is what lets Reparse reuse it when the same text reappears at
+// another offset.
 type chunk struct {
 	start, end int    // byte range of the chunk's text
 	kw         string // the keyword that starts it; "" for the preamble
 	kwEnd      int    // end of that keyword
+
+	comments []*Comment     // the comments in the chunk's text, in order
+	lexErrs  []*SyntaxError // the lexical errors in it, in order, uncapped
 
 	dataflow *Ident
 	imp      *Import
@@ -25,52 +32,243 @@ type chunk struct {
 	err      *chunkErr // nil when the chunk parsed
 }
 
+// source is the text that chunks are parsed from: s holds the file's
+// bytes from offset base on, so that a reparse converts only the relexed
+// part of the file to a string. Token offsets are always file offsets.
+type source struct {
+	s    string
+	base int
+}
+
+func (s source) tok(t token) string { return s.s[t.start-s.base : t.end-s.base] }
+
 // Parse parses a .blazes file. It never returns nil and never panics:
 // syntax errors are collected in File.Errors, and every declaration that
 // parsed is in File.Decls even when others did not (see split for how the
 // file is cut into independently parsed declarations).
 func Parse(name string, text []byte) *File {
-	return parse(name, text, nil)
+	lr := lex(text)
+	f := &File{Name: name, Text: text, Lines: NewLineTable(text)}
+	spans := split(text, lr)
+	f.chunks = parseSpans(source{s: string(text)}, lr, spans, nil)
+	f.assemble()
+	return f
 }
 
-// Reparse parses text, the new version of prev's text, reusing the
-// declarations of prev whose chunk text is unchanged: only the chunks an
-// edit touched go through the parser again. The result equals
-// Parse(prev.Name, text). prev is not modified, and may be read
-// concurrently: reused nodes are copied when their offsets move, and
-// shared as they are when they do not (nodes are never mutated after
-// parsing, so sharing an unmoved node is safe).
+// Reparse parses text, the new version of prev's text, reusing what it
+// can of prev: it finds the part of the text that changed (the span
+// between the longest common prefix and the longest common suffix of the
+// two texts) and does what ReparseEdit does for that edit. The result
+// equals Parse(prev.Name, text). prev is not modified, and may be read
+// concurrently.
 func Reparse(prev *File, text []byte) *File {
 	if prev == nil {
 		return Parse("", text)
 	}
-	return parse(prev.Name, text, prev)
+	if len(prev.chunks) == 0 || prev.Lines == nil {
+		return Parse(prev.Name, text)
+	}
+	old := prev.Text
+	p := commonPrefix(old, text)
+	s := commonSuffix(old[p:], text[p:])
+	return reparseEdit(prev, text, p, len(old)-s, len(text)-s)
 }
 
-func parse(name string, text []byte, prev *File) *File {
-	lr := lex(text)
-	str := string(text)
-	f := &File{Name: name, Text: text, Lines: NewLineTable(text), Comments: lr.comments}
+// ReparseEdit parses text, the new version of prev's text after one edit
+// that replaced prev.Text[start:oldEnd] by text[start:newEnd] (offsets in
+// bytes; everything before start and after the edit is unchanged). It
+// relexes and reparses only from the declaration before the edit up to
+// the first declaration after it that starts where an old one started,
+// shifted by the edit; the declarations before that region are shared with
+// prev, those after it are copied with their offsets shifted, and the line
+// table is updated rather than rebuilt. So its cost is that of the edited
+// declarations plus a copy of what follows the edit, not a whole parse.
+//
+// The result equals Parse(prev.Name, text). prev is not modified and may
+// be read concurrently: reused nodes are copied when their offsets move
+// and shared as they are when they do not (nodes are never mutated after
+// parsing). Neither text may be modified afterwards. When the offsets do
+// not describe the difference between the two texts, ReparseEdit falls
+// back to Reparse, which finds the edit itself.
+func ReparseEdit(prev *File, text []byte, start, oldEnd, newEnd int) *File {
+	if prev == nil {
+		return Parse("", text)
+	}
+	if len(prev.chunks) == 0 || prev.Lines == nil {
+		return Parse(prev.Name, text)
+	}
+	old := prev.Text
+	if start < 0 || start > oldEnd || oldEnd > len(old) || newEnd < start || newEnd > len(text) ||
+		len(old)-oldEnd != len(text)-newEnd ||
+		!bytes.Equal(old[:start], text[:start]) || !bytes.Equal(old[oldEnd:], text[newEnd:]) {
+		return Reparse(prev, text)
+	}
+	return reparseEdit(prev, text, start, oldEnd, newEnd)
+}
 
-	var cache map[string]*chunk
-	if prev != nil && len(prev.chunks) > 0 {
-		prevStr := string(prev.Text)
-		cache = make(map[string]*chunk, len(prev.chunks))
-		for _, c := range prev.chunks {
-			if c.end <= len(prevStr) {
-				cache[prevStr[c.start:c.end]] = c
+// commonPrefix is the length of the longest common prefix of a and b.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	const block = 256
+	for i+block <= n && bytes.Equal(a[i:i+block], b[i:i+block]) {
+		i += block
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+// commonSuffix is the length of the longest common suffix of a and b.
+func commonSuffix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	const block = 256
+	for i+block <= n && bytes.Equal(a[len(a)-i-block:len(a)-i], b[len(b)-i-block:len(b)-i]) {
+		i += block
+	}
+	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
+		i++
+	}
+	return i
+}
+
+// reparseEdit is ReparseEdit on checked offsets.
+func reparseEdit(prev *File, text []byte, start, oldEnd, newEnd int) *File {
+	oc := prev.chunks
+	delta := newEnd - oldEnd
+
+	// The region to relex starts at the chunk holding start, unless the
+	// edit touches (or directly follows) that chunk's keyword: then the
+	// keyword may disappear or join the text before it, and the region
+	// starts one chunk earlier. Everything before the region is unchanged
+	// text, so its chunks are the same.
+	a := sort.Search(len(oc), func(i int) bool { return oc[i].start > start }) - 1
+	if a < 0 {
+		a = 0
+	}
+	if a > 0 && oc[a].kwEnd >= start {
+		a--
+	}
+	regionStart := oc[a].start
+
+	// Lex and split from there until a chunk starts, at or after the end
+	// of the edit, where an old chunk started (shifted by the edit): from
+	// that point on the text is the old text, the scanner and the splitter
+	// are in the same state as they were there (a new chunk, brace depth
+	// 0), so the old chunks are the new ones.
+	lr := &lexResult{}
+	sc := scanner{text: text, i: regionStart, newline: true, r: lr}
+	sp := splitter{text: text, lr: lr, cur: span{start: regionStart}}
+	var spans []span
+	b := len(oc) // first old chunk reused after the region
+	regionEnd := len(text)
+	for {
+		t, nl, ok := sc.next()
+		if !ok {
+			break
+		}
+		lr.toks = append(lr.toks, t)
+		lr.lineStart = append(lr.lineStart, nl)
+		closed, didClose, starts := sp.add(len(lr.toks) - 1)
+		if didClose {
+			spans = append(spans, closed)
+		}
+		if starts && t.start >= newEnd {
+			old := t.start - delta
+			if k := sort.Search(len(oc), func(i int) bool { return oc[i].start >= old }); k < len(oc) && oc[k].start == old {
+				b, regionEnd = k, t.start
+				lr.toks = lr.toks[:len(lr.toks)-1]
+				lr.lineStart = lr.lineStart[:len(lr.lineStart)-1]
+				break
 			}
 		}
 	}
-
-	spans := split(str, lr)
-	f.chunks = make([]*chunk, len(spans))
-	var todo []int
-	for i, sp := range spans {
-		if old, ok := cache[str[sp.start:sp.end]]; ok {
-			f.chunks[i] = old.shift(sp.start - old.start)
-			continue
+	if b == len(oc) {
+		if last, ok := sp.finish(len(text), a == 0 && len(spans) == 0); ok {
+			spans = append(spans, last)
 		}
+	}
+
+	// Old chunks of the replaced region whose text reappears are reused
+	// (a declaration moved by a cut and paste, or an edit that left a
+	// declaration in the region unchanged).
+	oldText := prev.Text
+	replaced := oc[a:b]
+	var byText map[string]*chunk
+	if len(replaced) > 8 && len(spans) > 1 {
+		byText = make(map[string]*chunk, len(replaced))
+		for _, c := range replaced {
+			byText[string(oldText[c.start:c.end])] = c
+		}
+	}
+	var ar arena
+	cached := func(s span) *chunk {
+		t := text[s.start:s.end]
+		if byText != nil {
+			if c, ok := byText[string(t)]; ok {
+				return c.shift(&ar, s.start-c.start)
+			}
+			return nil
+		}
+		for _, c := range replaced {
+			if c.end-c.start == len(t) && bytes.Equal(oldText[c.start:c.end], t) {
+				return c.shift(&ar, s.start-c.start)
+			}
+		}
+		return nil
+	}
+	src := source{s: string(text[regionStart:regionEnd]), base: regionStart}
+	mid := parseSpans(src, lr, spans, cached)
+
+	chunks := make([]*chunk, 0, a+len(mid)+len(oc)-b)
+	chunks = append(chunks, oc[:a]...)
+	chunks = append(chunks, mid...)
+	if delta == 0 {
+		chunks = append(chunks, oc[b:]...)
+	} else {
+		for _, c := range oc[b:] {
+			chunks = append(chunks, c.shift(&ar, delta))
+		}
+	}
+	f := &File{Name: prev.Name, Text: text, Lines: prev.Lines.edited(text, start, oldEnd, newEnd), chunks: chunks}
+	f.assemble()
+	return f
+}
+
+// parseSpans makes the chunks of spans, whose tokens are in lr: from
+// cached when it has the chunk (it may be nil), else by parsing them.
+func parseSpans(src source, lr *lexResult, spans []span, cached func(span) *chunk) []*chunk {
+	chunks := make([]*chunk, len(spans))
+	var todo []int
+	ci, ei := 0, 0
+	for i, sp := range spans {
+		// The comments and lexical errors of the span.
+		cj := ci
+		for cj < len(lr.comments) && int(lr.comments[cj].Range.Start) < sp.end {
+			cj++
+		}
+		ej := ei
+		for ej < len(lr.errs) && int(lr.errs[ej].Range.Start) < sp.end {
+			ej++
+		}
+		if cached != nil {
+			if c := cached(sp); c != nil {
+				chunks[i] = c
+				ci, ei = cj, ej
+				continue
+			}
+		}
+		c := &chunk{start: sp.start, end: sp.end}
+		if cj > ci {
+			c.comments = lr.comments[ci:cj:cj]
+		}
+		if ej > ei {
+			c.lexErrs = lr.errs[ei:ej:ej]
+		}
+		ci, ei = cj, ej
+		chunks[i] = c
 		todo = append(todo, i)
 	}
 	// Chunks are independent, so a cold parse of a big file spreads them
@@ -86,14 +284,14 @@ func parse(name string, text []byte, prev *File) *File {
 		go func(w int) {
 			defer wg.Done()
 			for k := w; k < len(todo); k += workers {
-				sp := spans[todo[k]]
-				f.chunks[todo[k]] = parseChunk(str, lr.toks[sp.lo:sp.hi], sp)
+				i := todo[k]
+				sp := spans[i]
+				parseChunk(chunks[i], src, lr.toks[sp.lo:sp.hi])
 			}
 		}(w)
 	}
 	wg.Wait()
-	f.assemble(str, lr, spans)
-	return f
+	return chunks
 }
 
 // span is a chunk's byte range and its tokens lr.toks[lo:hi].
@@ -111,49 +309,79 @@ type span struct {
 // every declaration after it into one broken chunk. Comments and strings
 // are single tokens (or not tokens at all), so keywords inside them never
 // split.
-func split(text string, lr *lexResult) []span {
+func split(text []byte, lr *lexResult) []span {
 	var spans []span
-	depth := 0
-	cur := span{start: 0, lo: 0}
-	for i, t := range lr.toks {
-		if t.kind == tKeyword && (depth == 0 || lr.lineStart[i]) && topKeywords[text[t.start:t.end]] {
-			if i > 0 || t.start > 0 {
-				cur.end, cur.hi = t.start, i
-				spans = append(spans, cur)
-			}
-			cur = span{start: t.start, lo: i}
-			depth = 0
-		}
-		if t.kind == tPunct {
-			switch text[t.start] {
-			case '{':
-				depth++
-			case '}':
-				if depth > 0 {
-					depth--
-				}
-			}
+	sp := splitter{text: text, lr: lr}
+	for i := range lr.toks {
+		if s, ok, _ := sp.add(i); ok {
+			spans = append(spans, s)
 		}
 	}
-	cur.end, cur.hi = len(text), len(lr.toks)
-	if cur.end > cur.start || len(spans) == 0 {
-		spans = append(spans, cur)
+	if last, ok := sp.finish(len(text), len(spans) == 0); ok {
+		spans = append(spans, last)
 	}
 	return spans
+}
+
+// splitter is split one token at a time. Its state at the start of a
+// chunk is always the same (depth 0, a new span), which is what lets
+// reparseEdit resume it at any chunk start.
+type splitter struct {
+	text  []byte
+	lr    *lexResult
+	depth int
+	cur   span
+}
+
+// add takes lr.toks[i]. starts reports whether the token starts a chunk;
+// when that ends a non-empty chunk before it, that chunk's span is
+// returned with ok.
+func (s *splitter) add(i int) (closed span, ok, starts bool) {
+	t := s.lr.toks[i]
+	switch t.kind {
+	case tKeyword:
+		if (s.depth == 0 || s.lr.lineStart[i]) && topKeywords[string(s.text[t.start:t.end])] {
+			if i > s.cur.lo || t.start > s.cur.start {
+				s.cur.end, s.cur.hi = t.start, i
+				closed, ok = s.cur, true
+			}
+			s.cur = span{start: t.start, lo: i}
+			s.depth = 0
+			starts = true
+		}
+	case tPunct:
+		switch s.text[t.start] {
+		case '{':
+			s.depth++
+		case '}':
+			if s.depth > 0 {
+				s.depth--
+			}
+		}
+	}
+	return
+}
+
+// finish ends the last chunk at end; it is returned when it is not empty,
+// or when keepEmpty (a file has at least one chunk).
+func (s *splitter) finish(end int, keepEmpty bool) (span, bool) {
+	s.cur.end, s.cur.hi = end, len(s.lr.toks)
+	return s.cur, s.cur.end > s.cur.start || keepEmpty
 }
 
 // onDisagree, when set (by tests), is told about a chunk on which the
 // participle grammar and the checker disagree.
 var onDisagree func(chunk string, perr error, cerr *chunkErr)
 
-// parseChunk parses one chunk with the participle grammar for its keyword.
-func parseChunk(text string, toks []token, sp span) *chunk {
-	c := &chunk{start: sp.start, end: sp.end}
+// parseChunk parses one chunk with the participle grammar for its keyword;
+// c has its range, toks are its tokens.
+func parseChunk(c *chunk, text source, toks []token) {
+	sp := span{start: c.start, end: c.end}
 	if len(toks) == 0 {
-		return c // whitespace and comments only
+		return // whitespace and comments only
 	}
 	first := toks[0]
-	if first.kind != tKeyword || !topKeywords[text[first.start:first.end]] {
+	if first.kind != tKeyword || !topKeywords[text.tok(first)] {
 		// The preamble: anything before the first declaration is one error.
 		last := toks[len(toks)-1]
 		c.err = &chunkErr{
@@ -161,9 +389,9 @@ func parseChunk(text string, toks []token, sp span) *chunk {
 			found:    describe(text, first),
 			r:        Range{Pos(first.start), Pos(last.end)},
 		}
-		return c
+		return
 	}
-	c.kw = text[first.start:first.end]
+	c.kw = text.tok(first)
 	c.kwEnd = first.end
 
 	ck := &checker{text: text, toks: toks}
@@ -208,7 +436,7 @@ func parseChunk(text string, toks []token, sp span) *chunk {
 		}
 	}
 	if onDisagree != nil && (perr == nil) != (ck.err == nil) {
-		onDisagree(text[sp.start:sp.end], perr, ck.err)
+		onDisagree(text.s[sp.start-text.base:sp.end-text.base], perr, ck.err)
 	}
 	if perr != nil && c.err == nil {
 		// The checker and the grammar disagree; trust the grammar, which
@@ -225,17 +453,43 @@ func parseChunk(text string, toks []token, sp span) *chunk {
 	if c.err != nil {
 		c.dataflow, c.imp, c.decl = nil, nil, nil
 	}
-	return c
 }
 
 // assemble fills the file from its chunks: declarations in order, the
-// errors of the chunks (completed with what follows each chunk), the
-// lexical errors, and the errors about the order of the file's parts.
-func (f *File) assemble(text string, lr *lexResult, spans []span) {
-	errs := append([]*SyntaxError(nil), lr.errs...)
-	lexAt := make(map[Pos]bool, len(lr.errs))
-	for _, e := range lr.errs {
-		lexAt[e.Range.Start] = true
+// comments, the errors of the chunks (completed with what follows each
+// chunk), the lexical errors, and the errors about the order of the
+// file's parts.
+func (f *File) assemble() {
+	var nLex, nCom, nDecl int
+	for _, c := range f.chunks {
+		nLex += len(c.lexErrs)
+		nCom += len(c.comments)
+		if c.decl != nil {
+			nDecl++
+		}
+	}
+	var lexErrs []*SyntaxError
+	if nLex > 0 {
+		lexErrs = make([]*SyntaxError, 0, nLex)
+	}
+	if nCom > 0 {
+		f.Comments = make([]*Comment, 0, nCom)
+	}
+	if nDecl > 0 {
+		f.Decls = make([]Decl, 0, nDecl)
+	}
+	for _, c := range f.chunks {
+		lexErrs = append(lexErrs, c.lexErrs...)
+		f.Comments = append(f.Comments, c.comments...)
+	}
+	lexErrs = capLexErrors(lexErrs)
+	errs := append([]*SyntaxError(nil), lexErrs...)
+	var lexAt map[Pos]bool
+	if len(lexErrs) > 0 {
+		lexAt = make(map[Pos]bool, len(lexErrs))
+		for _, e := range lexErrs {
+			lexAt[e.Range.Start] = true
+		}
 	}
 	var seenImport, seenDecl bool
 	var dataflowAt Pos = -1
@@ -244,9 +498,10 @@ func (f *File) assemble(text string, lr *lexResult, spans []span) {
 			msg, r := e.expected, e.r
 			if e.atEnd {
 				if i+1 < len(f.chunks) {
-					nt := lr.toks[spans[i+1].lo]
-					msg += " but found " + describe(text, nt)
-					r = Range{Pos(nt.start), Pos(nt.end)}
+					// Every chunk but the first starts with its keyword.
+					nc := f.chunks[i+1]
+					msg += " but found the keyword '" + nc.kw + "'"
+					r = Range{Pos(nc.start), Pos(nc.kwEnd)}
 				} else {
 					msg += " but found the end of the file"
 				}

@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 )
@@ -59,6 +60,32 @@ func NewLineTable(text []byte) *LineTable {
 		if b == '\n' {
 			lines = append(lines, i+1)
 		}
+	}
+	return &LineTable{text: text, lines: lines}
+}
+
+// edited returns the table of text, which is t's text with
+// t.text[start:oldEnd] replaced by text[start:newEnd]: the line starts
+// before the edit are kept, those after it shifted, and only the inserted
+// bytes are scanned. Lines end at '\n' whatever precedes it, so an edit
+// that splits or joins a "\r\n" needs nothing special.
+func (t *LineTable) edited(text []byte, start, oldEnd, newEnd int) *LineTable {
+	// Old line starts s with s <= start follow a '\n' before the edit;
+	// those in (start, oldEnd] follow a removed '\n'; the others move.
+	k := sort.SearchInts(t.lines, start+1)
+	m := sort.SearchInts(t.lines, oldEnd+1)
+	ins := text[start:newEnd]
+	nl := bytes.Count(ins, []byte{'\n'})
+	lines := make([]int, k, k+nl+len(t.lines)-m)
+	copy(lines, t.lines[:k])
+	for i, b := range ins {
+		if b == '\n' {
+			lines = append(lines, start+i+1)
+		}
+	}
+	delta := newEnd - oldEnd
+	for _, s := range t.lines[m:] {
+		lines = append(lines, s+delta)
 	}
 	return &LineTable{text: text, lines: lines}
 }

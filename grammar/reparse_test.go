@@ -174,3 +174,247 @@ func BenchmarkLex10k(b *testing.B) {
 		lex(text)
 	}
 }
+
+// edit is one replacement: text[start:oldEnd] becomes repl.
+type edit struct {
+	start, oldEnd int
+	repl          string
+}
+
+func (e edit) apply(text []byte) (out []byte, newEnd int) {
+	out = append([]byte{}, text[:e.start]...)
+	out = append(out, e.repl...)
+	newEnd = len(out)
+	return append(out, text[e.oldEnd:]...), newEnd
+}
+
+var editKeywords = []string{"source", "sink", "component", "stream", "import", "dataflow", "in", "out", "seal", "rep"}
+
+// randomEditFor picks an edit of text that is likely to be interesting for
+// an incremental reparse: at random places, at the boundaries of tokens
+// and keywords, inside comments and strings, opening or closing a block
+// comment far from the declarations it swallows, adding or removing braces
+// and keywords.
+func randomEditFor(r *rand.Rand, text []byte) edit {
+	n := len(text)
+	at := func() int { return r.Intn(n + 1) }
+	lr := lex(text)
+	switch k := r.Intn(10); {
+	case k < 3 || len(lr.toks) == 0:
+		i := at()
+		j := min(i+r.Intn(4), n)
+		return edit{i, j, editSnippets[r.Intn(len(editSnippets))]}
+	case k == 3: // at a token's start or end, or over its first character
+		t := lr.toks[r.Intn(len(lr.toks))]
+		i := []int{t.start, t.end}[r.Intn(2)]
+		switch r.Intn(4) {
+		case 0:
+			return edit{i, i, "x"}
+		case 1:
+			return edit{t.start, min(t.start+1, n), ""}
+		case 2:
+			return edit{i, i, " "}
+		default:
+			return edit{t.start, t.end, editKeywords[r.Intn(len(editKeywords))]}
+		}
+	case k == 4: // open a block comment, or close one
+		i := at()
+		if r.Intn(2) == 0 {
+			return edit{i, i, "/*"}
+		}
+		return edit{i, i, "*/"}
+	case k == 5: // delete a '/*' or a '*/'
+		for _, c := range lr.comments {
+			if r.Intn(3) == 0 && len(c.Text) >= 2 {
+				if r.Intn(2) == 0 || c.Text[len(c.Text)-1] != '/' || len(c.Text) < 4 {
+					return edit{int(c.Range.Start), int(c.Range.Start) + 2, ""}
+				}
+				return edit{int(c.Range.End) - 2, int(c.Range.End), ""}
+			}
+		}
+		i := at()
+		return edit{i, i, "/* x */"}
+	case k == 6: // inside a comment or a string
+		var rs []Range
+		for _, c := range lr.comments {
+			rs = append(rs, c.Range)
+		}
+		for _, t := range lr.toks {
+			if t.kind == tString {
+				rs = append(rs, Range{Pos(t.start), Pos(t.end)})
+			}
+		}
+		if len(rs) == 0 {
+			i := at()
+			return edit{i, i, "\"a b\""}
+		}
+		g := rs[r.Intn(len(rs))]
+		i := int(g.Start) + r.Intn(int(g.End-g.Start)+1)
+		return edit{i, i, []string{"x", "\n", "\"", "}", "source a\n", "*/", "\\"}[r.Intn(7)]}
+	case k == 7: // add or remove a brace
+		for _, t := range lr.toks {
+			if t.kind == tPunct && (text[t.start] == '{' || text[t.start] == '}') && r.Intn(4) == 0 {
+				return edit{t.start, t.end, ""}
+			}
+		}
+		i := at()
+		return edit{i, i, []string{"{", "}"}[r.Intn(2)]}
+	case k == 8: // a keyword on a new line, or joined to what precedes
+		i := at()
+		kw := editKeywords[r.Intn(len(editKeywords))]
+		return edit{i, i, []string{"\n" + kw + " ", kw, kw + " a\n"}[r.Intn(3)]}
+	default: // a larger deletion or a paste of existing text
+		i := at()
+		j := min(i+r.Intn(200), n)
+		if r.Intn(2) == 0 {
+			return edit{i, j, ""}
+		}
+		p := at()
+		return edit{p, p, string(text[i:j])}
+	}
+}
+
+// TestReparseEditEqualsParse is the property for ReparseEdit: after any
+// sequence of edits, each applied to the previous result, it gives exactly
+// what Parse gives (declarations, errors, comments, chunks and line
+// table), and it never modifies its previous snapshot.
+func TestReparseEditEqualsParse(t *testing.T) {
+	watchDisagreement(t)
+	r := rand.New(rand.NewSource(11))
+	seeds := [][]byte{[]byte(example), []byte(""), []byte("\r\n\r\n"), genBig(20)}
+	for _, p := range testdataFiles(t) {
+		seeds = append(seeds, readFile(t, p))
+	}
+	for i := 0; i < 8; i++ {
+		seeds = append(seeds, []byte(gen(r, 12)))
+	}
+	steps := 150
+	if testing.Short() {
+		steps = 40
+	}
+	for si, seed := range seeds {
+		text := seed
+		f := Parse("n", text)
+		for step := 0; step < steps; step++ {
+			e := randomEditFor(r, text)
+			next, newEnd := e.apply(text)
+			before := snapshot(f)
+			g := ReparseEdit(f, next, e.start, e.oldEnd, newEnd)
+			want := Parse("n", next)
+			if !equalFiles(g, want) {
+				t.Fatalf("seed %d step %d: ReparseEdit(%+v) differs from Parse\nbefore: %q\nafter:  %q\n%s", si, step, e, text, next, diffFiles(g, want))
+			}
+			if snapshot(f) != before {
+				t.Fatalf("ReparseEdit modified its previous snapshot")
+			}
+			checkRanges(t, g)
+			text, f = next, g
+		}
+	}
+}
+
+// diffFiles says how two parses differ, for failure messages.
+func diffFiles(a, b *File) string {
+	switch {
+	case !reflect.DeepEqual(a.Lines, b.Lines):
+		return fmt.Sprintf("line tables differ: %v vs %v", a.Lines.lines, b.Lines.lines)
+	case !reflect.DeepEqual(a.Errors, b.Errors):
+		var s strings.Builder
+		for _, e := range a.Errors {
+			fmt.Fprintf(&s, "got  %v %s\n", e.Range, e.Msg)
+		}
+		for _, e := range b.Errors {
+			fmt.Fprintf(&s, "want %v %s\n", e.Range, e.Msg)
+		}
+		return s.String()
+	case !reflect.DeepEqual(a.Comments, b.Comments):
+		return "comments differ"
+	case !reflect.DeepEqual(a.Decls, b.Decls):
+		return fmt.Sprintf("decls differ: %d vs %d", len(a.Decls), len(b.Decls))
+	case len(a.chunks) != len(b.chunks):
+		return fmt.Sprintf("%d chunks, want %d", len(a.chunks), len(b.chunks))
+	}
+	for i := range a.chunks {
+		if !reflect.DeepEqual(a.chunks[i], b.chunks[i]) {
+			return fmt.Sprintf("chunk %d: %+v, want %+v", i, *a.chunks[i], *b.chunks[i])
+		}
+	}
+	return "other fields differ"
+}
+
+// TestReparseEditFarComment opens a block comment at the top of a big file
+// and closes it again: every declaration disappears, then comes back.
+func TestReparseEditFarComment(t *testing.T) {
+	text := genBig(200)
+	f := Parse("n", text)
+	i := strings.Index(string(text), "component C3 ")
+	steps := []edit{{i, i, "/*"}, {i + 2, i + 2, " x"}, {i + 4, i + 4, "*/"}, {i, i + 6, ""}}
+	for k, e := range steps {
+		next, newEnd := e.apply(text)
+		g := ReparseEdit(f, next, e.start, e.oldEnd, newEnd)
+		if want := Parse("n", next); !equalFiles(g, want) {
+			t.Fatalf("step %d: differs from Parse: %s", k, diffFiles(g, want))
+		}
+		text, f = next, g
+	}
+	if len(f.Decls) != 200*2+1 || len(f.Errors) != 0 {
+		t.Fatalf("%d decls, %d errors", len(f.Decls), len(f.Errors))
+	}
+}
+
+// TestReparseEditBadOffsets: offsets that do not describe the edit fall
+// back to a full comparison, and the result is still right.
+func TestReparseEditBadOffsets(t *testing.T) {
+	f := Parse("n", []byte(example))
+	text := strings.Replace(example, "Count", "Counter", -1)
+	for _, off := range [][3]int{{0, 0, 0}, {5, 3, 9}, {0, len(example), len(text) + 1}, {-1, 0, 0}, {10, 20, 20}} {
+		g := ReparseEdit(f, []byte(text), off[0], off[1], off[2])
+		if !equalFiles(g, Parse("n", []byte(text))) {
+			t.Fatalf("offsets %v: differs from Parse", off)
+		}
+	}
+	if g := ReparseEdit(nil, []byte(text), 0, 0, 0); !equalFiles(g, Parse("", []byte(text))) {
+		t.Fatalf("nil prev")
+	}
+}
+
+// TestReparseEditShares: declarations before the edit are shared, the
+// edited one is new, those after it are shifted copies.
+func TestReparseEditShares(t *testing.T) {
+	f := Parse("n", []byte(example))
+	i := strings.Index(example, "counts -> db")
+	text := example[:i] + "x" + example[i:]
+	g := ReparseEdit(f, []byte(text), i, i, i+1)
+	if f.Decls[0] != g.Decls[0] || f.Decls[2] != g.Decls[2] {
+		t.Errorf("declarations before the edit were not shared")
+	}
+	if f.Decls[3] == g.Decls[3] {
+		t.Errorf("the edited declaration was reused")
+	}
+	if g.Decls[4] == f.Decls[4] || g.Decls[4].Span() != f.Decls[4].Span().Shift(1) {
+		t.Errorf("declaration after the edit not copied and shifted")
+	}
+}
+
+// TestLineTableEdited: the incrementally updated line table equals a
+// rebuilt one, CRLF included.
+func TestLineTableEdited(t *testing.T) {
+	r := rand.New(rand.NewSource(3))
+	pieces := []string{"a", "\r\n", "\n", "\r", "é", "😀", ""}
+	text := []byte("ab\r\ncd\n\r\nef")
+	lt := NewLineTable(text)
+	for step := 0; step < 2000; step++ {
+		i := r.Intn(len(text) + 1)
+		j := min(i+r.Intn(3), len(text))
+		var b strings.Builder
+		for k := r.Intn(3); k > 0; k-- {
+			b.WriteString(pieces[r.Intn(len(pieces))])
+		}
+		next, newEnd := edit{i, j, b.String()}.apply(text)
+		got := lt.edited(next, i, j, newEnd)
+		if want := NewLineTable(next); !reflect.DeepEqual(got, want) {
+			t.Fatalf("step %d: %v, want %v", step, got.lines, want.lines)
+		}
+		text, lt = next, got
+	}
+}
