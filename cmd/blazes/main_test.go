@@ -139,6 +139,7 @@ func TestExitCodes(t *testing.T) {
 		{"bad fail-on", []string{"check", "--fail-on", "fatal", "x"}, 2, "--fail-on"},
 		{"missing file", []string{"check", filepath.Join(dir, "nope.blazes")}, 2, "no such file"},
 		{"no files", []string{"check"}, 2, "no files"},
+		{"unreadable directory", []string{"check", dir}, 2, "is a directory"},
 		{"clean", []string{"check", filepath.Join(repoRoot, "testdata/paper/wordcount_sealed.blazes")}, 0, ""},
 		{"finding", []string{"check", filepath.Join(repoRoot, "testdata/paper/wordcount.blazes")}, 1, ""},
 		{"fail-on error ignores a warning", []string{"check", "--fail-on", "error", filepath.Join(repoRoot, "testdata/paper/wordcount.blazes")}, 0, ""},
