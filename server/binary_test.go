@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -122,4 +123,52 @@ func errorsAs(err error, target **exec.ExitError) bool {
 		*target = e
 	}
 	return ok
+}
+
+// TestBinaryListen: `blazes serve --listen 127.0.0.1:0` logs its address
+// and serves LSP over TCP.
+func TestBinaryListen(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "blazes")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/blazes").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve", "--listen", "127.0.0.1:0")
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	buf := make([]byte, 4096)
+	n, _ := stderr.Read(buf)
+	line := string(buf[:n])
+	i := strings.Index(line, "listening on ")
+	if i < 0 {
+		t.Fatalf("no address logged: %q", line)
+	}
+	addr := strings.Fields(line[i+len("listening on "):])[0]
+	if !strings.HasPrefix(addr, "127.0.0.1:") {
+		t.Fatalf("address %q", addr)
+	}
+	nc, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(nc))
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	conn.Go(ctx, func(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc2.Request) error {
+		_ = reply(ctx, nil, nil)
+		return nil
+	})
+	var init map[string]any
+	if _, err := conn.Call(ctx, "initialize", map[string]any{"processId": nil, "capabilities": map[string]any{}}, &init); err != nil {
+		t.Fatalf("initialize over TCP: %v", err)
+	}
+	if _, err := conn.Call(ctx, "shutdown", nil, nil); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	conn.Close()
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"math/rand"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -248,4 +249,65 @@ func TestScanImports(t *testing.T) {
 	if got := scanImports("/w/x.blazes", []byte("import \"unterminated")); len(got) != 1 {
 		t.Errorf("unterminated: %v", got)
 	}
+}
+
+type mapFS map[string][]byte
+
+func (m mapFS) ReadFile(name string) ([]byte, error) {
+	if b, ok := m[name]; ok {
+		return b, nil
+	}
+	return os.ReadFile(name)
+}
+
+// TestRandomEditsMatchColdAnalysis: after a burst of random incremental
+// edits, the published diagnostics are those of a cold analysis of the
+// final text.
+func TestRandomEditsMatchColdAnalysis(t *testing.T) {
+	for seed := int64(1); seed <= 3; seed++ {
+		c := newClient(t, testOpts{})
+		c.open("r.blazes", wordcountUnsealed)
+		text := wordcountUnsealed
+		r := rand.New(rand.NewSource(seed))
+		snippets := []string{" seal(batch)", "x", "\n", " order", " rep", "// c\n", "OR", "CW", ":"}
+		var v int32
+		for i := 0; i < 60; i++ {
+			off := r.Intn(len(text) + 1)
+			end := off
+			ins := ""
+			if r.Intn(2) == 0 {
+				end = min(len(text), off+1+r.Intn(3))
+			} else {
+				ins = snippets[r.Intn(len(snippets))]
+			}
+			l1, c1 := lineCol(text, off)
+			l2, c2 := lineCol(text, end)
+			text = text[:off] + ins + text[end:]
+			v = c.change("r.blazes", []int{l1, c1, l2, c2}, ins)
+		}
+		p := c.waitDiags("r.blazes", atVersion(v))
+		path := c.path("r.blazes")
+		cold := analysis.Load(path, analysis.Options{FS: mapFS{path: []byte(text)}, Root: c.dir})
+		var want []string
+		for _, d := range cold.Diagnostics {
+			if d.File == path {
+				rg := grammar.NewLineTable([]byte(text)).LSPRange(d.Range)
+				want = append(want, d.Code+" "+mustJSON(rg)+" "+d.Message)
+			}
+		}
+		var got []string
+		for _, d := range p.Diagnostics {
+			rg := grammar.LSPRange{Start: grammar.LSPPosition{Line: int(d.Range.Start.Line), Character: int(d.Range.Start.Character)},
+				End: grammar.LSPPosition{Line: int(d.Range.End.Line), Character: int(d.Range.End.Character)}}
+			got = append(got, d.Code.(string)+" "+mustJSON(rg)+" "+d.Message)
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("seed %d: published\n%s\nwant (cold)\n%s\ntext:\n%s", seed, strings.Join(got, "\n"), strings.Join(want, "\n"), text)
+		}
+	}
+}
+
+func lineCol(text string, off int) (int, int) {
+	before := text[:off]
+	return strings.Count(before, "\n"), off - strings.LastIndex(before, "\n") - 1
 }
