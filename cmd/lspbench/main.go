@@ -53,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	serverLog := fs.String("server-stderr", "", "write the server's stderr to `file` (default: discarded)")
 	verbose := fs.Bool("v", false, "log anomalies (timeouts, skipped publications) to stderr")
 	genGo := fs.Int("gen-go", 0, "instead of benchmarking, write a compiling Go main package file of `LINES` lines to stdout")
+	table := fs.String("table", "", "instead of benchmarking, print the markdown tables of the `manifest` scripts/bench-lsp.sh writes")
 	genFinding := fs.Bool("gen-go-finding", false, "with -gen-go, include one go vet printf finding (so servers that publish nothing for a clean file publish after didOpen)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: lspbench -server CMD -file PATH [flags]\n\nDrives a stdio language server through a scripted typing session and\nreports keystroke-to-diagnostics latency and peak memory.\n\nFlags:\n")
@@ -63,6 +64,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *table != "" {
+		if err := writeTable(*table, stdout); err != nil {
+			fmt.Fprintf(stderr, "lspbench: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	if *genGo > 0 {
 		if _, err := stdout.Write(lspbench.GoSource(*genGo, *genFinding)); err != nil {
