@@ -5,6 +5,8 @@ package grammar
 
 // File is one parsed .blazes file. A file with syntax errors still carries
 // every declaration that parsed: recovery happens at top-level keywords.
+// A declaration with a syntax error is kept too, as far as it can be known,
+// with Broken set (see Component.Broken).
 type File struct {
 	Name     string     // the path as given by the caller
 	Text     []byte     // the source text
@@ -82,6 +84,10 @@ type Source struct {
 	Schema *Schema // nil when absent
 	Attrs  []*StreamAttr
 	Range  Range
+	// Broken: the declaration has a syntax error (reported in
+	// File.Errors); only Name and Range are set, Range running from the
+	// keyword to the last token of the declaration's text.
+	Broken bool
 }
 
 // Sink is `sink name [schema]`.
@@ -89,6 +95,7 @@ type Sink struct {
 	Name   *Ident
 	Schema *Schema
 	Range  Range
+	Broken bool // as for Source: only Name and Range are set
 }
 
 // Dir is the direction of an interface.
@@ -116,10 +123,27 @@ type Member interface {
 type Component struct {
 	Name    *Ident
 	Members []Member // interfaces and paths in source order
-	LBrace  Pos      // offset of '{'
-	RBrace  Pos      // offset of '}'
+	LBrace  Pos      // offset of '{'; NoPos when missing (Broken only)
+	RBrace  Pos      // offset of '}'; NoPos when missing (Broken only)
 	Range   Range
+	// Broken: the declaration has a syntax error (reported in
+	// File.Errors), as while it is being typed. It is still in
+	// File.Decls when its name is a valid identifier, so that what names
+	// it does not turn into errors of its own: consumers treat a broken
+	// declaration as declared, and suppress the errors that would only
+	// follow from its incompleteness. Members holds the members that
+	// parsed completely before the error (none may be missing in
+	// between), LBrace and RBrace the braces when found (RBrace is the
+	// '}' that closes the body, by brace depth), and Range runs from the
+	// keyword to the '}' when found, else to the last token of the
+	// declaration's text. Likewise a broken Source or Sink keeps its name,
+	// and a broken Stream is kept when both its endpoints parsed, with the
+	// attributes that parsed completely before the error.
+	Broken bool
 }
+
+// NoPos marks a position that is missing from a broken declaration.
+const NoPos Pos = -1
 
 // Interface is `in name [schema]` or `out name [schema]`.
 type Interface struct {
@@ -180,10 +204,11 @@ func (e *Endpoint) String() string {
 
 // Stream is `stream from -> to {attr}`.
 type Stream struct {
-	From  *Endpoint
-	To    *Endpoint
-	Attrs []*StreamAttr
-	Range Range
+	From   *Endpoint
+	To     *Endpoint
+	Attrs  []*StreamAttr
+	Range  Range
+	Broken bool // as for Component: endpoints and the whole attributes before the error
 }
 
 // Comment is a // or /* */ comment.

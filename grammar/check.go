@@ -16,6 +16,20 @@ type checker struct {
 	toks []token
 	i    int
 	err  *chunkErr
+	// good is the number of leading tokens that form a complete prefix of
+	// a component (its head and whole members) or of a stream (both
+	// endpoints and whole attributes); 0 when there is none. closed says
+	// the component's '}' is among them. Partial ASTs of broken
+	// declarations are built from that prefix (see partialDecl).
+	good   int
+	closed bool
+}
+
+// mark records that the tokens so far form a complete prefix.
+func (c *checker) mark() {
+	if c.err == nil {
+		c.good = c.i
+	}
 }
 
 // chunkErr is a syntax error found inside one chunk. When the chunk ended
@@ -139,6 +153,7 @@ func (c *checker) streamAttrs(after string) bool {
 		default:
 			return c.fail("a stream attribute (seal(...), rep, order) or a new declaration after " + after)
 		}
+		c.mark()
 	}
 	return true
 }
@@ -188,10 +203,10 @@ func (c *checker) chunk() {
 		c.component()
 	case "stream":
 		c.i = 1
-		_ = c.endpoint() &&
-			c.punct("->", "'->' between the stream's producer and consumer") &&
-			c.endpoint() &&
+		if c.endpoint() && c.punct("->", "'->' between the stream's producer and consumer") && c.endpoint() {
+			c.mark()
 			c.streamAttrs("the stream")
+		}
 	}
 }
 
@@ -216,12 +231,15 @@ func (c *checker) component() {
 		return
 	}
 	for {
+		c.mark()
 		switch {
 		case c.eof():
 			c.fail("'}' to close component " + name)
 			return
 		case c.at("}"):
 			c.i++
+			c.mark()
+			c.closed = true
 			c.end("the component's '}'")
 			return
 		case c.at("in"), c.at("out"):

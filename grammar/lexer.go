@@ -313,14 +313,19 @@ func (lexDef) LexBytes(filename string, b []byte) (plexer.Lexer, error) {
 
 // chunkLexer feeds participle the already-lexed tokens of one chunk.
 type chunkLexer struct {
-	text source
-	toks []token
-	end  int // offset of the EOF token: the end of the chunk
-	i    int
+	text  source
+	toks  []token
+	end   int // offset of the EOF token: the end of the chunk
+	i     int
+	close bool // emit a '}' at end before the EOF (see partialDecl)
 }
 
 func (l *chunkLexer) Next() (plexer.Token, error) {
 	if l.i >= len(l.toks) {
+		if l.close {
+			l.close = false
+			return plexer.Token{Type: plexer.TokenType(tPunct), Value: "}", Pos: plexer.Position{Offset: l.end}}, nil
+		}
 		return plexer.Token{Type: plexer.EOF, Pos: plexer.Position{Offset: l.end}}, nil
 	}
 	t := l.toks[l.i]

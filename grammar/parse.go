@@ -451,8 +451,79 @@ func parseChunk(c *chunk, text source, toks []token) {
 		c.err = &chunkErr{expected: "syntax error in this declaration", r: Range{Pos(off), Pos(off)}}
 	}
 	if c.err != nil {
-		c.dataflow, c.imp, c.decl = nil, nil, nil
+		c.dataflow, c.imp = nil, nil
+		c.decl = partialDecl(c.kw, text, toks, ck)
 	}
+}
+
+// partialDecl is what can be known of a declaration with a syntax error
+// (see Component.Broken): nil for a keyword or nothing where the name
+// should be, and for a stream whose endpoints did not both parse. The
+// members of a component, and the endpoints and attributes of a stream,
+// come from parsing the complete prefix the checker found (ck.good), with
+// a '}' added after a component's members.
+func partialDecl(kw string, text source, toks []token, ck *checker) Decl {
+	start, last := Pos(toks[0].start), Pos(toks[len(toks)-1].end)
+	if kw == "stream" {
+		if ck.good == 0 {
+			return nil
+		}
+		pl, err := plexer.Upgrade(&chunkLexer{text: text, toks: toks[:ck.good], end: toks[ck.good-1].end})
+		if err != nil {
+			return nil
+		}
+		g, err := streamParser.ParseFromLexer(pl)
+		if err != nil {
+			return nil
+		}
+		s := g.convert()
+		s.Range.End, s.Broken = last, true
+		return s
+	}
+	if len(toks) < 2 || toks[1].kind != tIdent {
+		return nil
+	}
+	name := &Ident{Name: text.tok(toks[1]), Range: Range{Pos(toks[1].start), Pos(toks[1].end)}}
+	switch kw {
+	case "source":
+		return &Source{Name: name, Range: Range{start, last}, Broken: true}
+	case "sink":
+		return &Sink{Name: name, Range: Range{start, last}, Broken: true}
+	case "component":
+	default:
+		return nil
+	}
+	c := &Component{Name: name, LBrace: NoPos, RBrace: NoPos, Range: Range{start, last}, Broken: true}
+	if len(toks) < 3 || toks[2].kind != tPunct || text.tok(toks[2]) != "{" {
+		return c
+	}
+	c.LBrace = Pos(toks[2].start)
+	depth := 0
+	for _, t := range toks[2:] {
+		if t.kind != tPunct {
+			continue
+		}
+		switch text.tok(t) {
+		case "{":
+			depth++
+		case "}":
+			depth--
+		}
+		if depth == 0 {
+			c.RBrace = Pos(t.start)
+			c.Range.End = c.RBrace + 1
+			break
+		}
+	}
+	if ck.good > 2 {
+		pl, err := plexer.Upgrade(&chunkLexer{text: text, toks: toks[:ck.good], end: toks[ck.good-1].end, close: !ck.closed})
+		if err == nil {
+			if g, err := componentParser.ParseFromLexer(pl); err == nil {
+				c.Members = g.convert().Members
+			}
+		}
+	}
+	return c
 }
 
 // assemble fills the file from its chunks: declarations in order, the

@@ -3,6 +3,7 @@ package grammar
 import (
 	"bytes"
 	"math/rand"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -166,24 +167,24 @@ func TestErrors(t *testing.T) {
 		src  string
 		msg  string // substring of the first error
 		at   string // text the first error's range covers
-		nDec int
+		nDec int    // declarations, broken ones included
 	}{
-		{"component A { a -> b : XX }", "expected an annotation (CR, CW, OR[...], OW[...]) after ':' but found 'XX'", "XX", 0},
-		{"component A { a b : CR }", "expected '->' between the path's input and output but found 'b'", "b", 0},
-		{"component A { a -> b CR }", "expected ':' and an annotation", "CR", 0},
-		{"component A { a -> b : }", "expected an annotation (CR, CW, OR[...], OW[...]) after ':' but found '}'", "}", 0},
-		{"component A { in source }", "expected a name for the input interface after 'in' but found the keyword 'source': keywords are reserved", "source", 0},
+		{"component A { a -> b : XX }", "expected an annotation (CR, CW, OR[...], OW[...]) after ':' but found 'XX'", "XX", 1},
+		{"component A { a b : CR }", "expected '->' between the path's input and output but found 'b'", "b", 1},
+		{"component A { a -> b CR }", "expected ':' and an annotation", "CR", 1},
+		{"component A { a -> b : }", "expected an annotation (CR, CW, OR[...], OW[...]) after ':' but found '}'", "}", 1},
+		{"component A { in source }", "expected a name for the input interface after 'in' but found the keyword 'source': keywords are reserved", "source", 1},
 		{"source order", "expected a name for the source but found the keyword 'order'", "order", 0},
 		{"component CR {}", "keywords are reserved and cannot be used as names", "CR", 0},
-		{"component A { a -> b : CR[x] }", "CR takes no gate", "[", 0},
-		{"component A { a -> b : OR[x y] }", "expected ',' or ']' after a gate attribute but found 'y'", "y", 0},
-		{"component A a -> b : CR }", "expected '{' after the component's name but found 'a'", "a", 0},
-		{"component A { a -> b : CR ", "expected '}' to close component A but found the end of the file", "", 0},
-		{"source a(x y)", "expected ',' or ')' after an attribute name but found 'y'", "y", 0},
-		{"source a(x) foo", "expected a stream attribute (seal(...), rep, order) or a new declaration after the source but found 'foo'", "foo", 0},
-		{"sink a(x) rep", "expected a schema '(...)' or a new declaration after the sink but found the keyword 'rep'", "rep", 0},
+		{"component A { a -> b : CR[x] }", "CR takes no gate", "[", 1},
+		{"component A { a -> b : OR[x y] }", "expected ',' or ']' after a gate attribute but found 'y'", "y", 1},
+		{"component A a -> b : CR }", "expected '{' after the component's name but found 'a'", "a", 1},
+		{"component A { a -> b : CR ", "expected '}' to close component A but found the end of the file", "", 1},
+		{"source a(x y)", "expected ',' or ')' after an attribute name but found 'y'", "y", 1},
+		{"source a(x) foo", "expected a stream attribute (seal(...), rep, order) or a new declaration after the source but found 'foo'", "foo", 1},
+		{"sink a(x) rep", "expected a schema '(...)' or a new declaration after the sink but found the keyword 'rep'", "rep", 1},
 		{"stream a b", "expected '->' between the stream's producer and consumer but found 'b'", "b", 0},
-		{"stream a -> b seal", "expected '(' after 'seal'", "", 0},
+		{"stream a -> b seal", "expected '(' after 'seal'", "", 1},
 		{"import x", "expected a quoted path after 'import'", "x", 0},
 		{"dataflow", "expected a name for the dataflow", "", 0},
 		{"hello world\nsource a", "expected a top-level declaration (dataflow, import, source, sink, component, stream) but found 'hello'", "hello world", 1},
@@ -193,10 +194,10 @@ func TestErrors(t *testing.T) {
 		{"/* open", "unterminated block comment", "/*", 0},
 		{"import \"open\nsource a", "unterminated string", "\"open", 1},
 		{"import \"a\\n\"", "unknown escape sequence", "\\n", 0},
-		{"source a\x00", "invalid NUL character", "\x00", 0},
-		{"source a \xff\xfe", "invalid UTF-8", "\xff\xfe", 0},
-		{"source a - b", "did you mean '->'", "-", 0},
-		{"source a(x,\n\nsink b", "expected an attribute name but found the keyword 'sink'", "sink", 1},
+		{"source a\x00", "invalid NUL character", "\x00", 1},
+		{"source a \xff\xfe", "invalid UTF-8", "\xff\xfe", 1},
+		{"source a - b", "did you mean '->'", "-", 1},
+		{"source a(x,\n\nsink b", "expected an attribute name but found the keyword 'sink'", "sink", 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.src, func(t *testing.T) {
@@ -254,7 +255,7 @@ component Bad2 { in in }
 			names = append(names, d.From.String())
 		}
 	}
-	if got := strings.Join(names, " "); got != "ok1 Good ok1 ok2" {
+	if got := strings.Join(names, " "); got != "ok1 broken Good Bad Unclosed ok1 ok2 Bad2" {
 		t.Errorf("decls %q", got)
 	}
 	want := []string{"junk before", "b", "ZZ", "stream", "sink", "in"}
@@ -370,5 +371,110 @@ func TestTestdataFiles(t *testing.T) {
 		src := readFile(t, path)
 		f := Parse(path, src)
 		checkRanges(t, f)
+	}
+}
+
+// TestBrokenDecls: a declaration with a syntax error stays in Decls with
+// what can be known of it, marked Broken.
+func TestBrokenDecls(t *testing.T) {
+	watchDisagreement(t)
+	type want struct {
+		kind    string // "component", "source", "sink", "stream" or "" (no decl)
+		name    string
+		members []string // rendered members of a component, or attrs of a stream
+		lbrace  bool
+		rbrace  bool
+		rng     string // text the declaration's range covers
+	}
+	tests := []struct {
+		src string
+		w   want
+	}{
+		{"component A {\n  in x(k)\n  x -> y : CR\n  y -> ", want{"component", "A", []string{"in x", "x->y:CR"}, true, false, "component A {\n  in x(k)\n  x -> y : CR\n  y ->"}},
+		{"component A { x -> y : OR[k }", want{"component", "A", nil, true, true, "component A { x -> y : OR[k }"}},
+		{"component A { in x x -> y : XX } junk", want{"component", "A", []string{"in x"}, true, true, "component A { in x x -> y : XX }"}},
+		{"component A {} junk", want{"component", "A", nil, true, true, "component A {}"}},
+		{"component A x", want{"component", "A", nil, false, false, "component A x"}},
+		{"component A", want{"component", "A", nil, false, false, "component A"}},
+		{"component A { { } x -> y : CR", want{"component", "A", nil, true, false, "component A { { } x -> y : CR"}},
+		{"component in {}", want{}},
+		{"component", want{}},
+		{"source s(a, ", want{"source", "s", nil, false, false, "source s(a,"}},
+		{"sink k(a b)", want{"sink", "k", nil, false, false, "sink k(a b)"}},
+		{"source seal", want{}},
+		{"stream a -> ", want{}},
+		{"stream a.", want{}},
+		{"stream a -> B.i rep seal(k", want{"stream", "a", []string{"rep"}, false, false, "stream a -> B.i rep seal(k"}},
+		{"stream a -> B.i seal(k) x", want{"stream", "a", []string{"seal"}, false, false, "stream a -> B.i seal(k) x"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.src, func(t *testing.T) {
+			f := Parse("b", []byte(tc.src))
+			checkRanges(t, f)
+			if len(f.Errors) == 0 {
+				t.Fatal("no error")
+			}
+			if _, err := Format(f); err == nil {
+				t.Error("Format accepted a broken file")
+			}
+			if tc.w.kind == "" {
+				if len(f.Decls) != 0 {
+					t.Fatalf("decls %v, want none", f.Decls)
+				}
+				return
+			}
+			if len(f.Decls) != 1 {
+				t.Fatalf("%d decls", len(f.Decls))
+			}
+			d := f.Decls[0]
+			var got want
+			switch d := d.(type) {
+			case *Component:
+				if !d.Broken {
+					t.Error("not Broken")
+				}
+				got = want{kind: "component", name: d.Name.Name, lbrace: d.LBrace != NoPos, rbrace: d.RBrace != NoPos}
+				for _, m := range d.Members {
+					switch m := m.(type) {
+					case *Interface:
+						got.members = append(got.members, m.Dir.String()+" "+m.Name.Name)
+					case *Path:
+						got.members = append(got.members, m.From.Name+"->"+m.To.Name+":"+m.Ann.Kind.String())
+					}
+				}
+				if got.lbrace && tc.src[d.LBrace] != '{' || got.rbrace && tc.src[d.RBrace] != '}' {
+					t.Errorf("braces at %d, %d", d.LBrace, d.RBrace)
+				}
+			case *Source:
+				got = want{kind: "source", name: d.Name.Name}
+				if !d.Broken || d.Schema != nil || d.Attrs != nil {
+					t.Errorf("source %+v", d)
+				}
+			case *Sink:
+				got = want{kind: "sink", name: d.Name.Name}
+				if !d.Broken || d.Schema != nil {
+					t.Errorf("sink %+v", d)
+				}
+			case *Stream:
+				got = want{kind: "stream", name: d.From.Name.Name}
+				if !d.Broken || d.To == nil {
+					t.Errorf("stream %+v", d)
+				}
+				for _, a := range d.Attrs {
+					got.members = append(got.members, a.Kind.String())
+				}
+			}
+			got.rng = tc.src[d.Span().Start:d.Span().End]
+			if !reflect.DeepEqual(got, tc.w) {
+				t.Errorf("got %+v\nwant %+v", got, tc.w)
+			}
+		})
+	}
+	// A whole file: the intact declarations are not Broken.
+	f := Parse("e", []byte(example))
+	for _, d := range f.Decls {
+		if c, ok := d.(*Component); ok && (c.Broken || c.LBrace == NoPos) {
+			t.Errorf("intact component marked broken")
+		}
 	}
 }
