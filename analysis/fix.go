@@ -156,6 +156,10 @@ func sealUpstream(s *Stream, attrs []string, visiting map[*Stream]bool) []sealPo
 				// A cycle: a seal inside it cannot be shown to reach s.
 				return here
 			}
+			if !carries(up.From, attrs) {
+				// Its producer cannot punctuate on what it does not carry.
+				return here
+			}
 			sub := sealUpstream(up, attrs, visiting)
 			out = append(out, sub...)
 		}

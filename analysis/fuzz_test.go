@@ -709,3 +709,42 @@ func TestDuplicateSealLastWins(t *testing.T) {
 		}
 	}
 }
+
+// Regression (found by FuzzFixes): a seal fix does not climb onto a stream
+// whose producer's schema lacks an attribute of the key (that would be a
+// BLZ103); it stays on the stream below.
+func TestSealFixStopsAtProducerWithoutKey(t *testing.T) {
+	text := []byte(`source events(key, val)
+component Map { rec -> res : CR }
+component Table { upd -> res : OW[key, batch] }
+stream events -> Map.rec
+stream Map.res -> Table.upd
+`)
+	p := fuzzLoad(text)
+	before := errorCounts(p)
+	n := 0
+	for _, d := range p.Diagnostics {
+		if d.Code != CodeUncoordinated {
+			continue
+		}
+		for _, fx := range d.Fixes {
+			n++
+			fixed, err := fuzzApply(text, fx.Edits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			q := fuzzLoad(fixed)
+			for k, c := range errorCounts(q) {
+				if c > before[k] {
+					t.Errorf("fix %q creates %s:\n%s", fx.Title, k, fixed)
+				}
+			}
+			if fuzzHas(q, func(c string) bool { return c == CodeUncoordinated || c == CodeWrongSeal }) {
+				t.Errorf("fix %q leaves the finding:\n%s", fx.Title, fixed)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatalf("no fix offered:\n%s", diagText(p))
+	}
+}
