@@ -10,6 +10,9 @@ import (
 	"math/rand"
 )
 
+// pipelineLen is the length of one job's pipeline in a generated file.
+const pipelineLen = 40
+
 // Dataflow returns a dataflow of n components (n ≥ 1), deterministic for a
 // given seed. Every component input has a producer, so the text analyses
 // without semantic errors; it has findings (uncoordinated aggregations)
@@ -34,13 +37,20 @@ func Dataflow(n int, seed int64) []byte {
 
 	type input struct{ comp, iface string }
 	var streams bytes.Buffer
-	// producer picks an upstream output for component i: mostly a recent
-	// component (chains and fan-in), sometimes a source.
+	// A large dataflow file holds many jobs: components come in pipelines
+	// of pipelineLen. producer picks an upstream output for component i:
+	// mostly a recent component of its pipeline (chains and fan-in),
+	// sometimes a source, rarely a component of an earlier pipeline (jobs
+	// that feed each other).
 	producer := func(i int) string {
-		if i == 0 || r.Intn(12) == 0 {
+		start := i - i%pipelineLen
+		switch {
+		case i > start && r.Intn(100) == 0:
+			return fmt.Sprintf("C%d.res", r.Intn(start+1))
+		case i == start || r.Intn(12) == 0:
 			return fmt.Sprintf("src%d", r.Intn(nsrc))
 		}
-		back := 1 + r.Intn(min(i, 8))
+		back := 1 + r.Intn(min(i-start, 8))
 		return fmt.Sprintf("C%d.res", i-back)
 	}
 	attrs := func() string {
@@ -50,7 +60,7 @@ func Dataflow(n int, seed int64) []byte {
 			s += " seal(batch)"
 		case x == 4:
 			s += " seal(key)"
-		case x == 5:
+		case x == 5 && r.Intn(4) == 0:
 			s += " order"
 		}
 		if r.Intn(10) == 0 {
@@ -111,7 +121,7 @@ func Dataflow(n int, seed int64) []byte {
 		firstIn = append(firstIn, ins[0])
 		// A feedback loop now and then: a later component's output comes
 		// back into this one through a small relay.
-		if i+5 < n && r.Intn(50) == 0 {
+		if i+5 < n && i%pipelineLen+5 < pipelineLen && r.Intn(50) == 0 {
 			fmt.Fprintf(&b, "component %s_fb {\n  rec -> res : CR\n}\n\n", name)
 			feed(fmt.Sprintf("C%d.res", i+1+r.Intn(4)), input{name + "_fb", "rec"})
 			loops = append(loops, i)
