@@ -83,6 +83,7 @@ type workspace struct {
 	roots   map[string]*rootState
 	nextGen uint64
 	closed  bool
+	fresh   []*rootState // new roots to analyse after the next change
 
 	parseMu sync.Mutex
 	asts    map[string]*grammar.File // newest AST per file, for Reparse
@@ -310,11 +311,19 @@ func (w *workspace) recomputeRootsLocked() {
 	}
 	for p, m := range newRoots {
 		r := w.roots[p]
-		if r == nil {
+		fresh := r == nil
+		if fresh {
 			r = &rootState{path: p, done: make(chan struct{})}
 			w.roots[p] = r
 		}
 		r.members = m
+		// A file that stopped being imported becomes a root of its own:
+		// analyse it now if the editor shows it.
+		if fresh {
+			if f := w.files[p]; f != nil && f.open {
+				w.fresh = append(w.fresh, r)
+			}
+		}
 	}
 }
 
@@ -360,6 +369,12 @@ func (w *workspace) changedLocked(paths []string, wake bool) {
 			w.scheduleLocked(r)
 		}
 	}
+	for _, r := range w.fresh {
+		if r.seq == 0 && w.roots[r.path] == r {
+			w.scheduleLocked(r)
+		}
+	}
+	w.fresh = nil
 }
 
 // scheduleLocked starts a run of r, or marks it dirty when two runs are

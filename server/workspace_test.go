@@ -311,3 +311,16 @@ func lineCol(text string, off int) (int, int) {
 	before := text[:off]
 	return strings.Count(before, "\n"), off - strings.LastIndex(before, "\n") - 1
 }
+
+// TestImportRemovedLibraryBecomesRoot: when the only importer drops its
+// import, the open library is analysed on its own.
+func TestImportRemovedLibraryBecomesRoot(t *testing.T) {
+	c := newClient(t, testOpts{files: map[string]string{"lib.blazes": libText, "main.blazes": mainText}})
+	c.open("main.blazes", mainText)
+	c.open("lib.blazes", libText)
+	c.waitDiags("lib.blazes", atVersion(1))
+	c.waitDiags("main.blazes", atVersion(1))
+	c.change("main.blazes", []int{0, 0, 1, 0}, "")
+	// Alone, Count.words has no producer.
+	c.waitDiags("lib.blazes", func(p publishDiagnosticsParams) bool { return hasCode(p, analysis.CodeNoProducer) })
+}
