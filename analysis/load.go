@@ -321,19 +321,24 @@ func (b *builder) checkAttrs(f *grammar.File, attrs []*grammar.StreamAttr) {
 
 func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
 	c := &Component{Name: d.Name.Name, File: f, Decl: d, sig: f.Text[d.Range.Start:d.Range.End]}
-	ins := map[string]*Iface{}
-	outs := map[string]*Iface{}
-	iface := func(dir grammar.Dir, name *grammar.Ident, decl grammar.Node) *Iface {
-		m, list := ins, &c.Inputs
-		kind := DirIn
-		if dir == grammar.Out {
-			m, list, kind = outs, &c.Outputs, DirOut
+	// Components have a handful of members: linear searches beat maps.
+	find := func(list []*Iface, name string) *Iface {
+		for _, i := range list {
+			if i.Name == name {
+				return i
+			}
 		}
-		if i, ok := m[name.Name]; ok {
+		return nil
+	}
+	iface := func(dir grammar.Dir, name *grammar.Ident, decl grammar.Node) *Iface {
+		list, kind := &c.Inputs, DirIn
+		if dir == grammar.Out {
+			list, kind = &c.Outputs, DirOut
+		}
+		if i := find(*list, name.Name); i != nil {
 			return i
 		}
 		i := &Iface{Comp: c, Name: name.Name, Dir: kind, File: f, Decl: decl, NameRange: name.Range}
-		m[name.Name] = i
 		*list = append(*list, i)
 		return i
 	}
@@ -341,11 +346,11 @@ func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
 	// refers to the declared interface (and its schema).
 	for _, m := range d.Members {
 		if it, ok := m.(*grammar.Interface); ok && it.Name != nil {
-			mp := ins
+			list := c.Inputs
 			if it.Dir == grammar.Out {
-				mp = outs
+				list = c.Outputs
 			}
-			if prev, dup := mp[it.Name.Name]; dup {
+			if prev := find(list, it.Name.Name); prev != nil {
 				dg := b.errorf(f, it.Name.Range, CodeDuplicate, "%s interface %s of %s is already declared", it.Dir, it.Name.Name, c.Name)
 				dg.Related = append(dg.Related, Related{Location: Location{File: f.Name, Range: prev.NameRange}, Message: "first declared here"})
 				continue
@@ -354,30 +359,43 @@ func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
 			b.setSchema(i, it.Schema)
 		}
 	}
-	seen := map[string]*grammar.Path{}
 	for _, m := range d.Members {
 		gp, ok := m.(*grammar.Path)
 		if !ok || gp.From == nil || gp.To == nil || gp.Ann == nil {
 			continue
 		}
-		key := gp.From.Name + "\x00" + gp.To.Name
-		if prev, dup := seen[key]; dup {
+		var dup *Path
+		for _, q := range c.Paths {
+			if q.In.Name == gp.From.Name && q.Out.Name == gp.To.Name {
+				dup = q
+				break
+			}
+		}
+		if dup != nil {
 			dg := b.errorf(f, gp.Range, CodeDuplicatePath, "path %s -> %s is declared twice in %s", gp.From.Name, gp.To.Name, c.Name)
-			dg.Related = append(dg.Related, Related{Location: Location{File: f.Name, Range: prev.Range}, Message: "first declared here"})
+			dg.Related = append(dg.Related, Related{Location: Location{File: f.Name, Range: dup.Decl.Range}, Message: "first declared here"})
 			continue
 		}
-		seen[key] = gp
 		in := iface(grammar.In, gp.From, gp.From)
 		out := iface(grammar.Out, gp.To, gp.To)
-		p := &Path{
-			Comp: c, Decl: gp, In: in, Out: out,
-			Kind: gp.Ann.Kind, Gate: CanonKey(identNames(gp.Ann.Gate)),
-		}
+		p := &Path{Comp: c, Decl: gp, In: in, Out: out, Kind: gp.Ann.Kind, Gate: gateKey(gp.Ann.Gate)}
 		in.Paths = append(in.Paths, p)
 		out.Paths = append(out.Paths, p)
 		c.Paths = append(c.Paths, p)
 	}
 	return c
+}
+
+// gateKey is the canonical key of a gate, without allocating for the
+// common gates of zero or one attribute.
+func gateKey(gate []*grammar.Ident) string {
+	switch len(gate) {
+	case 0:
+		return ""
+	case 1:
+		return gate[0].Name
+	}
+	return CanonKey(identNames(gate))
 }
 
 // endpoint resolves one end of a stream. producer says which side it is on.
