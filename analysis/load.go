@@ -254,7 +254,7 @@ func (b *builder) build() {
 			}
 		}
 		for _, in := range c.Inputs {
-			if len(in.In) == 0 {
+			if len(in.In) == 0 && !c.Decl.Broken {
 				b.errorf(c.File, in.NameRange, CodeNoProducer,
 					"input %s of component %s has no producer: add a stream into %s", in.Name, c.Name, in.FullName())
 			}
@@ -433,6 +433,22 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			return nil
 		}
 		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown component %s", e.Name.Name)
+		return nil
+	}
+	if c.Decl.Broken {
+		// A component being typed: its syntax error is the finding; an
+		// interface it does not have yet, or in the other direction, is
+		// not another one. The stream is left out until it parses.
+		for _, i := range c.Outputs {
+			if producer && i.Name == e.Iface.Name {
+				return i
+			}
+		}
+		for _, i := range c.Inputs {
+			if !producer && i.Name == e.Iface.Name {
+				return i
+			}
+		}
 		return nil
 	}
 	list, other := c.Outputs, c.Inputs

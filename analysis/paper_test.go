@@ -112,3 +112,32 @@ func TestExplainChain(t *testing.T) {
 		t.Errorf("chain:\n%s\nwant\n%s", got, want)
 	}
 }
+
+// A component being typed (a syntax error in its body) is still declared:
+// the streams naming it raise no errors of their own, and what parsed of
+// it is analysed.
+func TestBrokenComponentIsDeclared(t *testing.T) {
+	text := `source tweets(tweet, batch)
+component Count {
+  words -> counts : OW[word, batch]
+  counts -> 
+}
+component Commit {
+  counts -> db : CW
+}
+stream tweets -> Count.words
+stream Count.counts -> Commit.counts
+stream Count.partial -> Commit.counts
+`
+	p := Load("b.blazes", Options{FS: memFS{"b.blazes": []byte(text)}})
+	var codes []string
+	for _, d := range p.Diagnostics {
+		codes = append(codes, d.Code)
+	}
+	if fmt.Sprint(codes) != "[BLZ001 BLZ000]" && fmt.Sprint(codes) != "[BLZ000 BLZ001]" {
+		t.Errorf("codes %v, want one BLZ000 and the BLZ001 of Count's parsed path", codes)
+	}
+	if got := p.Lookup("Commit.db").DerivedLabel().String(); got != "Run" {
+		t.Errorf("Commit.db = %s, want Run (through the broken Count)", got)
+	}
+}
