@@ -1,23 +1,50 @@
 package grammar
 
-import "strings"
+import (
+	"strings"
+
+	plexer "github.com/alecthomas/participle/v2/lexer"
+)
 
 // Conversion from participle's structs to the AST. Every range is exact:
 // it starts at the node's first token and ends at the end of its last one.
 
-func (p *pIdent) ident() *Ident {
-	return &Ident{Name: p.Name, Range: Range{Pos(p.Pos.Offset), Pos(p.Pos.Offset + len(p.Name))}}
+func (ar *arena) ident(t *plexer.Token) *Ident {
+	id := ar.idents.new()
+	*id = Ident{Name: t.Value, Range: Range{Pos(t.Pos.Offset), Pos(t.Pos.Offset + len(t.Value))}}
+	return id
 }
 
-func idents(ps []*pIdent) []*Ident {
-	if len(ps) == 0 {
-		return nil
+// list returns the names among toks, a captured list with its brackets
+// and commas.
+func (ar *arena) list(toks []plexer.Token) []*Ident {
+	n := 0
+	for i := range toks {
+		if toks[i].Type == plexer.TokenType(tIdent) {
+			n++
+		}
 	}
-	out := make([]*Ident, len(ps))
-	for i, p := range ps {
-		out[i] = p.ident()
+	out := ar.identPs.make(n)
+	n = 0
+	for i := range toks {
+		if toks[i].Type == plexer.TokenType(tIdent) {
+			out[n] = ar.ident(&toks[i])
+			n++
+		}
 	}
 	return out
+}
+
+// closeEnd is the end of a captured bracketed list: after its last token.
+func closeEnd(toks []plexer.Token) Pos { return Pos(toks[len(toks)-1].Pos.Offset + 1) }
+
+func (ar *arena) schema(toks []plexer.Token) *Schema {
+	if len(toks) == 0 {
+		return nil
+	}
+	s := ar.schemas.new()
+	*s = Schema{Attrs: ar.list(toks), Range: Range{Pos(toks[0].Pos.Offset), closeEnd(toks)}}
+	return s
 }
 
 // unquote strips the quotes of a string literal and resolves \" and \\.
@@ -44,44 +71,47 @@ func unquote(raw string) string {
 	return b.String()
 }
 
-func (p *pImport) convert() *Import {
-	start := Pos(p.Path.Pos.Offset)
-	pr := Range{start, start + Pos(len(p.Path.Raw))}
-	return &Import{Path: unquote(p.Path.Raw), PathRange: pr, Range: Range{Pos(p.Pos.Offset), pr.End}}
+func (p *pImport) convert(start int) *Import {
+	off := Pos(p.Path.Pos.Offset)
+	pr := Range{off, off + Pos(len(p.Path.Value))}
+	return &Import{Path: unquote(p.Path.Value), PathRange: pr, Range: Range{Pos(start), pr.End}}
 }
 
-func (p *pSchema) convert() *Schema {
-	if p == nil {
-		return nil
-	}
-	return &Schema{Attrs: idents(p.Attrs), Range: Range{Pos(p.Pos.Offset), Pos(p.RParen.Pos.Offset + 1)}}
-}
-
-func streamAttrs(ps []*pStreamAttr) []*StreamAttr {
-	if len(ps) == 0 {
-		return nil
-	}
-	out := make([]*StreamAttr, len(ps))
-	for i, p := range ps {
-		a := &StreamAttr{}
-		if p.Seal != nil {
-			a.Kind = AttrSeal
-			a.Keys = idents(p.Seal.Keys)
-			a.Range = Range{Pos(p.Seal.Pos.Offset), Pos(p.Seal.RParen.Pos.Offset + 1)}
-		} else {
-			a.Kind = AttrRep
-			if p.Rep.K == "order" {
-				a.Kind = AttrOrder
-			}
-			a.Range = Range{Pos(p.Rep.Pos.Offset), Pos(p.Rep.Pos.Offset + len(p.Rep.K))}
+// streamAttrs converts a captured run of stream attributes.
+func (ar *arena) streamAttrs(toks []plexer.Token) []*StreamAttr {
+	n := 0
+	for i := range toks {
+		if v := toks[i].Value; toks[i].Type == plexer.TokenType(tKeyword) && (v == "seal" || v == "rep" || v == "order") {
+			n++
 		}
-		out[i] = a
+	}
+	out := ar.attrPs.make(n)
+	n = 0
+	for i := 0; i < len(toks); i++ {
+		t := &toks[i]
+		a := ar.attrs.new()
+		switch t.Value {
+		case "seal":
+			j := i + 2 // after '('
+			for toks[j].Value != ")" || toks[j].Type != plexer.TokenType(tPunct) {
+				j++
+			}
+			*a = StreamAttr{Kind: AttrSeal, Keys: ar.list(toks[i+1 : j+1]), Range: Range{Pos(t.Pos.Offset), closeEnd(toks[i : j+1])}}
+			i = j
+		case "rep":
+			*a = StreamAttr{Kind: AttrRep, Range: Range{Pos(t.Pos.Offset), Pos(t.Pos.Offset + 3)}}
+		default:
+			*a = StreamAttr{Kind: AttrOrder, Range: Range{Pos(t.Pos.Offset), Pos(t.Pos.Offset + 5)}}
+		}
+		out[n] = a
+		n++
 	}
 	return out
 }
 
-func (p *pSource) convert() *Source {
-	s := &Source{Name: p.Name.ident(), Schema: p.Schema.convert(), Attrs: streamAttrs(p.Attrs)}
+func (p *pSource) convert(ar *arena, start int) *Source {
+	s := ar.sources.new()
+	*s = Source{Name: ar.ident(&p.Name), Schema: ar.schema(p.Schema), Attrs: ar.streamAttrs(p.Attrs)}
 	end := s.Name.Range.End
 	if s.Schema != nil {
 		end = s.Schema.Range.End
@@ -89,48 +119,48 @@ func (p *pSource) convert() *Source {
 	if n := len(s.Attrs); n > 0 {
 		end = s.Attrs[n-1].Range.End
 	}
-	s.Range = Range{Pos(p.Pos.Offset), end}
+	s.Range = Range{Pos(start), end}
 	return s
 }
 
-func (p *pSink) convert() *Sink {
-	s := &Sink{Name: p.Name.ident(), Schema: p.Schema.convert()}
+func (p *pSink) convert(ar *arena, start int) *Sink {
+	s := ar.sinks.new()
+	*s = Sink{Name: ar.ident(&p.Name), Schema: ar.schema(p.Schema)}
 	end := s.Name.Range.End
 	if s.Schema != nil {
 		end = s.Schema.Range.End
 	}
-	s.Range = Range{Pos(p.Pos.Offset), end}
+	s.Range = Range{Pos(start), end}
 	return s
 }
 
-func (p *pComponent) convert() *Component {
-	c := &Component{
-		Name:   p.Name.ident(),
-		LBrace: Pos(p.LBrace.Pos.Offset),
-		RBrace: Pos(p.RBrace.Pos.Offset),
-		Range:  Range{Pos(p.Pos.Offset), Pos(p.RBrace.Pos.Offset + 1)},
-	}
-	if len(p.Members) > 0 {
-		c.Members = make([]Member, len(p.Members))
+func (p *pComponent) convert(ar *arena, start int) *Component {
+	c := ar.comps.new()
+	*c = Component{
+		Name:    ar.ident(&p.Name),
+		LBrace:  Pos(p.LBrace.Pos.Offset),
+		RBrace:  Pos(p.RBrace.Pos.Offset),
+		Range:   Range{Pos(start), Pos(p.RBrace.Pos.Offset + 1)},
+		Members: ar.members.make(len(p.Members)),
 	}
 	for i, m := range p.Members {
-		if m.Iface != nil {
-			f := &Interface{Name: m.Iface.Name.ident(), Schema: m.Iface.Schema.convert()}
-			if m.Iface.Dir == "out" {
+		if m.Dir.Value != "" {
+			f := ar.ifaces.new()
+			*f = Interface{Name: ar.ident(&m.Name), Schema: ar.schema(m.Schema)}
+			if m.Dir.Value == "out" {
 				f.Dir = Out
 			}
 			end := f.Name.Range.End
 			if f.Schema != nil {
 				end = f.Schema.Range.End
 			}
-			f.Range = Range{Pos(m.Iface.Pos.Offset), end}
+			f.Range = Range{Pos(m.Dir.Pos.Offset), end}
 			c.Members[i] = f
 			continue
 		}
-		pp := m.Path
-		a := &Annotation{}
-		kind := pp.Ann.Kind + pp.Ann.OKind
-		switch kind {
+		a := ar.anns.new()
+		at := m.Ann[0]
+		switch at.Value {
 		case "CR":
 			a.Kind = CR
 		case "CW":
@@ -140,36 +170,39 @@ func (p *pComponent) convert() *Component {
 		case "OW":
 			a.Kind = OW
 		}
-		a.Range = Range{Pos(pp.Ann.Pos.Offset), Pos(pp.Ann.Pos.Offset + 2)}
-		if pp.Ann.LBrack != "" {
+		a.Range = Range{Pos(at.Pos.Offset), Pos(at.Pos.Offset + 2)}
+		if len(m.Ann) > 1 {
 			a.Brackets = true
-			a.Gate = idents(pp.Ann.Gate)
-			a.Range.End = Pos(pp.Ann.RBrack.Pos.Offset + 1)
+			a.Gate = ar.list(m.Ann[1:])
+			a.Range.End = closeEnd(m.Ann)
 		}
-		path := &Path{From: pp.From.ident(), To: pp.To.ident(), Ann: a}
+		path := ar.paths.new()
+		*path = Path{From: ar.ident(&m.From), To: ar.ident(&m.To), Ann: a}
 		path.Range = Range{path.From.Range.Start, a.Range.End}
 		c.Members[i] = path
 	}
 	return c
 }
 
-func (p *pEndpoint) convert() *Endpoint {
-	e := &Endpoint{Name: p.Name.ident()}
+func (ar *arena) endpoint(toks []plexer.Token) *Endpoint {
+	e := ar.ends.new()
+	*e = Endpoint{Name: ar.ident(&toks[0])}
 	e.Range = e.Name.Range
-	if p.Iface != nil {
-		e.Iface = p.Iface.ident()
+	if len(toks) == 3 {
+		e.Iface = ar.ident(&toks[2])
 		e.Range.End = e.Iface.Range.End
 	}
 	return e
 }
 
-func (p *pStream) convert() *Stream {
-	s := &Stream{From: p.From.convert(), To: p.To.convert(), Attrs: streamAttrs(p.Attrs)}
+func (p *pStream) convert(ar *arena, start int) *Stream {
+	s := ar.streams.new()
+	*s = Stream{From: ar.endpoint(p.From), To: ar.endpoint(p.To), Attrs: ar.streamAttrs(p.Attrs)}
 	end := s.To.Range.End
 	if n := len(s.Attrs); n > 0 {
 		end = s.Attrs[n-1].Range.End
 	}
-	s.Range = Range{Pos(p.Pos.Offset), end}
+	s.Range = Range{Pos(start), end}
 	return s
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/alecthomas/participle/v2"
 	plexer "github.com/alecthomas/participle/v2/lexer"
 )
 
@@ -242,6 +243,7 @@ func reparseEdit(prev *File, text []byte, start, oldEnd, newEnd int) *File {
 func parseSpans(src source, lr *lexResult, spans []span, cached func(span) *chunk) []*chunk {
 	chunks := make([]*chunk, len(spans))
 	var todo []int
+	var chunkSlab slab[chunk]
 	ci, ei := 0, 0
 	for i, sp := range spans {
 		// The comments and lexical errors of the span.
@@ -260,7 +262,8 @@ func parseSpans(src source, lr *lexResult, spans []span, cached func(span) *chun
 				continue
 			}
 		}
-		c := &chunk{start: sp.start, end: sp.end}
+		c := chunkSlab.new()
+		*c = chunk{start: sp.start, end: sp.end}
 		if cj > ci {
 			c.comments = lr.comments[ci:cj:cj]
 		}
@@ -272,23 +275,22 @@ func parseSpans(src source, lr *lexResult, spans []span, cached func(span) *chun
 		todo = append(todo, i)
 	}
 	// Chunks are independent, so a cold parse of a big file spreads them
-	// over the CPUs; participle's reflection makes parsing, not lexing,
-	// the bulk of the time. Small jobs stay on this goroutine.
+	// over the CPUs, each goroutine taking a contiguous run of them;
+	// participle's reflection makes parsing, not lexing, the bulk of the
+	// time. Small jobs stay on this goroutine.
 	workers := runtime.GOMAXPROCS(0)
 	if len(todo) < 512 || workers < 2 {
 		workers = 1
 	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
+		part := todo[w*len(todo)/workers : (w+1)*len(todo)/workers]
 		wg.Add(1)
-		go func(w int) {
+		go func() {
 			defer wg.Done()
-			for k := w; k < len(todo); k += workers {
-				i := todo[k]
-				sp := spans[i]
-				parseChunk(chunks[i], src, lr.toks[sp.lo:sp.hi])
-			}
-		}(w)
+			p := chunkParser{text: src, lr: lr, spans: spans}
+			p.run(chunks, part)
+		}()
 	}
 	wg.Wait()
 	return chunks
@@ -373,87 +375,191 @@ func (s *splitter) finish(end int, keepEmpty bool) (span, bool) {
 // participle grammar and the checker disagree.
 var onDisagree func(chunk string, perr error, cerr *chunkErr)
 
-// parseChunk parses one chunk with the participle grammar for its keyword;
-// c has its range, toks are its tokens.
-func parseChunk(c *chunk, text source, toks []token) {
-	sp := span{start: c.start, end: c.end}
+// chunkParser parses chunks with the participle grammar for their
+// keywords, on one goroutine.
+//
+// Participle wants a PeekingLexer, which copies the tokens it is given,
+// and each parse has a fixed cost; so the chunks the checker accepts are
+// parsed in batches from one PeekingLexer holding the tokens of the whole
+// batch, each with AllowTrailing, and each must end exactly where its
+// tokens end. A chunk the checker refuses, or on which the batch parse
+// fails or stops elsewhere, is parsed alone (as every chunk once was): its
+// errors are the checker's, or participle's when the two disagree.
+type chunkParser struct {
+	text  source
+	lr    *lexResult
+	spans []span
+	ar    arena
+	valid []int
+}
+
+// batchSize is the number of chunks parsed from one PeekingLexer.
+const batchSize = 256
+
+var trailing = []participle.ParseOption{participle.AllowTrailing(true)}
+
+// run parses the chunks of idx, whose range is set.
+func (p *chunkParser) run(chunks []*chunk, idx []int) {
+	for len(idx) > 0 {
+		n := min(batchSize, len(idx))
+		part := idx[:n]
+		idx = idx[n:]
+		p.valid = p.valid[:0]
+		for _, i := range part {
+			c, toks := chunks[i], p.toks(i)
+			ck := p.head(c, toks)
+			switch {
+			case ck == nil:
+			case ck.err != nil:
+				p.alone(c, toks, ck)
+			default:
+				p.valid = append(p.valid, i)
+			}
+		}
+		if len(p.valid) == 0 {
+			continue
+		}
+		pl, err := plexer.Upgrade(&batchLexer{p: p, idx: p.valid})
+		if err != nil {
+			panic(err) // batchLexer never fails
+		}
+		for _, i := range p.valid {
+			c, toks := chunks[i], p.toks(i)
+			cp := pl.MakeCheckpoint()
+			want := pl.Cursor() + len(toks)
+			if err := p.parseWith(c, pl, trailing...); err != nil || pl.Cursor() != want {
+				c.dataflow, c.imp, c.decl = nil, nil, nil
+				pl.LoadCheckpoint(cp)
+				for range toks {
+					pl.Next()
+				}
+				ck := &checker{text: p.text, toks: toks}
+				ck.chunk()
+				p.alone(c, toks, ck)
+			}
+		}
+	}
+}
+
+func (p *chunkParser) toks(i int) []token {
+	sp := p.spans[i]
+	return p.lr.toks[sp.lo:sp.hi]
+}
+
+// head sets the chunk's keyword and runs the checker on it; it returns
+// nil when there is nothing to parse (a chunk of whitespace and comments,
+// or the preamble, which is an error as a whole).
+func (p *chunkParser) head(c *chunk, toks []token) *checker {
 	if len(toks) == 0 {
-		return // whitespace and comments only
+		return nil // whitespace and comments only
 	}
 	first := toks[0]
-	if first.kind != tKeyword || !topKeywords[text.tok(first)] {
+	if first.kind != tKeyword || !topKeywords[p.text.tok(first)] {
 		// The preamble: anything before the first declaration is one error.
 		last := toks[len(toks)-1]
 		c.err = &chunkErr{
 			expected: "expected a top-level declaration (dataflow, import, source, sink, component, stream)",
-			found:    describe(text, first),
+			found:    describe(p.text, first),
 			r:        Range{Pos(first.start), Pos(last.end)},
 		}
-		return
+		return nil
 	}
-	c.kw = text.tok(first)
+	c.kw = p.text.tok(first)
 	c.kwEnd = first.end
-
-	ck := &checker{text: text, toks: toks}
+	ck := &checker{text: p.text, toks: toks}
 	ck.chunk()
 	c.err = ck.err
+	return ck
+}
 
-	pl, err := plexer.Upgrade(&chunkLexer{text: text, toks: toks, end: sp.end})
-	if err != nil {
-		panic(err) // chunkLexer never fails
-	}
-	var perr error
+// parseWith parses the chunk from pl with the grammar for its keyword and
+// fills its AST.
+func (p *chunkParser) parseWith(c *chunk, pl *plexer.PeekingLexer, opts ...participle.ParseOption) (perr error) {
 	switch c.kw {
 	case "dataflow":
 		var g *pDataflow
-		if g, perr = dataflowParser.ParseFromLexer(pl); perr == nil {
-			c.dataflow = g.Name.ident()
+		if g, perr = dataflowParser.ParseFromLexer(pl, opts...); perr == nil {
+			c.dataflow = p.ar.ident(&g.Name)
 		}
 	case "import":
 		var g *pImport
-		if g, perr = importParser.ParseFromLexer(pl); perr == nil {
-			c.imp = g.convert()
+		if g, perr = importParser.ParseFromLexer(pl, opts...); perr == nil {
+			c.imp = g.convert(c.start)
 		}
 	case "source":
 		var g *pSource
-		if g, perr = sourceParser.ParseFromLexer(pl); perr == nil {
-			c.decl = g.convert()
+		if g, perr = sourceParser.ParseFromLexer(pl, opts...); perr == nil {
+			c.decl = g.convert(&p.ar, c.start)
 		}
 	case "sink":
 		var g *pSink
-		if g, perr = sinkParser.ParseFromLexer(pl); perr == nil {
-			c.decl = g.convert()
+		if g, perr = sinkParser.ParseFromLexer(pl, opts...); perr == nil {
+			c.decl = g.convert(&p.ar, c.start)
 		}
 	case "component":
 		var g *pComponent
-		if g, perr = componentParser.ParseFromLexer(pl); perr == nil {
-			c.decl = g.convert()
+		if g, perr = componentParser.ParseFromLexer(pl, opts...); perr == nil {
+			c.decl = g.convert(&p.ar, c.start)
 		}
 	case "stream":
 		var g *pStream
-		if g, perr = streamParser.ParseFromLexer(pl); perr == nil {
-			c.decl = g.convert()
+		if g, perr = streamParser.ParseFromLexer(pl, opts...); perr == nil {
+			c.decl = g.convert(&p.ar, c.start)
 		}
 	}
+	return perr
+}
+
+// alone parses one chunk from its own tokens; ck is the checker's walk of
+// them. A chunk with an error keeps a partial AST.
+func (p *chunkParser) alone(c *chunk, toks []token, ck *checker) {
+	pl, err := plexer.Upgrade(&chunkLexer{text: p.text, toks: toks, end: c.end})
+	if err != nil {
+		panic(err) // chunkLexer never fails
+	}
+	perr := p.parseWith(c, pl)
 	if onDisagree != nil && (perr == nil) != (ck.err == nil) {
-		onDisagree(text.s[sp.start-text.base:sp.end-text.base], perr, ck.err)
+		onDisagree(p.text.s[c.start-p.text.base:c.end-p.text.base], perr, ck.err)
 	}
 	if perr != nil && c.err == nil {
 		// The checker and the grammar disagree; trust the grammar, which
 		// is the definition, and point where participle does.
-		off := first.start
+		off := toks[0].start
 		if pe, ok := perr.(interface{ Position() plexer.Position }); ok {
 			off = pe.Position().Offset
 		}
-		if off < sp.start || off > sp.end {
-			off = first.start
+		if off < c.start || off > c.end {
+			off = toks[0].start
 		}
 		c.err = &chunkErr{expected: "syntax error in this declaration", r: Range{Pos(off), Pos(off)}}
 	}
 	if c.err != nil {
 		c.dataflow, c.imp = nil, nil
-		c.decl = partialDecl(c.kw, text, toks, ck)
+		c.decl = p.partialDecl(c.kw, toks, ck)
 	}
+}
+
+// batchLexer feeds participle the tokens of the chunks idx, one after the
+// other.
+type batchLexer struct {
+	p    *chunkParser
+	idx  []int
+	k, j int // chunk idx[k], its token j
+}
+
+func (l *batchLexer) Next() (plexer.Token, error) {
+	for l.k < len(l.idx) {
+		sp := l.p.spans[l.idx[l.k]]
+		if sp.lo+l.j < sp.hi {
+			t := l.p.lr.toks[sp.lo+l.j]
+			l.j++
+			return plexer.Token{Type: plexer.TokenType(t.kind), Value: l.p.text.tok(t), Pos: plexer.Position{Offset: t.start}}, nil
+		}
+		l.k++
+		l.j = 0
+	}
+	end := l.p.spans[l.idx[len(l.idx)-1]].end
+	return plexer.Token{Type: plexer.EOF, Pos: plexer.Position{Offset: end}}, nil
 }
 
 // partialDecl is what can be known of a declaration with a syntax error
@@ -462,7 +568,8 @@ func parseChunk(c *chunk, text source, toks []token) {
 // members of a component, and the endpoints and attributes of a stream,
 // come from parsing the complete prefix the checker found (ck.good), with
 // a '}' added after a component's members.
-func partialDecl(kw string, text source, toks []token, ck *checker) Decl {
+func (p *chunkParser) partialDecl(kw string, toks []token, ck *checker) Decl {
+	text := p.text
 	start, last := Pos(toks[0].start), Pos(toks[len(toks)-1].end)
 	if kw == "stream" {
 		if ck.good == 0 {
@@ -476,7 +583,7 @@ func partialDecl(kw string, text source, toks []token, ck *checker) Decl {
 		if err != nil {
 			return nil
 		}
-		s := g.convert()
+		s := g.convert(&p.ar, toks[0].start)
 		s.Range.End, s.Broken = last, true
 		return s
 	}
@@ -519,7 +626,7 @@ func partialDecl(kw string, text source, toks []token, ck *checker) Decl {
 		pl, err := plexer.Upgrade(&chunkLexer{text: text, toks: toks[:ck.good], end: toks[ck.good-1].end, close: !ck.closed})
 		if err == nil {
 			if g, err := componentParser.ParseFromLexer(pl); err == nil {
-				c.Members = g.convert().Members
+				c.Members = g.convert(&p.ar, toks[0].start).Members
 			}
 		}
 	}

@@ -13,130 +13,53 @@ import (
 // the next token, which would include whitespace, so ends are computed
 // from the last token of each node instead).
 
-type pIdent struct {
-	Pos  plexer.Position
-	Name string `parser:"@Ident"`
-}
+// The structs capture tokens (plexer.Token, or []plexer.Token for a whole
+// list with its brackets) rather than small structs for every name and
+// bracket: a struct costs participle a reflect.New, a position injection
+// and a deferred capture per field, and parsing 100k declarations made
+// millions of them. The root structs need no position: a chunk starts with
+// its keyword.
 
 type pDataflow struct {
-	Pos  plexer.Position
-	Name *pIdent `parser:"'dataflow' @@"`
+	Name plexer.Token `parser:"'dataflow' @Ident"`
 }
 
 type pImport struct {
-	Pos  plexer.Position
-	Path *pString `parser:"'import' @@"`
-}
-
-type pString struct {
-	Pos plexer.Position
-	Raw string `parser:"@String"`
-}
-
-type pSchema struct {
-	Pos    plexer.Position
-	Attrs  []*pIdent `parser:"'(' ( @@ ( ',' @@ )* )?"`
-	RParen *pRParen  `parser:"@@"`
-}
-
-type pRParen struct {
-	Pos plexer.Position
-	V   string `parser:"@')'"`
-}
-
-type pRBrack struct {
-	Pos plexer.Position
-	V   string `parser:"@']'"`
-}
-
-type pLBrace struct {
-	Pos plexer.Position
-	V   string `parser:"@'{'"`
-}
-
-type pRBrace struct {
-	Pos plexer.Position
-	V   string `parser:"@'}'"`
-}
-
-type pStreamAttr struct {
-	Pos  plexer.Position
-	Seal *pSeal   `parser:"  @@"`
-	Rep  *pIdentK `parser:"| @@"`
-}
-
-// pIdentK is the keyword rep or order (kept as a struct for its position).
-type pIdentK struct {
-	Pos plexer.Position
-	K   string `parser:"@('rep' | 'order')"`
-}
-
-type pSeal struct {
-	Pos    plexer.Position
-	Keys   []*pIdent `parser:"'seal' '(' ( @@ ( ',' @@ )* )?"`
-	RParen *pRParen  `parser:"@@"`
+	Path plexer.Token `parser:"'import' @String"`
 }
 
 type pSource struct {
-	Pos    plexer.Position
-	Name   *pIdent        `parser:"'source' @@"`
-	Schema *pSchema       `parser:"@@?"`
-	Attrs  []*pStreamAttr `parser:"@@*"`
+	Name   plexer.Token   `parser:"'source' @Ident"`
+	Schema []plexer.Token `parser:"@( '(' ( Ident ( ',' Ident )* )? ')' )?"`
+	Attrs  []plexer.Token `parser:"@( ( 'seal' '(' ( Ident ( ',' Ident )* )? ')' | 'rep' | 'order' )* )"`
 }
 
 type pSink struct {
-	Pos    plexer.Position
-	Name   *pIdent  `parser:"'sink' @@"`
-	Schema *pSchema `parser:"@@?"`
+	Name   plexer.Token   `parser:"'sink' @Ident"`
+	Schema []plexer.Token `parser:"@( '(' ( Ident ( ',' Ident )* )? ')' )?"`
 }
 
 type pComponent struct {
-	Pos     plexer.Position
-	Name    *pIdent    `parser:"'component' @@"`
-	LBrace  *pLBrace   `parser:"@@"`
-	Members []*pMember `parser:"@@*"`
-	RBrace  *pRBrace   `parser:"@@"`
+	Name    plexer.Token `parser:"'component' @Ident"`
+	LBrace  plexer.Token `parser:"@'{'"`
+	Members []*pMember   `parser:"@@*"`
+	RBrace  plexer.Token `parser:"@'}'"`
 }
 
+// pMember is an interface (Dir is set) or a path.
 type pMember struct {
-	Iface *pIface `parser:"  @@"`
-	Path  *pPath  `parser:"| @@"`
-}
-
-type pIface struct {
-	Pos    plexer.Position
-	Dir    string   `parser:"@('in' | 'out')"`
-	Name   *pIdent  `parser:"@@"`
-	Schema *pSchema `parser:"@@?"`
-}
-
-type pPath struct {
-	Pos  plexer.Position
-	From *pIdent `parser:"@@ '->'"`
-	To   *pIdent `parser:"@@ ':'"`
-	Ann  *pAnn   `parser:"@@"`
-}
-
-type pAnn struct {
-	Pos    plexer.Position
-	Kind   string    `parser:"( @('CR' | 'CW')"`
-	OKind  string    `parser:"| @('OR' | 'OW')"`
-	LBrack string    `parser:"  ( @'['"`
-	Gate   []*pIdent `parser:"    ( @@ ( ',' @@ )* )?"`
-	RBrack *pRBrack  `parser:"    @@ )? )"`
+	Dir    plexer.Token   `parser:"(  @('in' | 'out')"`
+	Name   plexer.Token   `parser:"   @Ident"`
+	Schema []plexer.Token `parser:"   @( '(' ( Ident ( ',' Ident )* )? ')' )?"`
+	From   plexer.Token   `parser:"| @Ident '->'"`
+	To     plexer.Token   `parser:"  @Ident ':'"`
+	Ann    []plexer.Token `parser:"  @( 'CR' | 'CW' | ( 'OR' | 'OW' ) ( '[' ( Ident ( ',' Ident )* )? ']' )? ) )"`
 }
 
 type pStream struct {
-	Pos   plexer.Position
-	From  *pEndpoint     `parser:"'stream' @@"`
-	To    *pEndpoint     `parser:"'->' @@"`
-	Attrs []*pStreamAttr `parser:"@@*"`
-}
-
-type pEndpoint struct {
-	Pos   plexer.Position
-	Name  *pIdent `parser:"@@"`
-	Iface *pIdent `parser:"( '.' @@ )?"`
+	From  []plexer.Token `parser:"'stream' @( Ident ( '.' Ident )? )"`
+	To    []plexer.Token `parser:"'->' @( Ident ( '.' Ident )? )"`
+	Attrs []plexer.Token `parser:"@( ( 'seal' '(' ( Ident ( ',' Ident )* )? ')' | 'rep' | 'order' )* )"`
 }
 
 func build[G any]() *participle.Parser[G] {
