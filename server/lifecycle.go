@@ -66,7 +66,7 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 			Save:      &protocol.SaveOptions{},
 		},
 		HoverProvider:              true,
-		CodeActionProvider:         protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix, "source"}},
+		CodeActionProvider:         protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.QuickFix}},
 		CodeLensProvider:           &protocol.CodeLensOptions{},
 		DefinitionProvider:         true,
 		ReferencesProvider:         true,
