@@ -226,16 +226,39 @@ func reparseEdit(prev *File, text []byte, start, oldEnd, newEnd int) *File {
 	chunks := make([]*chunk, 0, a+len(mid)+len(oc)-b)
 	chunks = append(chunks, oc[:a]...)
 	chunks = append(chunks, mid...)
-	if delta == 0 {
-		chunks = append(chunks, oc[b:]...)
-	} else {
-		for _, c := range oc[b:] {
-			chunks = append(chunks, c.shift(&ar, delta))
-		}
+	chunks = append(chunks, oc[b:]...)
+	if delta != 0 {
+		shiftAll(chunks[len(chunks)-(len(oc)-b):], delta, &ar)
 	}
 	f := &File{Name: prev.Name, Text: text, Lines: prev.Lines.edited(text, start, oldEnd, newEnd), chunks: chunks}
 	f.assemble()
 	return f
+}
+
+// shiftAll replaces each chunk of cs by its copy shifted by d. A long run
+// (an edit near the top of a big file moves everything after it) is split
+// over the CPUs, each part with an arena of its own.
+func shiftAll(cs []*chunk, d int, ar *arena) {
+	workers := runtime.GOMAXPROCS(0)
+	if len(cs) < 4096 || workers < 2 {
+		for i, c := range cs {
+			cs[i] = c.shift(ar, d)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		part := cs[w*len(cs)/workers : (w+1)*len(cs)/workers]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var ar arena
+			for i, c := range part {
+				part[i] = c.shift(&ar, d)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // parseSpans makes the chunks of spans, whose tokens are in lr: from
