@@ -6,7 +6,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestParseExample(t *testing.T) {
@@ -298,11 +297,9 @@ func TestGarbage(t *testing.T) {
 	}
 	for name, in := range inputs {
 		t.Run(name, func(t *testing.T) {
-			start := time.Now()
+			// A hang or a quadratic blow-up shows as the test binary's
+			// timeout; wall-clock limits are not asserted.
 			f := Parse(name, in)
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %v", d)
-			}
 			checkRanges(t, f)
 			if name != "1MB comment" && name != "nested {}" && name != "1MB line" && len(f.Errors) == 0 {
 				t.Errorf("no error")

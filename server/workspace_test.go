@@ -144,43 +144,69 @@ func TestOutOfOrderChangeIgnored(t *testing.T) {
 	}
 }
 
-// slowEngine delays the analysis of texts containing "// slow".
-func slowEngine(delay time.Duration, started *atomic.Int32) Engine {
-	e := DefaultEngine()
-	load := e.Load
-	e.Load = func(root string, opts analysis.Options) *analysis.Program {
+// gatedEngine holds the analysis of texts containing "// slow" until the
+// gate is closed, so tests can order events without timing assumptions.
+type gatedEngine struct {
+	Engine
+	started, finished atomic.Int32
+	gate              chan struct{}
+}
+
+func newGatedEngine() *gatedEngine {
+	g := &gatedEngine{Engine: DefaultEngine(), gate: make(chan struct{})}
+	load := g.Engine.Load
+	g.Engine.Load = func(root string, opts analysis.Options) *analysis.Program {
 		text, _ := opts.FS.ReadFile(root)
 		if strings.Contains(string(text), "// slow") {
-			started.Add(1)
-			time.Sleep(delay)
+			g.started.Add(1)
+			<-g.gate
+			defer g.finished.Add(1)
 		}
 		return load(root, opts)
 	}
-	return e
+	return g
 }
 
+// hangGuard bounds a wait that only a bug makes endless; it is a deadlock
+// detector, not a measure of speed.
+const hangGuard = 30 * time.Second
+
 func TestRequestsDoNotWaitForStaleAnalysis(t *testing.T) {
-	var started atomic.Int32
-	c := newClient(t, testOpts{cfg: Config{Engine: slowEngine(3*time.Second, &started)}})
+	g := newGatedEngine()
+	c := newClient(t, testOpts{cfg: Config{Engine: g.Engine}})
 	c.open("s.blazes", "// slow\n"+wordcountUnsealed)
-	for started.Load() == 0 {
+	for g.started.Load() == 0 {
 		time.Sleep(5 * time.Millisecond)
 	}
-	// Version 2 drops the marker: its analysis is quick.
+	// Version 2 drops the marker: its analysis is quick. The hover is
+	// answered from it while version 1's analysis is still held.
 	c.change("s.blazes", []int{0, 0, 1, 0}, "")
-	begin := time.Now()
-	var h protocol.Hover
-	l, col := lineOf(wordcountUnsealed, "Count {")
-	c.call("textDocument/hover", docPos(c.uri("s.blazes"), l, col+1), &h)
-	if d := time.Since(begin); d > 2*time.Second {
-		t.Errorf("hover waited %v behind the stale analysis", d)
+	done := make(chan protocol.Hover, 1)
+	go func() {
+		var h protocol.Hover
+		l, col := lineOf(wordcountUnsealed, "Count {")
+		c.call("textDocument/hover", docPos(c.uri("s.blazes"), l, col+1), &h)
+		done <- h
+	}()
+	select {
+	case h := <-done:
+		if !strings.Contains(h.Contents.Value, "Count") {
+			t.Errorf("hover: %s", h.Contents.Value)
+		}
+	case <-time.After(hangGuard):
+		t.Fatal("hover waited behind the stale analysis")
 	}
-	if !strings.Contains(h.Contents.Value, "Count") {
-		t.Errorf("hover: %s", h.Contents.Value)
+	if g.finished.Load() != 0 {
+		t.Fatal("the stale analysis finished before the hover was answered: the test proves nothing")
 	}
 	c.waitDiags("s.blazes", atVersion(2))
-	// The stale run finishing later publishes nothing for version 1.
-	time.Sleep(3500 * time.Millisecond)
+	// Let the stale run finish; it must publish nothing for version 1.
+	close(g.gate)
+	for g.finished.Load() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	var syms []protocol.DocumentSymbol // a round trip: the stale result has been handled
+	c.call("textDocument/documentSymbol", map[string]any{"textDocument": map[string]any{"uri": c.uri("s.blazes")}}, &syms)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, p := range c.pubs[c.uri("s.blazes")] {
@@ -191,22 +217,27 @@ func TestRequestsDoNotWaitForStaleAnalysis(t *testing.T) {
 }
 
 func TestCancelRequest(t *testing.T) {
-	var started atomic.Int32
-	c := newClient(t, testOpts{cfg: Config{Engine: slowEngine(3*time.Second, &started)}})
+	g := newGatedEngine()
+	defer close(g.gate)
+	c := newClient(t, testOpts{cfg: Config{Engine: g.Engine}})
 	c.open("s.blazes", "// slow\n"+wordcountUnsealed)
+	for g.started.Load() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
 	errc := make(chan error, 1)
 	go func() {
 		errc <- c.tryCall("textDocument/hover", docPos(c.uri("s.blazes"), 3, 1), nil)
 	}()
+	// The hover waits for the held analysis; give it time to arrive
+	// before cancelling it (initialize was request 1: the hover is 2).
 	time.Sleep(200 * time.Millisecond)
-	// initialize was request 1, so the hover is request 2.
 	c.notify("$/cancelRequest", map[string]any{"id": 2})
 	select {
 	case err := <-errc:
 		if wireCode(err) != codeRequestCancelled {
 			t.Errorf("cancelled hover: %v", err)
 		}
-	case <-time.After(2 * time.Second):
+	case <-time.After(hangGuard):
 		t.Fatal("cancelled request still waiting")
 	}
 }
