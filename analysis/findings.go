@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -13,9 +14,12 @@ import (
 const maxRelated = 20
 
 // findings reports BLZ001/BLZ002/BLZ003 and the BLZ2xx hints.
-func findings(p *Program) {
+func findings(p *Program, ctx context.Context) {
 	r := computeReach(p)
-	for _, c := range p.Components {
+	for n, c := range p.Components {
+		if n%256 == 0 && p.canceled(ctx) {
+			return
+		}
 		for _, path := range c.Paths {
 			switch {
 			case !path.Kind.Confluent() && !path.Coordinated && path.In.Label.Kind != None:

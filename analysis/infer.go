@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 
@@ -18,7 +19,7 @@ import (
 // graph. With a previous snapshot, an SCC whose declarations and incoming
 // streams are unchanged takes its labels from it: an edit re-labels only
 // what is downstream of it, and stops where labels stop moving.
-func infer(p *Program, prev *Program) {
+func infer(p *Program, prev *Program, ctx context.Context) {
 	for _, c := range p.Components {
 		for _, path := range c.Paths {
 			path.relevant = relevantInputs(path)
@@ -43,6 +44,9 @@ func infer(p *Program, prev *Program) {
 	var queue []*Component
 	queued := map[*Component]bool{}
 	for id, scc := range sccs {
+		if id%256 == 0 && p.canceled(ctx) {
+			return
+		}
 		if prev != nil && reuse(p, prev, id, scc) {
 			p.Reused += len(scc)
 			continue

@@ -43,9 +43,19 @@ func Load(root string, opts Options) *Program {
 		b.importRoot = abs
 	}
 	b.loadFile(root, text, nil)
+	if p.canceled(opts.Context) {
+		return p
+	}
 	b.build()
-	infer(p, opts.Prev)
-	findings(p)
+	if p.canceled(opts.Context) {
+		return p
+	}
+	if infer(p, opts.Prev, opts.Context); p.Canceled {
+		return p
+	}
+	if findings(p, opts.Context); p.Canceled {
+		return p
+	}
 	sortDiagnostics(p.Diagnostics)
 	return p
 }

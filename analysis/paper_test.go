@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"testing"
 )
@@ -139,5 +140,18 @@ stream Count.partial -> Commit.counts
 	}
 	if got := p.Lookup("Commit.db").DerivedLabel().String(); got != "Run" {
 		t.Errorf("Commit.db = %s, want Run (through the broken Count)", got)
+	}
+}
+
+// A cancelled context stops the analysis and says so.
+func TestLoadCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p := Load("../testdata/paper/wordcount.blazes", Options{Context: ctx})
+	if !p.Canceled || len(p.Diagnostics) != 0 {
+		t.Errorf("canceled=%v diagnostics=%d", p.Canceled, len(p.Diagnostics))
+	}
+	if p := Load("../testdata/paper/wordcount.blazes", Options{Context: context.Background()}); p.Canceled || len(p.Diagnostics) != 1 {
+		t.Errorf("uncancelled: canceled=%v diagnostics=%d", p.Canceled, len(p.Diagnostics))
 	}
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"os"
 
 	"github.com/blazes-dev/blazes/grammar"
@@ -31,6 +32,10 @@ type Options struct {
 	// Prev, when set, is the previous program for the same root; the
 	// analysis may reuse its work for the unchanged part of the graph.
 	Prev *Program
+	// Context, when set, cancels the analysis: Load then returns early
+	// with Canceled set and a program that must not be used (the server
+	// cancels the analysis of a version a newer edit has superseded).
+	Context context.Context
 }
 
 // Program is the analysed dataflow of one root file and its imports: an
@@ -46,9 +51,21 @@ type Program struct {
 	// LoadErr is set when the root file itself cannot be read.
 	LoadErr error
 
+	// Canceled reports that Options.Context was cancelled before the
+	// analysis finished: labels and findings are incomplete.
+	Canceled bool
+
 	// Evaluated and Reused count the components whose labels were
 	// computed, and those taken unchanged from Options.Prev.
 	Evaluated, Reused int
 
 	sccSize []int // sizes of the SCCs of components, in topological order
+}
+
+// canceled polls the context of a running analysis.
+func (p *Program) canceled(ctx context.Context) bool {
+	if ctx != nil && !p.Canceled && ctx.Err() != nil {
+		p.Canceled = true
+	}
+	return p.Canceled
 }

@@ -73,6 +73,7 @@ type rootState struct {
 	snap    *snapshot     // newest finished run
 	done    chan struct{} // closed and replaced when a run finishes
 	members map[string]bool
+	cancels map[uint64]context.CancelFunc // runs in flight, by seq
 }
 
 type workspace struct {
@@ -389,8 +390,19 @@ func (w *workspace) scheduleLocked(r *rootState) {
 	r.running++
 	r.seq++
 	seq := r.seq
+	// Every run in flight is for an older version now: cancel it, so that
+	// a burst of keystrokes does not queue analyses of texts nobody sees.
+	for s, cancel := range r.cancels {
+		cancel()
+		delete(r.cancels, s)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	if r.cancels == nil {
+		r.cancels = map[uint64]context.CancelFunc{}
+	}
+	r.cancels[seq] = cancel
 	in := w.inputsLocked(r)
-	go w.run(r, seq, in)
+	go w.run(ctx, r, seq, in)
 }
 
 type runInputs struct {
@@ -470,7 +482,7 @@ func (w *workspace) parse(name string, text []byte) *grammar.File {
 	return f
 }
 
-func (w *workspace) run(r *rootState, seq uint64, in runInputs) {
+func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInputs) {
 	start := time.Now()
 	fsys := &overlayFS{texts: in.texts, read: map[string][]byte{}}
 	var prog *analysis.Program
@@ -482,12 +494,17 @@ func (w *workspace) run(r *rootState, seq uint64, in runInputs) {
 			}
 		}()
 		prog = w.s.cfg.Engine.Load(in.root, analysis.Options{
-			FS:    fsys,
-			Root:  in.folders,
-			Parse: w.parse,
-			Prev:  in.prev,
+			FS:      fsys,
+			Root:    in.folders,
+			Parse:   w.parse,
+			Prev:    in.prev,
+			Context: ctx,
 		})
 	}()
+	if prog != nil && prog.Canceled {
+		w.canceled(r, seq)
+		return
+	}
 	sn := &snapshot{seq: seq, root: in.root, prog: prog, gens: map[string]uint64{}, vers: map[string]int32{}, texts: map[string][]byte{}, files: map[string]*grammar.File{}, took: time.Since(start)}
 	for p, text := range fsys.read {
 		sn.texts[p] = text
@@ -526,9 +543,24 @@ func (w *workspace) currentLocked(sn *snapshot) bool {
 	return true
 }
 
+// canceled ends a run that a newer one superseded: nothing to keep.
+func (w *workspace) canceled(r *rootState, seq uint64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	r.running--
+	delete(r.cancels, seq)
+	if r.dirty && !w.closed {
+		w.scheduleLocked(r)
+	}
+}
+
 func (w *workspace) finish(r *rootState, sn *snapshot) {
 	w.mu.Lock()
 	r.running--
+	if cancel := r.cancels[sn.seq]; cancel != nil {
+		cancel()
+		delete(r.cancels, sn.seq)
+	}
 	if r.snap == nil || sn.seq > r.snap.seq {
 		old := r.snap
 		r.snap = sn
