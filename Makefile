@@ -5,7 +5,7 @@
 GO      ?= go
 FUZZTIME ?= 20s
 
-.PHONY: all build install check test test-go test-fuzz test-editors test-neovim test-extension bench fmt vet
+.PHONY: all build install check test test-go test-fuzz test-editors test-neovim test-extension bench bench-lsp fmt vet
 
 all: build
 
@@ -34,11 +34,16 @@ test-fuzz:
 
 test-editors: test-neovim test-extension
 
-test-neovim: build
-	./scripts/test-neovim.sh bin/blazes
+test-neovim:
+	./scripts/test-neovim.sh
 
 test-extension: build
 	BLAZES_BIN=$(CURDIR)/bin/blazes ./scripts/test-extension.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Keystroke latency of blazes serve against gopls (installs gopls in a
+# temporary directory); see docs/performance.md.
+bench-lsp:
+	./scripts/bench-lsp.sh
