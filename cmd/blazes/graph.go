@@ -33,7 +33,7 @@ func runGraph(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, dot)
 		return 0
 	}
-	svg, err := renderSVG(dot)
+	svg, err := renderSVG(p)
 	if err != nil {
 		fmt.Fprintf(stderr, "blazes graph: rendering SVG: %v\n", err)
 		return 1
