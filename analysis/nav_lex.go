@@ -25,14 +25,7 @@ type Token struct {
 var Keywords = []string{"dataflow", "import", "source", "sink", "component", "in", "out", "stream", "seal", "rep", "order", "CR", "CW", "OR", "OW"}
 
 // IsKeyword reports whether s is reserved.
-func IsKeyword(s string) bool {
-	for _, k := range Keywords {
-		if k == s {
-			return true
-		}
-	}
-	return false
-}
+func IsKeyword(s string) bool { return grammar.IsKeyword(s) }
 
 // IsIdent reports whether s is a valid identifier that is not a keyword.
 func IsIdent(s string) bool {
@@ -47,68 +40,26 @@ func IsIdent(s string) bool {
 	return true
 }
 
-// Lex splits text into tokens, tolerating anything (unknown bytes become
-// one-byte punctuation, unterminated strings and comments run to the end
-// of the line or text).
+// Lex splits text into tokens with the parser's lexer (grammar.Tokens),
+// tolerating anything, and keeps each token's text for the editor helpers.
 func Lex(text []byte) []Token {
-	var out []Token
-	n := len(text)
-	for i := 0; i < n; {
-		c := text[i]
-		start := i
-		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-			i++
-			continue
-		case c == '/' && i+1 < n && text[i+1] == '/':
-			for i < n && text[i] != '\n' {
-				i++
-			}
-			out = append(out, Token{TokComment, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, string(text[start:i])})
-		case c == '/' && i+1 < n && text[i+1] == '*':
-			i += 2
-			for i < n && !(text[i] == '*' && i+1 < n && text[i+1] == '/') {
-				i++
-			}
-			if i < n {
-				i += 2
-			}
-			out = append(out, Token{TokComment, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, string(text[start:i])})
-		case c == '"':
-			i++
-			for i < n && text[i] != '"' && text[i] != '\n' {
-				if text[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			if i < n && text[i] == '"' {
-				i++
-			}
-			if i > n {
-				i = n
-			}
-			out = append(out, Token{TokString, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, string(text[start:i])})
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-			for i < n && (text[i] == '_' || text[i] >= 'a' && text[i] <= 'z' || text[i] >= 'A' && text[i] <= 'Z' || text[i] >= '0' && text[i] <= '9') {
-				i++
-			}
-			s := string(text[start:i])
-			k := TokIdent
-			switch {
-			case s == "CR" || s == "CW" || s == "OR" || s == "OW":
-				k = TokAnnotation
-			case IsKeyword(s):
-				k = TokKeyword
-			}
-			out = append(out, Token{k, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, s})
-		case c == '-' && i+1 < n && text[i+1] == '>':
-			i += 2
-			out = append(out, Token{TokPunct, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, "->"})
-		default:
-			i++
-			out = append(out, Token{TokPunct, grammar.Range{Start: grammar.Pos(start), End: grammar.Pos(i)}, string(text[start:i])})
+	toks := grammar.Tokens(text)
+	out := make([]Token, len(toks))
+	for i, t := range toks {
+		k := TokPunct
+		switch t.Kind {
+		case grammar.TokenIdent:
+			k = TokIdent
+		case grammar.TokenKeyword:
+			k = TokKeyword
+		case grammar.TokenAnnotation:
+			k = TokAnnotation
+		case grammar.TokenString:
+			k = TokString
+		case grammar.TokenComment:
+			k = TokComment
 		}
+		out[i] = Token{Kind: k, Range: t.Range, Text: string(text[t.Range.Start:t.Range.End])}
 	}
 	return out
 }

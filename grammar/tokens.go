@@ -1,0 +1,58 @@
+package grammar
+
+// TokenKind classifies the tokens that editors colour and complete.
+type TokenKind uint8
+
+const (
+	TokenIdent      TokenKind = iota // a name
+	TokenKeyword                     // a reserved word other than an annotation
+	TokenAnnotation                  // CR, CW, OR, OW
+	TokenString                      // a string literal, quotes included
+	TokenComment                     // a // or /* */ comment
+	TokenPunct                       // -> { } ( ) [ ] , : .
+	TokenInvalid                     // characters that start no token
+)
+
+// Token is one token of Tokens.
+type Token struct {
+	Kind  TokenKind
+	Range Range
+}
+
+// Tokens lexes text with the parser's own lexer and returns every token,
+// comments included, in source order. It accepts anything: unterminated
+// strings and comments end where the lexer ends them.
+func Tokens(text []byte) []Token {
+	r := lex(text)
+	out := make([]Token, 0, len(r.toks)+len(r.comments))
+	ci := 0
+	flush := func(before int) {
+		for ci < len(r.comments) && int(r.comments[ci].Range.Start) < before {
+			out = append(out, Token{Kind: TokenComment, Range: r.comments[ci].Range})
+			ci++
+		}
+	}
+	for _, t := range r.toks {
+		flush(t.start)
+		k := TokenPunct
+		switch t.kind {
+		case tIdent:
+			k = TokenIdent
+		case tKeyword:
+			k = TokenKeyword
+			if s := string(text[t.start:t.end]); s == "CR" || s == "CW" || s == "OR" || s == "OW" {
+				k = TokenAnnotation
+			}
+		case tString:
+			k = TokenString
+		case tInvalid:
+			k = TokenInvalid
+		}
+		out = append(out, Token{Kind: k, Range: Range{Pos(t.start), Pos(t.end)}})
+	}
+	flush(len(text) + 1)
+	return out
+}
+
+// IsKeyword reports whether s is a reserved word of the language.
+func IsKeyword(s string) bool { return keywords[s] }
