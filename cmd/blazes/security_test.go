@@ -305,10 +305,10 @@ func TestImportFIFODoesNotHang(t *testing.T) {
 }
 
 // On a shared machine every user runs the same binary with the same
-// TMPDIR. The SVG renderer (goccy/go-graphviz) compiles Graphviz in a
-// package init and caches it in $TMPDIR/go-graphviz, created 0700 by the
-// first user: any other user then gets a panic at start-up, whatever the
-// command. Running as root, the test plays both users (root, then nobody).
+// TMPDIR: nothing the binary caches there may lock out the next user (an
+// earlier SVG renderer compiled Graphviz into a 0700 cache in TMPDIR at
+// start-up, and every other user's blazes panicked). Running as root, the
+// test plays both users (root, then nobody).
 func TestSharedTempDirOtherUser(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no uids")
