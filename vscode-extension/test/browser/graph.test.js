@@ -34,7 +34,9 @@ function serve(routes) {
   });
 }
 
-test('graph page renders the DOT in headless Chromium with label colours', { timeout: 120000 }, async (t) => {
+// openGraphPage serves the webview's page with dot and opens it in headless
+// Chromium; it returns the page once the graph is rendered (or failed).
+async function openGraphPage(t, dot, title) {
   assert.ok(
     fs.existsSync(CHROMIUM),
     `${CHROMIUM} is missing: install it with \`apt-get update && apt-get install -y chromium\` (scripts/test-extension.sh does) or set CHROMIUM_PATH`,
@@ -50,7 +52,7 @@ test('graph page renders the DOT in headless Chromium with label colours', { tim
       type: 'text/html; charset=utf-8',
       body: () => renderGraphPage({
         cspSource: origin, nonce: makeNonce(), graphvizScriptUri: `${origin}/graphviz.js`,
-        pageScriptUri: `${origin}/graph.js`, initialDot: DOT, title: 'wordcount.blazes',
+        pageScriptUri: `${origin}/graph.js`, initialDot: dot, title,
       }),
     },
     '/graphviz.js': { type: 'text/javascript', body: () => fs.readFileSync(path.join(webview, 'graphviz.js')) },
@@ -70,7 +72,6 @@ test('graph page renders the DOT in headless Chromium with label colours', { tim
     server.close();
     fs.rmSync(userDataDir, { recursive: true, force: true });
   });
-
   const page = context.pages()[0] || (await context.newPage());
   const problems = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
@@ -80,14 +81,24 @@ test('graph page renders the DOT in headless Chromium with label colours', { tim
   const state = await page.evaluate(() => ({ state: document.body.dataset.state, error: document.getElementById('error').textContent }));
   assert.equal(state.state, 'rendered', `the page did not render: ${state.error} ${problems.join('; ')}`);
   assert.deepEqual(problems, [], 'no errors (CSP violations included) in the page');
+  return page;
+}
 
-  // Every node of the DOT is in the SVG, with its label colour.
-  const nodes = await page.evaluate(() => [...document.querySelectorAll('#graph svg g.node')].map((g) => ({
+// nodesOf lists the rendered nodes with their link and colours.
+function nodesOf(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#graph svg g.node')].map((g) => ({
     id: g.id,
     title: g.querySelector('title')?.textContent,
     href: g.querySelector('a')?.getAttribute('xlink:href') || g.querySelector('a')?.getAttribute('href'),
     colors: [...g.querySelectorAll('polygon, ellipse, path')].flatMap((s) => [s.getAttribute('fill'), s.getAttribute('stroke')]).filter(Boolean).map((c) => c.toLowerCase()),
   })));
+}
+
+test('graph page renders the DOT in headless Chromium with label colours', { timeout: 120000 }, async (t) => {
+  const page = await openGraphPage(t, DOT, 'wordcount.blazes');
+
+  // Every node of the DOT is in the SVG, with its label colour.
+  const nodes = await nodesOf(page);
   for (const [name, color] of Object.entries(EXPECTED)) {
     const n = nodes.find((x) => x.id === name);
     assert.ok(n, `node ${name} is in the SVG (found: ${nodes.map((x) => x.id).join(', ')})`);
@@ -123,4 +134,32 @@ test('graph page renders the DOT in headless Chromium with label colours', { tim
   fs.mkdirSync(OUTPUT, { recursive: true });
   await page.screenshot({ path: path.join(OUTPUT, 'graph.png'), fullPage: true });
   t.diagnostic(`screenshot: ${path.relative(process.cwd(), path.join(OUTPUT, 'graph.png'))}`);
+});
+
+// The picture of a real dataflow: the DOT of `blazes graph` (the same text
+// the server's blazes.graph command returns) for the paper's POOR query.
+test('graph page renders the DOT of the real binary', { timeout: 180000 }, async (t) => {
+  const { execFileSync } = require('node:child_process');
+  const repo = path.resolve(EXT, '..');
+  let bin = process.env.BLAZES_BIN;
+  if (!bin) {
+    bin = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'blazes-bin-')), 'blazes');
+    execFileSync('go', ['build', '-o', bin, './cmd/blazes'], { cwd: repo, stdio: 'inherit' });
+  }
+  const dot = execFileSync(bin, ['graph', 'testdata/paper/adtrack/poor.blazes'], { cwd: repo, encoding: 'utf8' });
+  // The node colours the server chose, by node id.
+  const want = {};
+  for (const m of dot.matchAll(/^\s+"([^"]+)" \[id="[^"]+".*?fillcolor="(#[0-9a-f]{6})"/gm)) want[m[1]] = m[2];
+  assert.deepEqual(Object.keys(want).sort(), ['Cache', 'Report', 'analysts', 'clicks', 'requests']);
+  const page = await openGraphPage(t, dot, 'poor.blazes');
+  const nodes = await nodesOf(page);
+  for (const [name, color] of Object.entries(want)) {
+    const n = nodes.find((x) => x.id === name);
+    assert.ok(n, `node ${name} is in the SVG`);
+    assert.ok(n.colors.includes(color), `node ${name} is drawn in ${color}: ${n.colors}`);
+  }
+  assert.equal(want.Report, '#c62828', 'Report is Inst');
+  assert.equal(want.Cache, '#6a1b9a', 'Cache is Diverge');
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUTPUT, 'graph-poor.png'), fullPage: true });
 });
