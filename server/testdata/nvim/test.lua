@@ -53,18 +53,12 @@ local ok, err = pcall(function()
   }
   local resp = client.request_sync('textDocument/codeAction', params, 10000, buf)
   if not resp or resp.err then fail('codeAction failed: ' .. vim.inspect(resp)) end
+  -- The preferred seal fix, as an editor's "apply preferred fix" picks it.
   local action
   for _, a in ipairs(resp.result or {}) do
-    if a.kind == 'quickfix' and a.edit and a.title:find('seal', 1, true) then
-      if not action or a.isPreferred then action = a end
-    end
+    if a.kind == 'quickfix' and a.edit and a.isPreferred and a.title:lower():find('seal', 1, true) then action = a end
   end
-  if not action then
-    for _, a in ipairs(resp.result or {}) do
-      if a.kind == 'quickfix' and a.edit and a.title:lower():find('seal', 1, true) then action = a end
-    end
-  end
-  if not action then fail('no seal quick fix among ' .. vim.inspect(resp.result)) end
+  if not action then fail('no preferred seal quick fix among ' .. vim.inspect(resp.result)) end
   log('applying: ' .. action.title)
   vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding or 'utf-16')
 
