@@ -69,6 +69,11 @@ for n in "${sizes[@]}"; do
   "$tmp/bin/lspbench" -server "$tmp/bin/blazes serve" -file "$bdir/gen.blazes" -lang blazes \
     -edits "$EDITS" -warmup "$WARMUP" -timeout "$TIMEOUT" -json -v > "$tmp/blazes-$n.json" || echo "blazes run failed" >&2
 
+  # The same script against the server with incremental reuse switched
+  # off: the full re-analysis of the same edit through the same protocol.
+  "$tmp/bin/lspbench" -server "$tmp/bin/blazes serve --full-analysis" -file "$bdir/gen.blazes" -lang blazes \
+    -edits "$EDITS" -warmup "$WARMUP" -timeout "$TIMEOUT" -json -v > "$tmp/blazes-full-$n.json" || echo "blazes --full-analysis run failed" >&2
+
   # gopls. A first short session fills gopls' file cache (export data of
   # the standard library), as an editor in daily use has it; it is not
   # measured. Typing place: the result of the first return statement in
@@ -87,7 +92,7 @@ for n in "${sizes[@]}"; do
     checks+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e6 }')")
   done
   check_list=$(IFS=,; echo "${checks[*]}")
-  echo "$n $lines $tmp/blazes-$n.json $tmp/gopls-$n.json $check_list -" >> "$manifest"
+  echo "$n $lines $tmp/blazes-$n.json $tmp/gopls-$n.json $check_list - $tmp/blazes-full-$n.json" >> "$manifest"
 done
 
 # In-process cold analysis of a one-character edit (analysis.BenchmarkEdit:

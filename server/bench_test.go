@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/blazes-dev/blazes/analysis"
-	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/internal/gen"
 )
 
@@ -26,22 +24,10 @@ func BenchmarkKeystroke(b *testing.B) {
 	}
 }
 
-func fullEngine() Engine {
-	e := DefaultEngine()
-	e.Reparse = nil
-	load := e.Load
-	e.Load = func(root string, opts analysis.Options) *analysis.Program {
-		opts.Prev = nil
-		opts.Parse = grammar.Parse
-		return load(root, opts)
-	}
-	return e
-}
-
 func benchKeystroke(b *testing.B, n int, full bool) {
 	cfg := Config{}
 	if full {
-		cfg.Engine = fullEngine()
+		cfg.Engine = FullEngine()
 	}
 	text := string(gen.Dataflow(n, 1))
 	c := newClient(b, testOpts{cfg: cfg})

@@ -23,3 +23,18 @@ func DefaultEngine() Engine {
 		Format:  grammar.Format,
 	}
 }
+
+// FullEngine parses and analyses every version from scratch: no reuse of
+// the previous AST or program. It exists to measure what the incremental
+// path saves (blazes serve --full-analysis), and as a fallback.
+func FullEngine() Engine {
+	e := DefaultEngine()
+	e.Reparse = nil
+	load := e.Load
+	e.Load = func(root string, opts analysis.Options) *analysis.Program {
+		opts.Prev = nil
+		opts.Parse = grammar.Parse
+		return load(root, opts)
+	}
+	return e
+}

@@ -23,6 +23,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	listen := fs.String("listen", "", "serve LSP over TCP at `addr` instead of stdio (\":PORT\" listens on 127.0.0.1 only)")
 	logfile := fs.String("logfile", "", "write logs to `file` instead of stderr")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	full := fs.Bool("full-analysis", false, "parse and analyse every version from scratch (no incremental reuse), to measure what it saves")
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
@@ -37,6 +38,9 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer closeLog()
 	cfg := server.Config{Logger: log, Version: version}
+	if *full {
+		cfg.Engine = server.FullEngine()
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
