@@ -66,19 +66,7 @@ func normArrow(s string) string {
 
 // Component returns the component named name, or nil.
 func (p *Program) Component(name string) *Component {
-	lo, hi := 0, len(p.Components)
-	for lo < hi {
-		m := (lo + hi) / 2
-		if p.Components[m].Name < name {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	if lo < len(p.Components) && p.Components[lo].Name == name {
-		return p.Components[lo]
-	}
-	return nil
+	return p.byName[name]
 }
 
 // Chain is the paper-style derivation chain of x, upstream first: at each

@@ -15,7 +15,7 @@ const maxRelated = 20
 
 // findings reports BLZ001/BLZ002/BLZ003 and the BLZ2xx hints.
 func findings(p *Program, ctx context.Context) {
-	r := computeReach(p)
+	computeReach(p)
 	for n, c := range p.Components {
 		if n%256 == 0 && p.canceled(ctx) {
 			return
@@ -23,7 +23,7 @@ func findings(p *Program, ctx context.Context) {
 		for _, path := range c.Paths {
 			switch {
 			case !path.Kind.Confluent() && !path.Coordinated && path.In.Label.Kind != None:
-				p.Diagnostics = append(p.Diagnostics, uncoordinatedFinding(p, r, path))
+				p.Diagnostics = append(p.Diagnostics, uncoordinatedFinding(p, path))
 			}
 			if c.Replicated && path.Kind.Write() && isInstOrDiverge(path.In.Label) {
 				p.Diagnostics = append(p.Diagnostics, replicaWriteFinding(path))
@@ -64,10 +64,6 @@ func (a candidate) better(b candidate) bool {
 	}
 	return a.title < b.title
 }
-
-// reach maps each interface to the best candidate downstream of it
-// (itself included).
-type reach map[*Iface]candidate
 
 // succ calls f for each interface directly downstream of i: for an input,
 // the outputs of the paths reading it (every output of the component when
@@ -110,11 +106,12 @@ func own(i *Iface) candidate {
 	return c
 }
 
-// computeReach finds the best candidate downstream of every interface in
+// computeReach stores in every interface (Iface.reach) the best candidate
+// downstream of it, itself included, in
 // linear time: Tarjan's algorithm emits the SCCs of the interface graph
 // consumers first, so each SCC takes the best of its members and of the
 // SCCs it feeds, which are already done.
-func computeReach(p *Program) reach {
+func computeReach(p *Program) {
 	var all []*Iface
 	all = append(all, p.Sources...)
 	for _, c := range p.Components {
@@ -122,7 +119,6 @@ func computeReach(p *Program) reach {
 		all = append(all, c.Outputs...)
 	}
 	all = append(all, p.Sinks...)
-	r := make(reach, len(all))
 	var stack []*Iface
 	var next int32
 	type frame struct {
@@ -184,27 +180,26 @@ func computeReach(p *Program) reach {
 			for _, m := range members {
 				succ(m, func(n *Iface) {
 					if !n.tOnStack {
-						if c := r[n]; c.better(best) {
+						if c := n.reach; c.better(best) {
 							best = c
 						}
 					}
 				})
 			}
 			for _, m := range members {
-				r[m] = best
+				m.reach = best
 				m.tOnStack = false
 			}
 			stack = stack[:start]
 		}
 	}
-	return r
 }
 
 // downstream describes what path p influences: the worst label reachable
 // from it with a witness carrying it (see candidate), and the components
 // downstream whose labels are raised (at most maxRelated, found within a
 // bounded walk).
-func downstream(r reach, p *Path) (comps []*Component, worst Label, where Labelled) {
+func downstream(p *Path) (comps []*Component, worst Label, where Labelled) {
 	starts := []*Iface{p.Out}
 	best := candidate{sev: p.OutLabel.Severity(), title: p.Title(), x: p}
 	if p.Kind.Write() {
@@ -214,7 +209,7 @@ func downstream(r reach, p *Path) (comps []*Component, worst Label, where Labell
 		}
 	}
 	for _, o := range starts {
-		if c := r[o]; c.sev >= best.sev && (c.sev > best.sev || best.x == Labelled(p) || c.better(best)) {
+		if c := o.reach; c.sev >= best.sev && (c.sev > best.sev || best.x == Labelled(p) || c.better(best)) {
 			best = c
 		}
 	}
@@ -238,7 +233,7 @@ func downstream(r reach, p *Path) (comps []*Component, worst Label, where Labell
 			}
 		}
 		succ(i, func(n *Iface) {
-			if !seen[n] && r[n].sev >= LRun.Severity() {
+			if !seen[n] && n.reach.sev >= LRun.Severity() {
 				seen[n] = true
 				queue = append(queue, n)
 			}
@@ -255,7 +250,7 @@ func isTerminal(x Labelled) bool {
 	return ok && (i.Dir == DirSink || (i.Dir == DirOut && len(i.Out) == 0))
 }
 
-func uncoordinatedFinding(prog *Program, r reach, p *Path) *Diagnostic {
+func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 	bad := uncoordinated(p)
 	code := CodeUncoordinated
 	var wrongSeal []string
@@ -267,7 +262,7 @@ func uncoordinatedFinding(prog *Program, r reach, p *Path) *Diagnostic {
 				i.FullName(), i.Label, keyPhrase(i.Label.Key), p.Gate))
 		}
 	}
-	comps, worst, where := downstream(r, p)
+	comps, worst, where := downstream(p)
 	sev := SevWarning
 	if worst.Kind == Diverge {
 		sev = SevError

@@ -205,6 +205,7 @@ func (b *builder) declare(f *grammar.File, node grammar.Node, name *grammar.Iden
 // build creates components, interfaces, paths and streams from the ASTs.
 func (b *builder) build() {
 	b.comps = map[string]*Component{}
+	b.p.byName = b.comps
 	b.ends = map[string]*Iface{}
 	var streams []struct {
 		f *grammar.File

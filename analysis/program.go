@@ -59,7 +59,8 @@ type Program struct {
 	// computed, and those taken unchanged from Options.Prev.
 	Evaluated, Reused int
 
-	sccSize []int // sizes of the SCCs of components, in topological order
+	sccSize []int                 // sizes of the SCCs of components, in topological order
+	byName  map[string]*Component // components by name
 }
 
 // canceled polls the context of a running analysis.

@@ -36,6 +36,7 @@ type Iface struct {
 	// 0 means not visited).
 	tIndex, tLow int32
 	tOnStack     bool
+	reach        candidate // the worst label downstream (findings.go)
 }
 
 // FullName is "Comp.iface", or the bare name for sources and sinks.
