@@ -36,18 +36,11 @@ func kindWanted(only []string, kind string) bool {
 }
 
 func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p codeActionParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
+	p, v, err := decodeView[codeActionParams](s, ctx, raw)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.ws.view(ctx, path)
-	if err != nil {
-		return nil, err
-	}
+	path := v.path
 	out := []protocol.CodeAction{}
 	if kindWanted(p.Context.Only, string(protocol.QuickFix)) {
 		seen := map[string]bool{}
@@ -97,18 +90,11 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 }
 
 func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p textDocumentParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
+	_, v, err := decodeView[textDocumentParams](s, ctx, raw)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.ws.view(ctx, path)
-	if err != nil {
-		return nil, err
-	}
+	path := v.path
 	out := []protocol.CodeLens{}
 	prog := v.prog()
 	if prog == nil || v.file == nil {
@@ -159,23 +145,16 @@ const (
 )
 
 func (s *Server) inlayHint(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p inlayHintParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
-	if err != nil {
-		return nil, err
-	}
 	st := s.currentSettings().InlayHints
 	out := []inlayHint{}
 	if !st.Enabled || !(st.Streams || st.Interfaces || st.Paths) {
 		return out, nil
 	}
-	v, err := s.ws.view(ctx, path)
+	p, v, err := decodeView[inlayHintParams](s, ctx, raw)
 	if err != nil {
 		return nil, err
 	}
+	path := v.path
 	prog := v.prog()
 	if prog == nil || v.file == nil || v.sn.gens[path] == 0 {
 		return out, nil

@@ -32,15 +32,7 @@ var tokenTypes = []protocol.SemanticTokenTypes{
 var tokenModifiers = []protocol.SemanticTokenModifiers{protocol.SemanticTokenModifierDeclaration}
 
 func (s *Server) semanticTokens(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p textDocumentParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.ws.view(ctx, path)
+	_, v, err := decodeView[textDocumentParams](s, ctx, raw)
 	if err != nil {
 		return nil, err
 	}

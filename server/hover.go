@@ -48,15 +48,7 @@ func labelLine(b *strings.Builder, what string, l analysis.Label) {
 func (v *view) offset(p protocol.Position) grammar.Pos { return toOffset(v.lines, p) }
 
 func (s *Server) viewAt(ctx context.Context, raw json.RawMessage) (*view, grammar.Pos, error) {
-	var p positionParams
-	if err := decode(raw, &p); err != nil {
-		return nil, 0, err
-	}
-	path, err := docPath(p.TextDocument.URI)
-	if err != nil {
-		return nil, 0, err
-	}
-	v, err := s.ws.view(ctx, path)
+	p, v, err := decodeView[positionParams](s, ctx, raw)
 	if err != nil {
 		return nil, 0, err
 	}

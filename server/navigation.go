@@ -195,18 +195,11 @@ func (s *Server) rename(ctx context.Context, raw json.RawMessage) (any, error) {
 }
 
 func (s *Server) documentSymbol(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p textDocumentParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
+	_, v, err := decodeView[textDocumentParams](s, ctx, raw)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.ws.view(ctx, path)
-	if err != nil {
-		return nil, err
-	}
+	path := v.path
 	syms := documentSymbols(v.file, v.lines, v.prog())
 	s.mu.Lock()
 	hier := s.caps.hierarchicalSymbols
@@ -390,15 +383,7 @@ func (s *Server) formatting(ctx context.Context, raw json.RawMessage) (any, erro
 }
 
 func (s *Server) foldingRange(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p textDocumentParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
-	if err != nil {
-		return nil, err
-	}
-	v, err := s.ws.view(ctx, path)
+	_, v, err := decodeView[textDocumentParams](s, ctx, raw)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
 
 	"go.lsp.dev/protocol"
@@ -192,4 +193,28 @@ func mergeSettings(s Settings, raw json.RawMessage) Settings {
 	set("interfaces", &s.InlayHints.Interfaces)
 	set("paths", &s.InlayHints.Paths)
 	return s
+}
+
+// docParams are request params that name one document.
+type docParams interface{ docURI() string }
+
+func (p textDocumentParams) docURI() string { return p.TextDocument.URI }
+func (p positionParams) docURI() string     { return p.TextDocument.URI }
+func (p codeActionParams) docURI() string   { return p.TextDocument.URI }
+func (p inlayHintParams) docURI() string    { return p.TextDocument.URI }
+
+// decodeView decodes the params of a request about one document and
+// returns the view the request reads: the one place that turns a URI into
+// a path and waits for the analysis of the version it was sent against.
+func decodeView[P docParams](s *Server, ctx context.Context, raw json.RawMessage) (P, *view, error) {
+	var p P
+	if err := decode(raw, &p); err != nil {
+		return p, nil, err
+	}
+	path, err := docPath(p.docURI())
+	if err != nil {
+		return p, nil, err
+	}
+	v, err := s.ws.view(ctx, path)
+	return p, v, err
 }
