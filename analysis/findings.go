@@ -107,10 +107,9 @@ func own(i *Iface) candidate {
 }
 
 // computeReach stores in every interface (Iface.reach) the best candidate
-// downstream of it, itself included, in
-// linear time: Tarjan's algorithm emits the SCCs of the interface graph
-// consumers first, so each SCC takes the best of its members and of the
-// SCCs it feeds, which are already done.
+// downstream of it, itself included, in linear time: the SCCs of the
+// interface graph come consumers first, so each SCC takes the best of its
+// members and of the SCCs it feeds, which are already done.
 func computeReach(p *Program) {
 	var all []*Iface
 	all = append(all, p.Sources...)
@@ -119,80 +118,24 @@ func computeReach(p *Program) {
 		all = append(all, c.Outputs...)
 	}
 	all = append(all, p.Sinks...)
-	var stack []*Iface
-	var next int32
-	type frame struct {
-		i    *Iface
-		succ []*Iface
-		k    int
-	}
-	successors := func(i *Iface) []*Iface {
-		var out []*Iface
-		succ(i, func(n *Iface) { out = append(out, n) })
-		return out
-	}
-	visit := func(i *Iface) frame {
-		next++
-		i.tIndex, i.tLow = next, next
-		stack = append(stack, i)
-		i.tOnStack = true
-		return frame{i: i, succ: successors(i)}
-	}
-	for _, root := range all {
-		if root.tIndex != 0 {
-			continue
-		}
-		work := []frame{visit(root)}
-		for len(work) > 0 {
-			f := &work[len(work)-1]
-			if f.k < len(f.succ) {
-				n := f.succ[f.k]
-				f.k++
-				if n.tIndex == 0 {
-					work = append(work, visit(n))
-				} else if n.tOnStack && n.tIndex < f.i.tLow {
-					f.i.tLow = n.tIndex
-				}
-				continue
+	forEachSCC(all, succ, func(members []*Iface) {
+		// Members have no reach yet and SCCs downstream have theirs, so
+		// the best over all successors is the best outside this SCC.
+		var best candidate
+		for _, m := range members {
+			if c := own(m); c.better(best) {
+				best = c
 			}
-			i := f.i
-			work = work[:len(work)-1]
-			if len(work) > 0 {
-				if parent := work[len(work)-1].i; i.tLow < parent.tLow {
-					parent.tLow = i.tLow
-				}
-			}
-			if i.tLow != i.tIndex {
-				continue
-			}
-			// Pop the SCC rooted at i and give every member its best.
-			start := len(stack) - 1
-			for stack[start] != i {
-				start--
-			}
-			members := stack[start:]
-			var best candidate
-			for _, m := range members {
-				if c := own(m); c.better(best) {
+			succ(m, func(n *Iface) {
+				if c := n.reach; c.better(best) {
 					best = c
 				}
-			}
-			for _, m := range members {
-				succ(m, func(n *Iface) {
-					if !n.tOnStack {
-						if c := n.reach; c.better(best) {
-							best = c
-						}
-					}
-				})
-			}
-			for _, m := range members {
-				m.reach = best
-				m.tOnStack = false
-			}
-			stack = stack[:start]
+			})
 		}
-	}
+		for _, m := range members {
+			m.reach = best
+		}
+	})
 }
 
 // downstream describes what path p influences: the worst label reachable

@@ -161,70 +161,18 @@ func sameSeal(a, b *Label) bool {
 // Tarjan's algorithm made iterative so that a long chain cannot overflow
 // the stack.
 func componentSCCs(comps []*Component) [][]*Component {
-	var stack []*Component
 	var out [][]*Component
-	var next int32
-	type frame struct {
-		c    *Component
-		succ []*Component
-		i    int
-	}
-	successors := func(c *Component) []*Component {
-		var s []*Component
+	forEachSCC(comps, func(c *Component, f func(*Component)) {
 		for _, o := range c.Outputs {
 			for _, st := range o.Out {
 				if d := st.To.Comp; d != nil {
-					s = append(s, d)
+					f(d)
 				}
 			}
 		}
-		return s
-	}
-	visit := func(c *Component) frame {
-		next++
-		c.tIndex, c.tLow = next, next
-		stack = append(stack, c)
-		c.tOnStack = true
-		return frame{c: c, succ: successors(c)}
-	}
-	for _, root := range comps {
-		if root.tIndex != 0 {
-			continue
-		}
-		work := []frame{visit(root)}
-		for len(work) > 0 {
-			f := &work[len(work)-1]
-			if f.i < len(f.succ) {
-				d := f.succ[f.i]
-				f.i++
-				if d.tIndex == 0 {
-					work = append(work, visit(d))
-				} else if d.tOnStack && d.tIndex < f.c.tLow {
-					f.c.tLow = d.tIndex
-				}
-				continue
-			}
-			c := f.c
-			work = work[:len(work)-1]
-			if len(work) > 0 {
-				if parent := work[len(work)-1].c; c.tLow < parent.tLow {
-					parent.tLow = c.tLow
-				}
-			}
-			if c.tLow == c.tIndex {
-				start := len(stack) - 1
-				for stack[start] != c {
-					start--
-				}
-				scc := append([]*Component(nil), stack[start:]...)
-				for _, n := range scc {
-					n.tOnStack = false
-				}
-				stack = stack[:start]
-				out = append(out, scc)
-			}
-		}
-	}
+	}, func(scc []*Component) {
+		out = append(out, append([]*Component(nil), scc...))
+	})
 	// Tarjan emits SCCs consumers first; reverse for topological order.
 	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 		out[i], out[j] = out[j], out[i]

@@ -32,11 +32,8 @@ type Iface struct {
 	Paths     []*Path   // paths reading (inputs) or writing (outputs) it
 	Label     Label
 
-	// Scratch for Tarjan's algorithm while the program is built (index+1;
-	// 0 means not visited).
-	tIndex, tLow int32
-	tOnStack     bool
-	reach        candidate // the worst label downstream (findings.go)
+	tj    tarjan    // scratch while the program is built (scc.go)
+	reach candidate // the worst label downstream (findings.go)
 }
 
 // FullName is "Comp.iface", or the bare name for sources and sinks.
@@ -61,9 +58,8 @@ type Component struct {
 
 	sig []byte // the declaration's text: unchanged text, unchanged rules
 
-	tIndex, tLow int32 // Tarjan scratch, as on Iface
-	tOnStack     bool
-	scc          int32 // index of its SCC in topological order
+	tj  tarjan // scratch while the program is built (scc.go)
+	scc int32  // index of its SCC in topological order
 }
 
 // Path is `i -> o : A` of a component, with its derived labels.
