@@ -162,38 +162,6 @@ func fuzzLineDiff(want, got string) string {
 
 // ---- FuzzDeclarationOrder ------------------------------------------------
 
-// fuzzShuffle returns text with its top-level declarations (cut at their
-// Range starts, each taking the text up to the next one) in a random
-// order; the preamble stays first.
-func fuzzShuffle(r *rand.Rand, text []byte) []byte {
-	f := grammar.Parse(fuzzName, text)
-	if len(f.Decls) < 2 {
-		return text
-	}
-	var starts []int
-	for _, d := range f.Decls {
-		starts = append(starts, int(d.Span().Start))
-	}
-	sort.Ints(starts)
-	var chunks []string
-	for i, s := range starts {
-		end := len(text)
-		if i+1 < len(starts) {
-			end = starts[i+1]
-		}
-		c := string(text[s:end])
-		if !strings.HasSuffix(c, "\n") {
-			c += "\n"
-		}
-		chunks = append(chunks, c)
-	}
-	r.Shuffle(len(chunks), func(i, j int) { chunks[i], chunks[j] = chunks[j], chunks[i] })
-	out := string(text[:starts[0]])
-	if out != "" && !strings.HasSuffix(out, "\n") {
-		out += "\n"
-	}
-	return []byte(out + strings.Join(chunks, ""))
-}
 
 func FuzzDeclarationOrder(f *testing.F) {
 	f.Add(uint8(5), int64(1), []byte{})
@@ -210,7 +178,7 @@ func FuzzDeclarationOrder(f *testing.F) {
 		want := fuzzSnapshot(base)
 		r := rand.New(rand.NewSource(seed))
 		for k := 0; k < 2; k++ {
-			shuffled := fuzzShuffle(r, text)
+			shuffled := gen.ShuffleDecls(r, text)
 			if got := fuzzSnapshot(fuzzLoad(shuffled)); got != want {
 				t.Fatalf("shuffle %d changes the result:\n%s\n--- original:\n%s\n--- shuffled:\n%s", k, fuzzLineDiff(want, got), text, shuffled)
 			}

@@ -645,39 +645,6 @@ func snapshot(p *analysis.Program) string {
 	return strings.Join(lines, "\n")
 }
 
-// shuffleDecls returns text with its top-level declarations in a random
-// order. The preamble (dataflow, imports, leading comments) stays first;
-// each declaration takes along the text up to the next one (trailing
-// comments included).
-func shuffleDecls(r *rand.Rand, name string, text []byte) []byte {
-	f := grammar.Parse(name, text)
-	if len(f.Decls) < 2 {
-		return text
-	}
-	var starts []int
-	for _, d := range f.Decls {
-		starts = append(starts, int(d.Span().Start))
-	}
-	sort.Ints(starts)
-	var chunks []string
-	for i, s := range starts {
-		end := len(text)
-		if i+1 < len(starts) {
-			end = starts[i+1]
-		}
-		c := string(text[s:end])
-		if !strings.HasSuffix(c, "\n") {
-			c += "\n"
-		}
-		chunks = append(chunks, c)
-	}
-	r.Shuffle(len(chunks), func(i, j int) { chunks[i], chunks[j] = chunks[j], chunks[i] })
-	out := string(text[:starts[0]])
-	if !strings.HasSuffix(out, "\n") && out != "" {
-		out += "\n"
-	}
-	return []byte(out + strings.Join(chunks, ""))
-}
 
 // testdataFiles lists every .blazes file under the module's testdata/.
 func testdataFiles(t *testing.T) []string {
@@ -742,7 +709,7 @@ func TestDeclarationOrderIndependence(t *testing.T) {
 			want := snapshot(base)
 			r := rand.New(rand.NewSource(int64(len(in.text))))
 			for k := 0; k < in.n; k++ {
-				shuffled := shuffleDecls(r, in.name, in.text)
+				shuffled := gen.ShuffleDecls(r, in.text)
 				p := analysis.Load(in.name, analysis.Options{FS: memFS{in.name: shuffled}})
 				if got := snapshot(p); got != want {
 					t.Errorf("shuffle %d changes the result:\n%s\n--- shuffled text:\n%s", k, lineDiff(want, got), shortText(shuffled))
