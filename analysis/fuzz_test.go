@@ -162,7 +162,6 @@ func fuzzLineDiff(want, got string) string {
 
 // ---- FuzzDeclarationOrder ------------------------------------------------
 
-
 func FuzzDeclarationOrder(f *testing.F) {
 	f.Add(uint8(5), int64(1), []byte{})
 	f.Add(uint8(40), int64(7), []byte{1, 2, 3})

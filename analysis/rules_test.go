@@ -645,7 +645,6 @@ func snapshot(p *analysis.Program) string {
 	return strings.Join(lines, "\n")
 }
 
-
 // testdataFiles lists every .blazes file under the module's testdata/.
 func testdataFiles(t *testing.T) []string {
 	t.Helper()
