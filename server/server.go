@@ -57,6 +57,7 @@ type Server struct {
 	settings    Settings
 	caps        clientCaps
 	inflight    map[string]context.CancelFunc // request id (JSON) -> cancel
+	runCtx      context.Context               // the session's, cancelled when Run returns
 }
 
 type clientCaps struct {
@@ -95,9 +96,12 @@ func New(cfg Config) *Server {
 // client sends exit or closes the stream. It returns the process exit
 // code: 0 after shutdown, 1 otherwise.
 func (s *Server) Run(ctx context.Context, rwc io.ReadWriteCloser) int {
-	s.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(newQueued(rwc)))
+	s.conn = jsonrpc2.NewConn(newFrameStream(newQueued(rwc), s.log))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	s.mu.Lock()
+	s.runCtx = ctx // requests to the client end with the session
+	s.mu.Unlock()
 	// The handler never returns an error: jsonrpc2 v0.10.0 stores the
 	// errors that end a connection in an atomic.Value, and a second error
 	// of another type (a failed reply, then the closed stream) panics.
@@ -299,8 +303,14 @@ func (s *Server) notify(method string, params any) {
 
 // callClient sends a request to the client without blocking the caller.
 func (s *Server) callClient(method string, params any) {
+	s.mu.Lock()
+	parent := s.runCtx
+	s.mu.Unlock()
+	if parent == nil {
+		parent = context.Background()
+	}
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		ctx, cancel := context.WithTimeout(parent, 30*time.Second)
 		defer cancel()
 		var res json.RawMessage
 		if _, err := s.conn.Call(ctx, method, params, &res); err != nil {

@@ -406,6 +406,7 @@ func (w *workspace) scheduleLocked(r *rootState) {
 }
 
 type runInputs struct {
+	members []string          // the root's files by the import scan
 	texts   map[string][]byte // open documents (overlay)
 	gens    map[string]uint64
 	vers    map[string]int32
@@ -429,6 +430,9 @@ func (w *workspace) inputsLocked(r *rootState) runInputs {
 	}
 	if r.snap != nil {
 		in.prev = r.snap.prog
+	}
+	for m := range r.members {
+		in.members = append(in.members, m)
 	}
 	return in
 }
@@ -515,6 +519,23 @@ func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInp
 			sn.vers[p] = -1
 		}
 	}
+	// A file the import scan puts in this program but the analysis did
+	// not read (an import the parser lost to a syntax error) cannot affect
+	// it: the snapshot is current for that file's present text too, or
+	// requests for the file would wait for, and its diagnostics never be
+	// published until, an analysis that will not read it.
+	for _, p := range in.members {
+		if _, read := sn.gens[p]; read {
+			continue
+		}
+		if g, known := in.gens[p]; known {
+			sn.gens[p] = g
+			sn.vers[p] = in.vers[p]
+			if t, ok := in.texts[p]; ok {
+				sn.texts[p] = t
+			}
+		}
+	}
 	if prog != nil {
 		for _, f := range prog.Files {
 			sn.files[f.Name] = f
@@ -557,6 +578,16 @@ func (w *workspace) canceled(r *rootState, seq uint64) {
 func (w *workspace) finish(r *rootState, sn *snapshot) {
 	w.mu.Lock()
 	r.running--
+	// Files the analysis read that the import scan did not count in this
+	// root (an import the scan cannot see, such as one after a syntax
+	// error): a change to them must re-run it too.
+	if w.roots[r.path] == r {
+		for p := range sn.gens {
+			if !r.members[p] {
+				r.members[p] = true
+			}
+		}
+	}
 	if cancel := r.cancels[sn.seq]; cancel != nil {
 		cancel()
 		delete(r.cancels, sn.seq)
@@ -713,6 +744,12 @@ func (w *workspace) view(ctx context.Context, path string) (*view, error) {
 			done = r.done
 		}
 		ready := r != nil && r.snap != nil && r.snap.gens[path] == f.gen
+		if !ready && r != nil && r.running == 0 && !w.closed {
+			// No run in flight will analyse this text (a closed file
+			// that became a root is not analysed until it changes):
+			// start one rather than wait for nothing.
+			w.scheduleLocked(r)
+		}
 		timedOut := false
 		select {
 		case <-deadline.C:
