@@ -33,6 +33,7 @@ import (
 	"testing"
 
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/internal/declorder"
 	"github.com/blazes-dev/blazes/internal/gen"
 )
 
@@ -177,7 +178,7 @@ func FuzzDeclarationOrder(f *testing.F) {
 		want := fuzzSnapshot(base)
 		r := rand.New(rand.NewSource(seed))
 		for k := 0; k < 2; k++ {
-			shuffled := gen.ShuffleDecls(r, text)
+			shuffled := declorder.Shuffle(r, text)
 			if got := fuzzSnapshot(fuzzLoad(shuffled)); got != want {
 				t.Fatalf("shuffle %d changes the result:\n%s\n--- original:\n%s\n--- shuffled:\n%s", k, fuzzLineDiff(want, got), text, shuffled)
 			}

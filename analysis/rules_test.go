@@ -19,6 +19,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/internal/declorder"
 	"github.com/blazes-dev/blazes/internal/gen"
 )
 
@@ -708,7 +709,7 @@ func TestDeclarationOrderIndependence(t *testing.T) {
 			want := snapshot(base)
 			r := rand.New(rand.NewSource(int64(len(in.text))))
 			for k := 0; k < in.n; k++ {
-				shuffled := gen.ShuffleDecls(r, in.text)
+				shuffled := declorder.Shuffle(r, in.text)
 				p := analysis.Load(in.name, analysis.Options{FS: memFS{in.name: shuffled}})
 				if got := snapshot(p); got != want {
 					t.Errorf("shuffle %d changes the result:\n%s\n--- shuffled text:\n%s", k, lineDiff(want, got), shortText(shuffled))

@@ -559,7 +559,24 @@ func (p *chunkParser) alone(c *chunk, toks []token, ck *checker) {
 	if c.err != nil {
 		c.dataflow, c.imp = nil, nil
 		c.decl = p.partialDecl(c.kw, toks, ck)
+		c.imp = p.partialImport(c.kw, toks)
 	}
+}
+
+// partialImport keeps the import of a broken import chunk whose path is a
+// complete string (`import "lib.blazes"` followed by a half-typed line):
+// the import is what the user meant, and dropping it would turn every name
+// the imported file declares into an error.
+func (p *chunkParser) partialImport(kw string, toks []token) *Import {
+	if kw != "import" || len(toks) < 2 || toks[1].kind != tString {
+		return nil
+	}
+	raw := p.text.tok(toks[1])
+	if len(raw) < 2 || raw[len(raw)-1] != '"' {
+		return nil
+	}
+	pr := Range{Pos(toks[1].start), Pos(toks[1].end)}
+	return &Import{Path: unquote(raw), PathRange: pr, Range: Range{Pos(toks[0].start), pr.End}}
 }
 
 // batchLexer feeds participle the tokens of the chunks idx, one after the

@@ -1,4 +1,6 @@
-package gen
+// Package declorder reorders the top-level declarations of a .blazes text,
+// for tests that the analysis does not depend on declaration order.
+package declorder
 
 import (
 	"math/rand"
@@ -8,12 +10,12 @@ import (
 	"github.com/blazes-dev/blazes/grammar"
 )
 
-// ShuffleDecls returns text with its top-level declarations in a random
+// Shuffle returns text with its top-level declarations in a random
 // order, for tests that the analysis does not depend on declaration order.
 // The preamble (dataflow, imports, leading comments) stays first; each
 // declaration takes along the text up to the next one (trailing comments
 // included).
-func ShuffleDecls(r *rand.Rand, text []byte) []byte {
+func Shuffle(r *rand.Rand, text []byte) []byte {
 	f := grammar.Parse("shuffle.blazes", text)
 	if len(f.Decls) < 2 {
 		return text
