@@ -475,3 +475,17 @@ func TestBrokenDecls(t *testing.T) {
 		}
 	}
 }
+
+// A broken import chunk with a complete path keeps its import.
+func TestBrokenImportKept(t *testing.T) {
+	f := Parse("a.blazes", []byte("import \"lib.blazes\" junk (\nsource s\n"))
+	if len(f.Errors) == 0 {
+		t.Fatal("no syntax error")
+	}
+	if len(f.Imports) != 1 || f.Imports[0].Path != "lib.blazes" {
+		t.Fatalf("imports %v", f.Imports)
+	}
+	if r := f.Imports[0].PathRange; string(f.Text[r.Start:r.End]) != `"lib.blazes"` {
+		t.Errorf("path range %v", r)
+	}
+}
