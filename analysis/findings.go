@@ -46,10 +46,9 @@ const downBudget = 128
 // terminal before not, then title), so the best of any set does not depend
 // on the order in which it is searched, nor on declaration order.
 type candidate struct {
-	sev   int
-	term  bool
-	title string
-	x     Labelled
+	sev  int
+	term bool
+	x    Labelled
 }
 
 func (a candidate) better(b candidate) bool {
@@ -62,7 +61,49 @@ func (a candidate) better(b candidate) bool {
 	if a.term != b.term {
 		return a.term
 	}
-	return a.title < b.title
+	return titleLess(a.x, b.x)
+}
+
+// titleParts splits x.Title() into pieces whose concatenation is the title,
+// so that titles can be compared without building them (the reach pass
+// compares tens of thousands).
+func titleParts(x Labelled) [3]string {
+	switch x := x.(type) {
+	case *Iface:
+		if x.Comp != nil {
+			return [3]string{x.Comp.Name, ".", x.Name}
+		}
+		return [3]string{x.Name}
+	case *Component:
+		return [3]string{"state(", x.Name, ")"}
+	}
+	return [3]string{x.Title()}
+}
+
+// titleLess reports whether a.Title() < b.Title().
+func titleLess(a, b Labelled) bool {
+	pa, pb := titleParts(a), titleParts(b)
+	i, j, ki, kj := 0, 0, 0, 0 // part and byte indices into pa and pb
+	for {
+		for i < 3 && ki == len(pa[i]) {
+			i, ki = i+1, 0
+		}
+		for j < 3 && kj == len(pb[j]) {
+			j, kj = j+1, 0
+		}
+		switch {
+		case i == 3:
+			return j < 3 // a is a prefix of b (or equal)
+		case j == 3:
+			return false
+		}
+		ca, cb := pa[i][ki], pb[j][kj]
+		if ca != cb {
+			return ca < cb
+		}
+		ki++
+		kj++
+	}
 }
 
 // succ calls f for each interface directly downstream of i: for an input,
@@ -91,11 +132,11 @@ func succ(i *Iface, f func(*Iface)) {
 // own is the candidate an interface contributes: itself, or for an input
 // written into state, the component's state when that is worse.
 func own(i *Iface) candidate {
-	c := candidate{sev: i.Label.Severity(), term: isTerminal(i), title: i.FullName(), x: i}
+	c := candidate{sev: i.Label.Severity(), term: isTerminal(i), x: i}
 	if i.Dir == DirIn {
 		for _, q := range i.Paths {
 			if q.Kind.Write() {
-				st := candidate{sev: i.Comp.State.Severity(), title: i.Comp.Title(), x: i.Comp}
+				st := candidate{sev: i.Comp.State.Severity(), x: i.Comp}
 				if st.better(c) {
 					c = st
 				}
@@ -144,10 +185,10 @@ func computeReach(p *Program) {
 // bounded walk).
 func downstream(p *Path) (comps []*Component, worst Label, where Labelled) {
 	starts := []*Iface{p.Out}
-	best := candidate{sev: p.OutLabel.Severity(), title: p.Title(), x: p}
+	best := candidate{sev: p.OutLabel.Severity(), x: p}
 	if p.Kind.Write() {
 		starts = p.Comp.Outputs
-		if st := (candidate{sev: p.Comp.State.Severity(), title: p.Comp.Title(), x: p.Comp}); st.sev > best.sev {
+		if st := (candidate{sev: p.Comp.State.Severity(), x: p.Comp}); st.sev > best.sev {
 			best = st
 		}
 	}

@@ -204,7 +204,11 @@ func (b *builder) declare(f *grammar.File, node grammar.Node, name *grammar.Iden
 
 // build creates components, interfaces, paths and streams from the ASTs.
 func (b *builder) build() {
-	b.comps = map[string]*Component{}
+	ndecl := 0
+	for _, f := range b.p.Files {
+		ndecl += len(f.Decls)
+	}
+	b.comps = make(map[string]*Component, ndecl)
 	b.p.byName = b.comps
 	b.ends = map[string]*Iface{}
 	var streams []struct {

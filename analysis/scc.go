@@ -22,20 +22,24 @@ func (c *Component) scratch() *tarjan { return &c.tj }
 // Tarjan's algorithm, iterative, so that a long chain cannot overflow the
 // stack; succ calls its callback for each successor of a node.
 func forEachSCC[N sccNode](roots []N, succ func(N, func(N)), emit func([]N)) {
+	// The successors of the nodes on the work stack live in one buffer
+	// used as a stack too: a frame owns buf[lo:hi] and frees it when it
+	// is popped, so the walk allocates nothing per node.
 	type frame struct {
-		n    N
-		succ []N
-		k    int
+		n         N
+		lo, hi, k int
 	}
-	var stack []N
+	var stack, buf []N
 	var next int32
+	push := func(m N) { buf = append(buf, m) }
 	visit := func(n N) frame {
 		next++
 		t := n.scratch()
 		t.index, t.low, t.onStack = next, next, true
 		stack = append(stack, n)
-		f := frame{n: n}
-		succ(n, func(m N) { f.succ = append(f.succ, m) })
+		f := frame{n: n, lo: len(buf)}
+		succ(n, push)
+		f.hi, f.k = len(buf), f.lo
 		return f
 	}
 	for _, root := range roots {
@@ -45,8 +49,8 @@ func forEachSCC[N sccNode](roots []N, succ func(N, func(N)), emit func([]N)) {
 		work := []frame{visit(root)}
 		for len(work) > 0 {
 			f := &work[len(work)-1]
-			if f.k < len(f.succ) {
-				m := f.succ[f.k]
+			if f.k < f.hi {
+				m := buf[f.k]
 				f.k++
 				if t := m.scratch(); t.index == 0 {
 					work = append(work, visit(m))
@@ -56,6 +60,7 @@ func forEachSCC[N sccNode](roots []N, succ func(N, func(N)), emit func([]N)) {
 				continue
 			}
 			n := f.n
+			buf = buf[:f.lo]
 			work = work[:len(work)-1]
 			t := n.scratch()
 			if len(work) > 0 {

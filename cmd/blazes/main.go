@@ -46,14 +46,16 @@ func usage(w io.Writer) {
 }
 
 func main() {
-	// Most of what a check allocates is the parser's short-lived garbage.
-	// Collect less often (GOGC=200) but never let the heap pass a soft
-	// limit: a 100k-component dataflow keeps about 400 MB live and stays
-	// under 1 GB in all. GOGC and GOMEMLIMIT in the environment override.
+	// Most of what a check or a keystroke allocates is the parser's
+	// short-lived garbage: collect less often (GOGC=200). A one-shot
+	// command also gets a soft heap limit, so that a 100k-component
+	// dataflow (about 400 MB live) stays under 1 GB in all; the language
+	// server, which keeps snapshots of whatever the user opens, gets none.
+	// GOGC and GOMEMLIMIT in the environment override both.
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
-	if os.Getenv("GOMEMLIMIT") == "" {
+	if os.Getenv("GOMEMLIMIT") == "" && (len(os.Args) < 2 || os.Args[1] != "serve") {
 		debug.SetMemoryLimit(defaultMemoryLimit)
 	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
