@@ -35,6 +35,7 @@ import (
 	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/internal/declorder"
 	"github.com/blazes-dev/blazes/internal/gen"
+	"github.com/blazes-dev/blazes/internal/golden"
 )
 
 const fuzzName = "fuzz.blazes"
@@ -136,31 +137,6 @@ func fuzzHas(p *Program, pred func(code string) bool) bool {
 
 func isError(code string) bool { return code == CodeSyntax || strings.HasPrefix(code, "BLZ1") }
 
-// fuzzLineDiff lists the lines only in want and only in got.
-func fuzzLineDiff(want, got string) string {
-	count := map[string]int{}
-	for _, l := range strings.Split(want, "\n") {
-		count[l]++
-	}
-	for _, l := range strings.Split(got, "\n") {
-		count[l]--
-	}
-	var b strings.Builder
-	for _, l := range strings.Split(want, "\n") {
-		if count[l] > 0 {
-			fmt.Fprintf(&b, "- want %s\n", l)
-			count[l]--
-		}
-	}
-	for _, l := range strings.Split(got, "\n") {
-		if count[l] < 0 {
-			fmt.Fprintf(&b, "+ got  %s\n", l)
-			count[l]++
-		}
-	}
-	return b.String()
-}
-
 // ---- FuzzDeclarationOrder ------------------------------------------------
 
 func FuzzDeclarationOrder(f *testing.F) {
@@ -180,7 +156,7 @@ func FuzzDeclarationOrder(f *testing.F) {
 		for k := 0; k < 2; k++ {
 			shuffled := declorder.Shuffle(r, text)
 			if got := fuzzSnapshot(fuzzLoad(shuffled)); got != want {
-				t.Fatalf("shuffle %d changes the result:\n%s\n--- original:\n%s\n--- shuffled:\n%s", k, fuzzLineDiff(want, got), text, shuffled)
+				t.Fatalf("shuffle %d changes the result:\n%s\n--- original:\n%s\n--- shuffled:\n%s", k, golden.LineDiff(want, got), text, shuffled)
 			}
 		}
 	})
@@ -526,7 +502,7 @@ func FuzzFormat(f *testing.F) {
 		}
 		want := fuzzSnapshot(fuzzLoad(text))
 		if got := fuzzSnapshot(fuzzLoad(out)); got != want {
-			t.Fatalf("formatting changes the analysis:\n%s\n--- input:\n%s\n--- formatted:\n%s", fuzzLineDiff(want, got), text, out)
+			t.Fatalf("formatting changes the analysis:\n%s\n--- input:\n%s\n--- formatted:\n%s", golden.LineDiff(want, got), text, out)
 		}
 	})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/internal/declorder"
 	"github.com/blazes-dev/blazes/internal/gen"
+	"github.com/blazes-dev/blazes/internal/golden"
 )
 
 // ruleCase is the expected outcome of one testdata file.
@@ -712,37 +713,12 @@ func TestDeclarationOrderIndependence(t *testing.T) {
 				shuffled := declorder.Shuffle(r, in.text)
 				p := analysis.Load(in.name, analysis.Options{FS: memFS{in.name: shuffled}})
 				if got := snapshot(p); got != want {
-					t.Errorf("shuffle %d changes the result:\n%s\n--- shuffled text:\n%s", k, lineDiff(want, got), shortText(shuffled))
+					t.Errorf("shuffle %d changes the result:\n%s\n--- shuffled text:\n%s", k, golden.LineDiff(want, got), shortText(shuffled))
 					return
 				}
 			}
 		})
 	}
-}
-
-// lineDiff shows the lines only in want and only in got.
-func lineDiff(want, got string) string {
-	count := map[string]int{}
-	for _, l := range strings.Split(want, "\n") {
-		count[l]++
-	}
-	for _, l := range strings.Split(got, "\n") {
-		count[l]--
-	}
-	var b strings.Builder
-	for _, l := range strings.Split(want, "\n") {
-		if count[l] > 0 {
-			fmt.Fprintf(&b, "- want %s\n", l)
-			count[l]--
-		}
-	}
-	for _, l := range strings.Split(got, "\n") {
-		if count[l] < 0 {
-			fmt.Fprintf(&b, "+ got  %s\n", l)
-			count[l]++
-		}
-	}
-	return b.String()
 }
 
 func shortText(b []byte) string {

@@ -4,8 +4,10 @@ package golden
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/pmezard/go-difflib/difflib"
@@ -36,4 +38,30 @@ func Check(t testing.TB, path string, got []byte) {
 		})
 		t.Errorf("output differs from %s (run with -update to accept):\n%s", path, d)
 	}
+}
+
+// LineDiff lists the lines only in want ("- want") and only in got
+// ("+ got"), as multisets: for outputs whose line order does not matter.
+func LineDiff(want, got string) string {
+	count := map[string]int{}
+	for _, l := range strings.Split(want, "\n") {
+		count[l]++
+	}
+	for _, l := range strings.Split(got, "\n") {
+		count[l]--
+	}
+	var b strings.Builder
+	for _, l := range strings.Split(want, "\n") {
+		if count[l] > 0 {
+			fmt.Fprintf(&b, "- want %s\n", l)
+			count[l]--
+		}
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if count[l] < 0 {
+			fmt.Fprintf(&b, "+ got  %s\n", l)
+			count[l]++
+		}
+	}
+	return b.String()
 }
