@@ -290,6 +290,11 @@ func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 		d.addRelated(c.File, c.Decl.Name.Range, fmt.Sprintf("downstream: %s is raised to %s", c.Name, worstOf(c)))
 	}
 	d.Fixes = fixes(prog, p, bad)
+	for _, f := range d.Fixes {
+		if f.Preferred {
+			d.Message += " Cheapest fix: " + lowerFirst(f.Title) + "."
+		}
+	}
 	return d
 }
 
@@ -451,4 +456,12 @@ func precedingSpace(text []byte, at grammar.Pos) grammar.Pos {
 		i--
 	}
 	return grammar.Pos(i)
+}
+
+// lowerFirst lowers the first letter of a fix title for use mid-sentence.
+func lowerFirst(s string) string {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	return string(s[0]+'a'-'A') + s[1:]
 }
