@@ -156,11 +156,7 @@ func docPath(u string) (string, error) {
 }
 
 func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p didOpenParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
+	p, path, err := decodeDoc[didOpenParams](raw)
 	if err != nil {
 		return nil, err
 	}
@@ -182,11 +178,7 @@ func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) 
 }
 
 func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p didChangeParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
+	p, path, err := decodeDoc[didChangeParams](raw)
 	if err != nil {
 		return nil, err
 	}
@@ -236,11 +228,7 @@ func applyChange(text []byte, c contentChange) []byte {
 }
 
 func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p textDocumentParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
+	_, path, err := decodeDoc[textDocumentParams](raw)
 	if err != nil {
 		return nil, err
 	}

@@ -351,11 +351,7 @@ func (s *Server) workspaceSymbol(ctx context.Context, raw json.RawMessage) (any,
 }
 
 func (s *Server) formatting(ctx context.Context, raw json.RawMessage) (any, error) {
-	var p textDocumentParams
-	if err := decode(raw, &p); err != nil {
-		return nil, err
-	}
-	path, err := docPath(p.TextDocument.URI)
+	_, path, err := decodeDoc[textDocumentParams](raw)
 	if err != nil {
 		return nil, err
 	}

@@ -202,16 +202,25 @@ func (p textDocumentParams) docURI() string { return p.TextDocument.URI }
 func (p positionParams) docURI() string     { return p.TextDocument.URI }
 func (p codeActionParams) docURI() string   { return p.TextDocument.URI }
 func (p inlayHintParams) docURI() string    { return p.TextDocument.URI }
+func (p didOpenParams) docURI() string      { return p.TextDocument.URI }
+func (p didChangeParams) docURI() string    { return p.TextDocument.URI }
+
+// decodeDoc decodes the params of a message about one document and the
+// path of that document.
+func decodeDoc[P docParams](raw json.RawMessage) (P, string, error) {
+	var p P
+	if err := decode(raw, &p); err != nil {
+		return p, "", err
+	}
+	path, err := docPath(p.docURI())
+	return p, path, err
+}
 
 // decodeView decodes the params of a request about one document and
 // returns the view the request reads: the one place that turns a URI into
 // a path and waits for the analysis of the version it was sent against.
 func decodeView[P docParams](s *Server, ctx context.Context, raw json.RawMessage) (P, *view, error) {
-	var p P
-	if err := decode(raw, &p); err != nil {
-		return p, nil, err
-	}
-	path, err := docPath(p.docURI())
+	p, path, err := decodeDoc[P](raw)
 	if err != nil {
 		return p, nil, err
 	}
