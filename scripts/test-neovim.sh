@@ -17,31 +17,9 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/blazes" ./cmd/blazes
 
-# The spec's word count without seal(batch) on the source.
+# The paper's word count without seal(batch) on the source (a BLZ001).
 mkdir -p "$work/ws"
-cat > "$work/ws/wc.blazes" <<'BLZ'
-dataflow wordcount
-
-source tweets(tweet, batch)
-
-component Splitter {
-  in  tweets(tweet, batch)
-  out words(word, batch)
-  tweets -> words : CR
-}
-
-component Count {
-  words -> counts : OW[word, batch]      // a count per word per batch
-}
-
-component Commit {
-  counts -> db : CW
-}
-
-stream tweets -> Splitter.tweets
-stream Splitter.words -> Count.words
-stream Count.counts -> Commit.counts
-BLZ
+cp testdata/paper/wordcount.blazes "$work/ws/wc.blazes"
 
 status=0
 BLAZES_BIN="$work/blazes" BLAZES_WORKDIR="$work/ws" \

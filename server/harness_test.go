@@ -19,28 +19,15 @@ import (
 // The test client: the other end of a real jsonrpc2 stream (net.Pipe),
 // recording what the server publishes and answering its requests.
 
-const wordcountUnsealed = `dataflow wordcount
-
-source tweets(tweet, batch)
-
-component Splitter {
-  in  tweets(tweet, batch)
-  out words(word, batch)
-  tweets -> words : CR
-}
-
-component Count {
-  words -> counts : OW[word, batch]      // a count per word per batch
-}
-
-component Commit {
-  counts -> db : CW
-}
-
-stream tweets -> Splitter.tweets
-stream Splitter.words -> Count.words
-stream Count.counts -> Commit.counts
-`
+// wordcountUnsealed is the paper's word count without seal(batch) on the
+// source: Count's OW[word, batch] is a BLZ001.
+var wordcountUnsealed = func() string {
+	b, err := os.ReadFile("../testdata/paper/wordcount.blazes")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
 
 type client struct {
 	t    testing.TB

@@ -17,30 +17,9 @@ const rpc = require('vscode-jsonrpc/node');
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const TIMEOUT = 20000;
 
-// The spec's word count without `seal(batch)` on the source: Count's
+// The paper's word count without `seal(batch)` on the source: Count's
 // `OW[word, batch]` is not coordinated, a BLZ001.
-const WORDCOUNT_UNSEALED = `dataflow wordcount
-
-source tweets(tweet, batch)   // the spout does not punctuate batches
-
-component Splitter {
-  in  tweets(tweet, batch)
-  out words(word, batch)
-  tweets -> words : CR
-}
-
-component Count {
-  words -> counts : OW[word, batch]      // a count per word per batch
-}
-
-component Commit {
-  counts -> db : CW
-}
-
-stream tweets -> Splitter.tweets
-stream Splitter.words -> Count.words
-stream Count.counts -> Commit.counts
-`;
+const WORDCOUNT_UNSEALED = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'testdata', 'paper', 'wordcount.blazes'), 'utf8');
 
 const SETTINGS = { inlayHints: { enabled: true, streams: true, interfaces: true, paths: true } };
 
