@@ -139,58 +139,8 @@ func commonSuffix(a, b []byte) int {
 func reparseEdit(prev *File, text []byte, start, oldEnd, newEnd int) *File {
 	oc := prev.chunks
 	delta := newEnd - oldEnd
-
-	// The region to relex starts at the chunk holding start, unless the
-	// edit touches (or directly follows) that chunk's keyword: then the
-	// keyword may disappear or join the text before it, and the region
-	// starts one chunk earlier. Everything before the region is unchanged
-	// text, so its chunks are the same.
-	a := sort.Search(len(oc), func(i int) bool { return oc[i].start > start }) - 1
-	if a < 0 {
-		a = 0
-	}
-	if a > 0 && oc[a].kwEnd >= start {
-		a--
-	}
-	regionStart := oc[a].start
-
-	// Lex and split from there until a chunk starts, at or after the end
-	// of the edit, where an old chunk started (shifted by the edit): from
-	// that point on the text is the old text, the scanner and the splitter
-	// are in the same state as they were there (a new chunk, brace depth
-	// 0), so the old chunks are the new ones.
-	lr := &lexResult{}
-	sc := scanner{text: text, i: regionStart, newline: true, r: lr}
-	sp := splitter{text: text, lr: lr, cur: span{start: regionStart}}
-	var spans []span
-	b := len(oc) // first old chunk reused after the region
-	regionEnd := len(text)
-	for {
-		t, nl, ok := sc.next()
-		if !ok {
-			break
-		}
-		lr.toks = append(lr.toks, t)
-		lr.lineStart = append(lr.lineStart, nl)
-		closed, didClose, starts := sp.add(len(lr.toks) - 1)
-		if didClose {
-			spans = append(spans, closed)
-		}
-		if starts && t.start >= newEnd {
-			old := t.start - delta
-			if k := sort.Search(len(oc), func(i int) bool { return oc[i].start >= old }); k < len(oc) && oc[k].start == old {
-				b, regionEnd = k, t.start
-				lr.toks = lr.toks[:len(lr.toks)-1]
-				lr.lineStart = lr.lineStart[:len(lr.lineStart)-1]
-				break
-			}
-		}
-	}
-	if b == len(oc) {
-		if last, ok := sp.finish(len(text), a == 0 && len(spans) == 0); ok {
-			spans = append(spans, last)
-		}
-	}
+	r := relexRegion(text, len(oc), func(i int) int { return oc[i].start }, func(i int) int { return oc[i].kwEnd }, start, oldEnd, newEnd)
+	a, b, lr, spans := r.a, r.b, r.lr, r.spans
 
 	// Old chunks of the replaced region whose text reappears are reused
 	// (a declaration moved by a cut and paste, or an edit that left a
@@ -220,7 +170,7 @@ func reparseEdit(prev *File, text []byte, start, oldEnd, newEnd int) *File {
 		}
 		return nil
 	}
-	src := source{s: string(text[regionStart:regionEnd]), base: regionStart}
+	src := source{s: string(text[r.start:r.end]), base: r.start}
 	mid := parseSpans(src, lr, spans, cached)
 
 	chunks := make([]*chunk, 0, a+len(mid)+len(oc)-b)
@@ -233,6 +183,77 @@ func reparseEdit(prev *File, text []byte, start, oldEnd, newEnd int) *File {
 	f := &File{Name: prev.Name, Text: text, Lines: prev.Lines.edited(text, start, oldEnd, newEnd), chunks: chunks}
 	f.assemble()
 	return f
+}
+
+// region is the part of a file that an edit makes reparseEdit and
+// Doc.Edit lex and split again: the old chunks [a, b) are replaced by the
+// chunks of spans, which cover text[start:end] and whose tokens are in lr.
+type region struct {
+	a, b       int
+	start, end int
+	lr         *lexResult
+	spans      []span
+}
+
+// relexRegion finds and relexes the region of text affected by one edit
+// that replaced [start, oldEnd) of the old text by text[start:newEnd]. The
+// old text was cut into n chunks, chunk i starting at startOf(i) with its
+// keyword ending at kwEndOf(i) (both increasing with i).
+func relexRegion(text []byte, n int, startOf, kwEndOf func(int) int, start, oldEnd, newEnd int) region {
+	delta := newEnd - oldEnd
+
+	// The region to relex starts at the chunk holding start, unless the
+	// edit touches (or directly follows) that chunk's keyword: then the
+	// keyword may disappear or join the text before it, and the region
+	// starts one chunk earlier. Everything before the region is unchanged
+	// text, so its chunks are the same.
+	a := sort.Search(n, func(i int) bool { return startOf(i) > start }) - 1
+	if a < 0 {
+		a = 0
+	}
+	if a > 0 && kwEndOf(a) >= start {
+		a--
+	}
+	regionStart := startOf(a)
+
+	// Lex and split from there until a chunk starts, at or after the end
+	// of the edit, where an old chunk started (shifted by the edit): from
+	// that point on the text is the old text, the scanner and the splitter
+	// are in the same state as they were there (a new chunk, brace depth
+	// 0), so the old chunks are the new ones.
+	lr := &lexResult{}
+	sc := scanner{text: text, i: regionStart, newline: true, r: lr}
+	sp := splitter{text: text, lr: lr, cur: span{start: regionStart}}
+	var spans []span
+	b := n // first old chunk reused after the region
+	regionEnd := len(text)
+	for {
+		t, nl, ok := sc.next()
+		if !ok {
+			break
+		}
+		lr.toks = append(lr.toks, t)
+		lr.lineStart = append(lr.lineStart, nl)
+		closed, didClose, starts := sp.add(len(lr.toks) - 1)
+		if didClose {
+			spans = append(spans, closed)
+		}
+		if starts && t.start >= newEnd {
+			old := t.start - delta
+			if k := sort.Search(n, func(i int) bool { return startOf(i) >= old }); k < n && startOf(k) == old {
+				b, regionEnd = k, t.start
+				lr.toks = lr.toks[:len(lr.toks)-1]
+				lr.lineStart = lr.lineStart[:len(lr.lineStart)-1]
+				break
+			}
+		}
+	}
+	if b == n {
+		if last, ok := sp.finish(len(text), a == 0 && len(spans) == 0); ok {
+			spans = append(spans, last)
+		}
+	}
+	return region{a: a, b: b, start: regionStart, end: regionEnd, lr: lr, spans: spans}
 }
 
 // shiftAll replaces each chunk of cs by its copy shifted by d. A long run

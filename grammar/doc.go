@@ -1,0 +1,371 @@
+package grammar
+
+import (
+	"bytes"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// Doc is a parsed file kept as pieces: each top-level chunk (see split)
+// parsed on its own, with every position in it relative to the piece's
+// start. An edit re-lexes and re-parses only the pieces it touches (the
+// region reparseEdit relexes) and shares every other *Piece as it is:
+// same pointer, nothing copied or shifted. ReparseEdit must instead copy
+// every declaration after the edit to move its absolute offsets, which in
+// a big file costs far more than the edit; a Doc's edit costs the edited
+// declarations plus a copy of a few slices of one word per piece or line.
+//
+// A Doc is immutable once built and safe for concurrent readers.
+type Doc struct {
+	Name  string     // the path as given by the caller
+	Text  []byte     // the source text; must not be modified
+	Lines *LineTable // offset <-> line/column conversion for Text
+
+	pieces []*Piece
+	starts []int       // starts[i] is the offset of pieces[i] in Text
+	kinds  []pieceKind // kinds[i] is the kind of pieces[i]
+
+	errsOnce sync.Once
+	errs     []*SyntaxError
+	fileOnce sync.Once
+	file     *File
+}
+
+// Piece is one top-level chunk of a Doc parsed on its own. Its positions
+// are relative to its start (add Doc.Start to get offsets in Doc.Text),
+// which is what lets consecutive versions of a Doc share it wherever it
+// lands. It is never modified.
+type Piece struct {
+	Kw       string  // the keyword that starts it ("dataflow", "import", "source", "sink", "component", "stream"); "" for the preamble
+	Decl     Decl    // the declaration (relative positions), or nil
+	Import   *Import // for an import piece that parsed, or whose path did (see partialImport), or nil
+	Dataflow *Ident  // for a dataflow piece that parsed, or nil
+	Text     []byte  // the piece's own text
+	Newlines int     // the number of '\n' in Text
+
+	c *chunk // the piece's chunk, relative: it starts at 0 and ends at len(Text)
+}
+
+// pieceKind is what Errors needs to know of a piece to find that a file
+// has no errors: the part of the file its keyword starts, and whether the
+// piece has errors of its own. Kept in a slice of their own, the kinds of
+// a big file are checked in one pass over a few kilobytes instead of one
+// pointer per piece to follow.
+type pieceKind uint8
+
+const (
+	kindPreamble pieceKind = iota
+	kindDataflow
+	kindImport
+	kindDecl
+	kindErr pieceKind = 1 << 7 // set when the piece has a syntax or lexical error
+)
+
+func (c *chunk) kind() pieceKind {
+	var k pieceKind
+	switch c.kw {
+	case "dataflow":
+		k = kindDataflow
+	case "import":
+		k = kindImport
+	case "source", "sink", "component", "stream":
+		k = kindDecl
+	}
+	if c.err != nil || len(c.lexErrs) > 0 {
+		k |= kindErr
+	}
+	return k
+}
+
+// Splice says which pieces an edit replaced: the pieces [Start, OldEnd) of
+// the previous Doc were replaced by the pieces [Start, NewEnd) of the new
+// one. Pieces before Start are the same pointers at the same indices, and
+// piece OldEnd+k of the old Doc is the same pointer as piece NewEnd+k of
+// the new one. A replaced piece whose text reappears unchanged in the
+// region (a declaration moved by a cut and paste, or left unchanged by an
+// edit around it) is reused too, at its new index in [Start, NewEnd).
+type Splice struct{ Start, OldEnd, NewEnd int }
+
+// NewDoc parses text as Parse does, keeping it as pieces. It never panics.
+func NewDoc(name string, text []byte) *Doc {
+	lr := lex(text)
+	spans := split(text, lr)
+	chunks := parseSpans(source{s: string(text)}, lr, spans, nil)
+	d := &Doc{Name: name, Text: text, Lines: NewLineTable(text), starts: make([]int, len(spans)), kinds: make([]pieceKind, len(spans))}
+	d.pieces = newPieces(text, 0, spans, chunks, nil)
+	for i, s := range spans {
+		d.starts[i] = s.start
+		d.kinds[i] = d.pieces[i].c.kind()
+	}
+	return d
+}
+
+// Edit returns the Doc of text, the new version of d.Text after one edit
+// that replaced d.Text[start:oldEnd] by text[start:newEnd] (offsets in
+// bytes; everything before start and after the edit is unchanged), and
+// which pieces it replaced. It relexes and reparses what ReparseEdit does
+// and shares every other piece of d. d is not modified. When the offsets
+// do not describe the difference between the two texts, Edit falls back to
+// Reparse, which finds the edit itself. On a nil Doc, or one not made by
+// NewDoc or Edit, it parses text as NewDoc does.
+func (d *Doc) Edit(text []byte, start, oldEnd, newEnd int) (*Doc, Splice) {
+	if d == nil || len(d.pieces) == 0 {
+		return d.Reparse(text)
+	}
+	old := d.Text
+	if start < 0 || start > oldEnd || oldEnd > len(old) || newEnd < start || newEnd > len(text) ||
+		len(old)-oldEnd != len(text)-newEnd ||
+		!bytes.Equal(old[:start], text[:start]) || !bytes.Equal(old[oldEnd:], text[newEnd:]) {
+		return d.Reparse(text)
+	}
+	return d.edit(text, start, oldEnd, newEnd)
+}
+
+// Reparse is Edit for the edit between the longest common prefix and the
+// longest common suffix of d.Text and text.
+func (d *Doc) Reparse(text []byte) (*Doc, Splice) {
+	if d == nil || len(d.pieces) == 0 {
+		name := ""
+		if d != nil {
+			name = d.Name
+		}
+		nd := NewDoc(name, text)
+		return nd, Splice{NewEnd: len(nd.pieces)}
+	}
+	old := d.Text
+	p := commonPrefix(old, text)
+	s := commonSuffix(old[p:], text[p:])
+	return d.edit(text, p, len(old)-s, len(text)-s)
+}
+
+// edit is Edit on checked offsets.
+func (d *Doc) edit(text []byte, start, oldEnd, newEnd int) (*Doc, Splice) {
+	op, ost := d.pieces, d.starts
+	r := relexRegion(text, len(op), func(i int) int { return ost[i] }, func(i int) int { return ost[i] + op[i].c.kwEnd }, start, oldEnd, newEnd)
+
+	// Pieces of the replaced region whose text reappears are reused as
+	// they are: their positions are relative, so nothing moves. Each is
+	// reused once at most, so that a piece is at one index of a Doc (a
+	// caller may key what it knows of a piece by its pointer).
+	replaced := slices.Clone(op[r.a:r.b])
+	var byText map[string]*Piece
+	if len(replaced) > 8 && len(r.spans) > 1 {
+		byText = make(map[string]*Piece, len(replaced))
+		for _, p := range replaced {
+			byText[string(p.Text)] = p
+		}
+	}
+	reuse := make([]*Piece, len(r.spans))
+	for i, s := range r.spans {
+		t := text[s.start:s.end]
+		if byText != nil {
+			if p, ok := byText[string(t)]; ok {
+				reuse[i] = p
+				delete(byText, string(t))
+			}
+			continue
+		}
+		for k, p := range replaced {
+			if p != nil && bytes.Equal(p.Text, t) {
+				reuse[i], replaced[k] = p, nil
+				break
+			}
+		}
+	}
+	cached := func(s span) *chunk {
+		i := sort.Search(len(r.spans), func(i int) bool { return r.spans[i].start >= s.start })
+		if p := reuse[i]; p != nil {
+			return p.c
+		}
+		return nil
+	}
+
+	// The new pieces get a copy of the region's text: sharing text would
+	// keep the whole of this version alive for as long as any of them
+	// lives, one file per edited piece.
+	own := bytes.Clone(text[r.start:r.end])
+	chunks := parseSpans(source{s: string(own), base: r.start}, r.lr, r.spans, cached)
+	mid := newPieces(own, r.start, r.spans, chunks, reuse)
+
+	n := len(op) - (r.b - r.a) + len(mid)
+	pieces := make([]*Piece, 0, n)
+	pieces = append(pieces, op[:r.a]...)
+	pieces = append(pieces, mid...)
+	pieces = append(pieces, op[r.b:]...)
+	starts := make([]int, 0, n)
+	starts = append(starts, ost[:r.a]...)
+	for _, s := range r.spans {
+		starts = append(starts, s.start)
+	}
+	delta := newEnd - oldEnd
+	for _, s := range ost[r.b:] {
+		starts = append(starts, s+delta)
+	}
+	kinds := make([]pieceKind, 0, n)
+	kinds = append(kinds, d.kinds[:r.a]...)
+	for _, p := range mid {
+		kinds = append(kinds, p.c.kind())
+	}
+	kinds = append(kinds, d.kinds[r.b:]...)
+	nd := &Doc{Name: d.Name, Text: text, Lines: d.Lines.edited(text, start, oldEnd, newEnd), pieces: pieces, starts: starts, kinds: kinds}
+	return nd, Splice{Start: r.a, OldEnd: r.b, NewEnd: r.a + len(mid)}
+}
+
+// newPieces makes the pieces of spans, whose text is in text from offset
+// base on, from their chunks (absolute, as parseSpans makes them), or
+// takes reuse[i] when it is set (reuse may be nil).
+func newPieces(text []byte, base int, spans []span, chunks []*chunk, reuse []*Piece) []*Piece {
+	out := make([]*Piece, len(spans))
+	fresh := make([]Piece, len(spans))
+	var ar arena
+	for i, s := range spans {
+		if reuse != nil && reuse[i] != nil {
+			out[i] = reuse[i]
+			continue
+		}
+		c := chunks[i].shift(&ar, -s.start)
+		t := text[s.start-base : s.end-base : s.end-base]
+		p := &fresh[i]
+		*p = Piece{Kw: c.kw, Decl: c.decl, Import: c.imp, Dataflow: c.dataflow, Text: t, Newlines: bytes.Count(t, []byte{'\n'}), c: c}
+		out[i] = p
+	}
+	return out
+}
+
+// Pieces returns the pieces in file order. A file has at least one piece.
+// Callers must not modify the slice.
+func (d *Doc) Pieces() []*Piece { return d.pieces }
+
+// Start is the offset of piece i in d.Text.
+func (d *Doc) Start(i int) int { return d.starts[i] }
+
+// Errors returns the syntax errors of the file with offsets in d.Text:
+// exactly Parse(d.Name, d.Text).Errors. It is computed once, without
+// building the File; on a file without errors that is one pass over a
+// byte per piece. Callers must not modify the slice.
+func (d *Doc) Errors() []*SyntaxError {
+	d.errsOnce.Do(func() {
+		if !d.clean() {
+			d.errs = d.errors()
+		}
+	})
+	return d.errs
+}
+
+// clean reports whether the file has no syntax errors: no piece has one,
+// and the parts of the file come in order (at most one dataflow, first,
+// then imports, then declarations).
+func (d *Doc) clean() bool {
+	part := kindPreamble
+	for _, k := range d.kinds {
+		switch {
+		case k&kindErr != 0,
+			k == kindDataflow && part != kindPreamble,
+			k == kindImport && part == kindDecl:
+			return false
+		case k != kindPreamble:
+			part = k
+		}
+	}
+	return true
+}
+
+// errors is what File.assemble makes of the errors of its chunks, from the
+// relative pieces: the lexical errors (capped), each piece's own error
+// completed with what follows it, and the errors about the order of the
+// file's parts, sorted by offset. It keeps assemble's order of appending,
+// so that the stable sort orders errors at the same offset alike.
+func (d *Doc) errors() []*SyntaxError {
+	nLex := 0
+	for _, p := range d.pieces {
+		nLex += len(p.c.lexErrs)
+	}
+	var lexErrs []*SyntaxError
+	if nLex > 0 {
+		lexErrs = make([]*SyntaxError, 0, nLex)
+		var es slab[SyntaxError]
+		for i, p := range d.pieces {
+			for _, e := range p.c.lexErrs {
+				x := es.new()
+				*x = SyntaxError{Msg: e.Msg, Range: e.Range.Shift(d.starts[i])}
+				lexErrs = append(lexErrs, x)
+			}
+		}
+	}
+	lexErrs = capLexErrors(lexErrs)
+	errs := append([]*SyntaxError(nil), lexErrs...)
+	var lexAt map[Pos]bool
+	if len(lexErrs) > 0 {
+		lexAt = make(map[Pos]bool, len(lexErrs))
+		for _, e := range lexErrs {
+			lexAt[e.Range.Start] = true
+		}
+	}
+	var seenImport, seenDecl bool
+	var dataflowAt Pos = -1
+	for i, p := range d.pieces {
+		start := d.starts[i]
+		c := p.c
+		if e := c.err; e != nil {
+			msg, r := e.expected, e.r.Shift(start)
+			if e.atEnd {
+				if i+1 < len(d.pieces) {
+					// Every piece but the first starts with its keyword.
+					nc, ns := d.pieces[i+1].c, d.starts[i+1]
+					msg += " but found the keyword '" + nc.kw + "'"
+					r = Range{Pos(ns), Pos(ns + nc.kwEnd)}
+				} else {
+					msg += " but found the end of the file"
+				}
+			} else if e.found != "" {
+				msg += " but found " + e.found
+			}
+			if !lexAt[r.Start] || r.Start == r.End {
+				errs = append(errs, &SyntaxError{Msg: msg, Range: r})
+			}
+		}
+		kwRange := Range{Pos(start), Pos(start + c.kwEnd)}
+		switch c.kw {
+		case "dataflow":
+			switch {
+			case dataflowAt >= 0:
+				errs = append(errs, &SyntaxError{Msg: "a file names its dataflow only once: 'dataflow' already appears at line " + strconv.Itoa(d.Lines.Position(dataflowAt).Line), Range: kwRange})
+			case seenImport || seenDecl:
+				errs = append(errs, &SyntaxError{Msg: "'dataflow' must come first in the file, before imports and declarations", Range: kwRange})
+			}
+			if dataflowAt < 0 {
+				dataflowAt = Pos(start)
+			}
+		case "import":
+			if seenDecl {
+				errs = append(errs, &SyntaxError{Msg: "imports must come before the declarations (source, sink, component, stream)", Range: kwRange})
+			}
+			seenImport = true
+		case "source", "sink", "component", "stream":
+			seenDecl = true
+		}
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Range.Start < errs[j].Range.Start })
+	return errs
+}
+
+// File returns the whole file with absolute positions, equal to
+// Parse(d.Name, d.Text) and usable as the previous version for Reparse and
+// ReparseEdit. It is built once, on first use, from shifted copies of the
+// pieces: that costs a copy of every declaration, which is why the pieces
+// are there for whoever can do without.
+func (d *Doc) File() *File {
+	d.fileOnce.Do(func() {
+		chunks := make([]*chunk, len(d.pieces))
+		var ar arena
+		for i, p := range d.pieces {
+			chunks[i] = p.c.shift(&ar, d.starts[i])
+		}
+		f := &File{Name: d.Name, Text: d.Text, Lines: d.Lines, chunks: chunks}
+		f.assemble()
+		d.file = f
+	})
+	return d.file
+}
