@@ -85,3 +85,50 @@ func BenchmarkEdit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSession measures the language server's per-keystroke analysis
+// without the protocol: a Session update after a one-character edit in the
+// middle of a generated dataflow, typed and deleted in turn. "name" types
+// after the consumer of the first stream in the second half of the file
+// (the edit lspbench makes: the component becomes unknown, then known
+// again); "annotation" flips the first CR/CW path after the middle
+// component (labels downstream move).
+func BenchmarkSession(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		text := gen.Dataflow(n, 1)
+		mid := len(text) / 2
+		st := mid + bytes.Index(text[mid:], []byte("\nstream "))
+		arrow := st + bytes.Index(text[st:], []byte("-> ")) + len("-> ")
+		end := arrow
+		for end < len(text) && (text[end] == '_' || text[end] >= '0' && text[end] <= '9' || text[end] >= 'A' && text[end] <= 'Z' || text[end] >= 'a' && text[end] <= 'z') {
+			end++
+		}
+		typed := append(append(append([]byte(nil), text[:end]...), 'x'), text[end:]...)
+		comp := bytes.Index(text, []byte(fmt.Sprintf("component C%d {", n/2)))
+		ann := comp + bytes.Index(text[comp:], []byte(" : C")) + len(" : ")
+		flipped := append([]byte(nil), text...)
+		if flipped[ann+1] == 'R' {
+			flipped[ann+1] = 'W'
+		} else {
+			flipped[ann+1] = 'R'
+		}
+		for _, edit := range []struct {
+			name string
+			next []byte
+		}{{"name", typed}, {"annotation", flipped}} {
+			b.Run(fmt.Sprintf("%s/components=%d", edit.name, n), func(b *testing.B) {
+				s := NewSession("g.blazes")
+				s.Update(Options{FS: memFS{"g.blazes": text}})
+				texts := [2][]byte{text, edit.next}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					res := s.Update(Options{FS: memFS{"g.blazes": texts[(i+1)%2]}})
+					if res.Rebuilt {
+						b.Fatal("rebuilt")
+					}
+				}
+			})
+		}
+	}
+}

@@ -123,6 +123,15 @@ func (b *builder) loadFile(name string, text []byte, _ *grammar.Import) {
 }
 
 func (b *builder) loadImport(f *grammar.File, imp *grammar.Import) {
+	if target, text, ok := b.importTarget(f, imp); ok {
+		b.loadFile(target, text, imp)
+	}
+}
+
+// importTarget checks an import of f and reads the file it names. ok is
+// false when there is nothing to load: an error was reported, or the file
+// is loaded already (a diamond: its names are shared once).
+func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target string, text []byte, ok bool) {
 	if imp.Path == "" {
 		b.errorf(f, imp.PathRange, CodeBadImport, "empty import path")
 		return
@@ -132,7 +141,7 @@ func (b *builder) loadImport(f *grammar.File, imp *grammar.Import) {
 			"import %q is an absolute path; imports are relative to the importing file and must stay inside %s", imp.Path, b.importRoot)
 		return
 	}
-	target := filepath.Join(filepath.Dir(f.Name), filepath.FromSlash(imp.Path))
+	target = filepath.Join(filepath.Dir(f.Name), filepath.FromSlash(imp.Path))
 	abs, err := filepath.Abs(target)
 	if err != nil || !within(b.importRoot, abs) {
 		b.errorf(f, imp.PathRange, CodeImportEscape,
@@ -161,15 +170,15 @@ func (b *builder) loadImport(f *grammar.File, imp *grammar.Import) {
 		}
 	}
 	if _, done := b.byName[target]; done {
-		return // imported already (a diamond); its names are shared once
+		return
 	}
-	text, err := b.opts.FS.ReadFile(target)
+	text, err = b.opts.FS.ReadFile(target)
 	if err != nil {
 		// The message names the file and the reason, never its content.
 		b.errorf(f, imp.PathRange, CodeBadImport, "cannot import %q: %v", imp.Path, describeReadError(target, err))
 		return
 	}
-	b.loadFile(target, text, imp)
+	return target, text, true
 }
 
 // within reports whether path lies inside dir (both absolute and clean).
@@ -222,22 +231,14 @@ func (b *builder) build() {
 				if d.Name == nil || !b.declare(f, d, d.Name, "source") {
 					continue
 				}
-				src := &Iface{Name: d.Name.Name, Dir: DirSource, File: f, Decl: d, NameRange: d.Name.Range}
-				b.setSchema(src, d.Schema)
-				b.checkAttrs(f, d.Attrs)
-				for _, a := range d.Attrs {
-					if a.Kind == grammar.AttrSeal {
-						b.checkKeys(f, src, a.Keys, "seal")
-					}
-				}
+				src := b.source(f, d)
 				b.ends[src.Name] = src
 				b.p.Sources = append(b.p.Sources, src)
 			case *grammar.Sink:
 				if d.Name == nil || !b.declare(f, d, d.Name, "sink") {
 					continue
 				}
-				sink := &Iface{Name: d.Name.Name, Dir: DirSink, File: f, Decl: d, NameRange: d.Name.Range}
-				b.setSchema(sink, d.Schema)
+				sink := sinkIface(f, d)
 				b.ends[sink.Name] = sink
 				b.p.Sinks = append(b.p.Sinks, sink)
 			case *grammar.Component:
@@ -261,18 +262,51 @@ func (b *builder) build() {
 	for _, s := range streams {
 		b.stream(s.f, s.s)
 	}
-	// Gates are checked once every interface's schema is known.
 	for _, c := range b.p.Components {
-		for _, p := range c.Paths {
-			if p.Decl.Ann != nil {
-				b.checkKeys(c.File, p.In, p.Decl.Ann.Gate, "gate")
-			}
+		b.checkGates(c)
+		b.checkProducers(c)
+	}
+}
+
+// source makes the node of a source declaration and checks its attributes.
+func (b *builder) source(f *grammar.File, d *grammar.Source) *Iface {
+	src := &Iface{Name: d.Name.Name, Dir: DirSource, File: f, Decl: d, NameRange: d.Name.Range}
+	b.setSchema(src, d.Schema)
+	b.checkAttrs(f, d.Attrs)
+	for _, a := range d.Attrs {
+		if a.Kind == grammar.AttrSeal {
+			b.checkKeys(f, src, a.Keys, "seal")
 		}
-		for _, in := range c.Inputs {
-			if len(in.In) == 0 && !c.Decl.Broken {
-				b.errorf(c.File, in.NameRange, CodeNoProducer,
-					"input %s of component %s has no producer: add a stream into %s", in.Name, c.Name, in.FullName())
-			}
+	}
+	return src
+}
+
+// sinkIface makes the node of a sink declaration.
+func sinkIface(f *grammar.File, d *grammar.Sink) *Iface {
+	sink := &Iface{Name: d.Name.Name, Dir: DirSink, File: f, Decl: d, NameRange: d.Name.Range}
+	if d.Schema != nil {
+		sink.HasSchema = true
+		sink.Schema = identNames(d.Schema.Attrs)
+	}
+	return sink
+}
+
+// checkGates reports gate attributes missing from the schema of the
+// path's input: the component's own declaration decides.
+func (b *builder) checkGates(c *Component) {
+	for _, p := range c.Paths {
+		if p.Decl.Ann != nil {
+			b.checkKeys(c.File, p.In, p.Decl.Ann.Gate, "gate")
+		}
+	}
+}
+
+// checkProducers reports inputs no stream feeds (BLZ104).
+func (b *builder) checkProducers(c *Component) {
+	for _, in := range c.Inputs {
+		if len(in.In) == 0 && !c.Decl.Broken {
+			b.errorf(c.File, in.NameRange, CodeNoProducer,
+				"input %s of component %s has no producer: add a stream into %s", in.Name, c.Name, in.FullName())
 		}
 	}
 }
@@ -488,11 +522,27 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 }
 
 func (b *builder) stream(f *grammar.File, d *grammar.Stream) {
+	s := b.newStream(f, d)
+	if s == nil {
+		return
+	}
+	s.From.Out = append(s.From.Out, s)
+	s.To.In = append(s.To.In, s)
+	if s.Rep && s.To.Comp != nil && !s.To.Comp.Replicated {
+		s.To.Comp.Replicated = true
+		s.To.Comp.RepStream = s
+	}
+	b.p.Streams = append(b.p.Streams, s)
+}
+
+// newStream resolves and checks a stream declaration; it returns nil when
+// an end does not resolve. The stream is not attached to its ends.
+func (b *builder) newStream(f *grammar.File, d *grammar.Stream) *Stream {
 	from := b.endpoint(f, d.From, true)
 	to := b.endpoint(f, d.To, false)
 	b.checkAttrs(f, d.Attrs)
 	if from == nil || to == nil {
-		return
+		return nil
 	}
 	s := &Stream{File: f, Decl: d, From: from, To: to}
 	for _, a := range d.Attrs {
@@ -519,13 +569,7 @@ func (b *builder) stream(f *grammar.File, d *grammar.Stream) {
 			}
 		}
 	}
-	from.Out = append(from.Out, s)
-	to.In = append(to.In, s)
-	if s.Rep && to.Comp != nil && !to.Comp.Replicated {
-		to.Comp.Replicated = true
-		to.Comp.RepStream = s
-	}
-	b.p.Streams = append(b.p.Streams, s)
+	return s
 }
 
 func sortDiagnostics(ds []*Diagnostic) {
@@ -537,6 +581,14 @@ func sortDiagnostics(ds []*Diagnostic) {
 		if a.Range.Start != b.Range.Start {
 			return a.Range.Start < b.Range.Start
 		}
-		return a.Code < b.Code
+		if a.Code != b.Code {
+			return a.Code < b.Code
+		}
+		// A total order, so that diagnostics come out the same however
+		// they were found (Load and Session find them differently).
+		if a.Range.End != b.Range.End {
+			return a.Range.End < b.Range.End
+		}
+		return a.Message < b.Message
 	})
 }

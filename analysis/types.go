@@ -58,8 +58,9 @@ type Component struct {
 
 	sig []byte // the declaration's text: unchanged text, unchanged rules
 
-	tj  tarjan // scratch while the program is built (scc.go)
-	scc int32  // index of its SCC in topological order
+	tj   tarjan // scratch while the program is built (scc.go)
+	scc  int32  // index of its SCC in topological order
+	gone bool   // a Session dropped it (its declaration lost its name)
 }
 
 // Path is `i -> o : A` of a component, with its derived labels.
@@ -97,6 +98,8 @@ type Stream struct {
 	Rep      bool
 	Order    bool
 	Label    Label
+
+	ent *entry // the piece that declares it, in a Session
 }
 
 // Name is "from -> to".

@@ -510,11 +510,16 @@ func TestAbuseClientVanishes(t *testing.T) {
 	gate := make(chan struct{})
 	entered := make(chan struct{}, 100)
 	eng := DefaultEngine()
-	load := eng.Load
+	load, update := eng.Load, eng.Update
 	eng.Load = func(root string, o analysis.Options) *analysis.Program {
 		entered <- struct{}{}
 		<-gate
 		return load(root, o)
+	}
+	eng.Update = func(s *analysis.Session, root string, o analysis.Options) *analysis.Result {
+		entered <- struct{}{}
+		<-gate
+		return update(s, root, o)
 	}
 	caps := `{"workspace":{"didChangeWatchedFiles":{"dynamicRegistration":true},"inlayHint":{"refreshSupport":true}}}`
 	s := newRawSession(t, Config{Engine: eng, RequestWait: time.Hour}, caps, true)

@@ -45,10 +45,11 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 	if kindWanted(p.Context.Only, string(protocol.QuickFix)) {
 		seen := map[string]bool{}
 		for _, sn := range v.roots {
-			if sn.prog == nil || sn.gens[path] != v.sn.gens[path] {
+			prog := sn.program()
+			if prog == nil || sn.gens[path] != v.sn.gens[path] {
 				continue
 			}
-			for _, d := range sn.prog.Diagnostics {
+			for _, d := range prog.Diagnostics {
 				if d.File != path || len(d.Fixes) == 0 {
 					continue
 				}

@@ -79,10 +79,11 @@ func (s *Server) explain(ctx context.Context, args []json.RawMessage) (any, erro
 	// A name: look it up in every analysed root.
 	name := strings.TrimSpace(first)
 	for _, sn := range s.ws.snapshots() {
-		if sn.prog == nil {
+		prog := sn.program()
+		if prog == nil {
 			continue
 		}
-		if x := sn.prog.Lookup(name); x != nil {
+		if x := prog.Lookup(name); x != nil {
 			return explainMarkdown(x), nil
 		}
 	}

@@ -39,8 +39,8 @@ func toOffset(lt *grammar.LineTable, p protocol.Position) grammar.Pos {
 // disk as a last resort.
 func linesFor(sn *snapshot, name string) *grammar.LineTable {
 	if sn != nil {
-		if f := sn.files[name]; f != nil && f.Lines != nil {
-			return f.Lines
+		if lt := sn.lines(name); lt != nil {
+			return lt
 		}
 		if t, ok := sn.texts[name]; ok {
 			return grammar.NewLineTable(t)

@@ -8,6 +8,9 @@ import (
 // Engine is the analysis the server runs. Tests replace parts of it (a
 // slow Load, a panicking one); DefaultEngine is the real thing.
 type Engine struct {
+	// Update analyses a version incrementally (the diagnostics path);
+	// nil: every version goes through Load.
+	Update  func(s *analysis.Session, root string, opts analysis.Options) *analysis.Result
 	Load    func(root string, opts analysis.Options) *analysis.Program
 	Parse   func(name string, text []byte) *grammar.File
 	Reparse func(prev *grammar.File, text []byte) *grammar.File // nil: always Parse
@@ -17,6 +20,7 @@ type Engine struct {
 // DefaultEngine is grammar and analysis as they are.
 func DefaultEngine() Engine {
 	return Engine{
+		Update:  func(s *analysis.Session, _ string, opts analysis.Options) *analysis.Result { return s.Update(opts) },
 		Load:    analysis.Load,
 		Parse:   grammar.Parse,
 		Reparse: grammar.Reparse,
@@ -29,6 +33,7 @@ func DefaultEngine() Engine {
 // path saves (blazes serve --full-analysis), and as a fallback.
 func FullEngine() Engine {
 	e := DefaultEngine()
+	e.Update = nil
 	e.Reparse = nil
 	load := e.Load
 	e.Load = func(root string, opts analysis.Options) *analysis.Program {

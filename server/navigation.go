@@ -25,18 +25,13 @@ func (v *view) files() []*grammar.File {
 		seen[v.path] = true
 	}
 	for _, sn := range v.roots {
-		if sn.prog == nil {
+		if !sn.ok {
 			continue
 		}
-		var names []string
-		for n := range sn.files {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
+		for _, n := range sn.fileNames() {
 			if !seen[n] {
 				seen[n] = true
-				out = append(out, sn.files[n])
+				out = append(out, sn.file(n))
 			}
 		}
 	}

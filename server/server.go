@@ -44,10 +44,11 @@ type Config struct {
 
 // Server is one language server session.
 type Server struct {
-	cfg  Config
-	log  *zap.Logger
-	conn jsonrpc2.Conn
-	ws   *workspace
+	cfg    Config
+	log    *zap.Logger
+	conn   jsonrpc2.Conn
+	frames *frameStream // the connection's stream, for notifyJSON
+	ws     *workspace
 
 	mu          sync.Mutex
 	initialized bool // initialize answered
@@ -96,7 +97,8 @@ func New(cfg Config) *Server {
 // client sends exit or closes the stream. It returns the process exit
 // code: 0 after shutdown, 1 otherwise.
 func (s *Server) Run(ctx context.Context, rwc io.ReadWriteCloser) int {
-	s.conn = jsonrpc2.NewConn(newFrameStream(newQueued(rwc), s.log))
+	s.frames = newFrameStream(newQueued(rwc), s.log)
+	s.conn = jsonrpc2.NewConn(s.frames)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	s.mu.Lock()
@@ -297,6 +299,14 @@ func invalidParams(format string, args ...any) error {
 // notify sends a notification to the client, logging failures.
 func (s *Server) notify(method string, params any) {
 	if err := s.conn.Notify(context.Background(), method, params); err != nil {
+		s.log.Debug("notify failed", zap.String("method", method), zap.Error(err))
+	}
+}
+
+// notifyJSON sends a notification, marshalling its params once (see
+// frameStream.notify): for big notifications.
+func (s *Server) notifyJSON(method string, params any) {
+	if err := s.frames.notify(method, params); err != nil {
 		s.log.Debug("notify failed", zap.String("method", method), zap.Error(err))
 	}
 }

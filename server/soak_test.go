@@ -694,6 +694,9 @@ func TestSoak(t *testing.T) {
 		}
 	}
 	waitCold(t, fresh.client, k.docs, cold)
+	// The same last request, so that both hold what it builds (the
+	// whole program is built for the first request of a version).
+	fresh.call("textDocument/hover", map[string]any{"textDocument": map[string]any{"uri": fresh.uri("main.blazes")}, "position": lspAt(m.text, len(m.text)/2)}, &h)
 	fresh.trimPubs()
 	freshHeap := heapAlloc()
 	delta := func(x uint64) uint64 {

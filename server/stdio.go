@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	segjson "github.com/segmentio/encoding/json"
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
 )
@@ -61,6 +62,11 @@ func newQueued(c io.ReadWriteCloser) *queued {
 }
 
 func (q *queued) Write(p []byte) (int, error) {
+	return q.writeOwned(append([]byte(nil), p...))
+}
+
+// writeOwned queues p, which the caller gives up.
+func (q *queued) writeOwned(p []byte) (int, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.err != nil {
@@ -69,7 +75,7 @@ func (q *queued) Write(p []byte) (int, error) {
 	if q.closed {
 		return 0, io.ErrClosedPipe
 	}
-	q.queue = append(q.queue, append([]byte(nil), p...))
+	q.queue = append(q.queue, p)
 	q.cond.Signal()
 	return len(p), nil
 }
@@ -145,6 +151,10 @@ type frameStream struct {
 	log  *zap.Logger
 	wmu  sync.Mutex
 }
+
+// notifyBuffers are notify's buffers, reused from one publication to the
+// next while the collector leaves them.
+var notifyBuffers sync.Pool
 
 func newFrameStream(conn io.ReadWriteCloser, log *zap.Logger) *frameStream {
 	return &frameStream{conn: conn, in: bufio.NewReader(conn), log: log}
@@ -311,6 +321,34 @@ func (s *frameStream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, e
 	if err != nil {
 		return 0, fmt.Errorf("marshaling message: %w", err)
 	}
+	return s.writeBody(data)
+}
+
+// notify writes a notification, marshalling its params straight into the
+// frame. jsonrpc2's Notify marshals the params, then validates them again
+// while it marshals the message, and the frame and the write queue copy
+// it twice more: for a publication of hundreds of diagnostics that is
+// megabytes per keystroke, and garbage the collector then chases.
+func (s *frameStream) notify(method string, params any) error {
+	bp, _ := notifyBuffers.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	defer notifyBuffers.Put(bp)
+	body := append((*bp)[:0], `{"jsonrpc":"2.0","method":`...)
+	body = strconv.AppendQuote(body, method)
+	body = append(body, `,"params":`...)
+	body, err := segjson.Append(body, params, segjson.EscapeHTML|segjson.SortMapKeys)
+	if err != nil {
+		return fmt.Errorf("marshaling %s: %w", method, err)
+	}
+	body = append(body, '}')
+	_, err = s.writeBody(body)
+	*bp = body
+	return err
+}
+
+func (s *frameStream) writeBody(data []byte) (int64, error) {
 	frame := make([]byte, 0, len(data)+32)
 	frame = append(frame, hdrContentLength+": "...)
 	frame = strconv.AppendInt(frame, int64(len(data)), 10)
@@ -318,7 +356,13 @@ func (s *frameStream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, e
 	frame = append(frame, data...)
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	n, err := s.conn.Write(frame)
+	var n int
+	var err error
+	if q, ok := s.conn.(*queued); ok {
+		n, err = q.writeOwned(frame) // the frame is ours: no copy
+	} else {
+		n, err = s.conn.Write(frame)
+	}
 	if err != nil {
 		return int64(n), fmt.Errorf("write to stream: %w", err)
 	}

@@ -45,16 +45,39 @@ type fileState struct {
 	lines   *grammar.LineTable
 }
 
-// snapshot is the immutable result of one analysis run of a root.
+// snapshot is the immutable result of one analysis run of a root. The
+// diagnostics come from the run; the whole program (labels, derivations,
+// fixes, for hovers, code actions and the other requests) is built the
+// first time a request asks for it, so that a keystroke costs only its
+// diagnostics.
 type snapshot struct {
 	seq   uint64
 	root  string
-	prog  *analysis.Program // nil when the run failed
+	ok    bool // the run succeeded
+	diags []*analysis.Diagnostic
 	gens  map[string]uint64 // generation of each file read
 	vers  map[string]int32  // version of each open document read (-1: not open)
 	texts map[string][]byte
-	files map[string]*grammar.File
+	docs  map[string]*grammar.Doc  // the session's documents
+	files map[string]*grammar.File // the program's files, when the run built the program
 	took  time.Duration
+
+	build    func() *analysis.Program // makes prog on first use
+	progOnce sync.Once
+	prog     *analysis.Program
+}
+
+// program is the snapshot's whole program (nil when the run failed).
+func (sn *snapshot) program() *analysis.Program {
+	if sn == nil || !sn.ok {
+		return nil
+	}
+	sn.progOnce.Do(func() {
+		if sn.build != nil {
+			sn.prog = sn.build()
+		}
+	})
+	return sn.prog
 }
 
 // file returns the AST of path in the snapshot.
@@ -62,18 +85,50 @@ func (sn *snapshot) file(path string) *grammar.File {
 	if sn == nil {
 		return nil
 	}
+	if d := sn.docs[path]; d != nil {
+		return d.File()
+	}
 	return sn.files[path]
 }
 
+// fileNames lists the files of the snapshot's program, sorted.
+func (sn *snapshot) fileNames() []string {
+	var names []string
+	for n := range sn.docs {
+		names = append(names, n)
+	}
+	for n := range sn.files {
+		if sn.docs[n] == nil {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	return names
+}
+
+// lines returns the line table of a file of the snapshot, or nil.
+func (sn *snapshot) lines(path string) *grammar.LineTable {
+	if d := sn.docs[path]; d != nil {
+		return d.Lines
+	}
+	if f := sn.files[path]; f != nil {
+		return f.Lines
+	}
+	return nil
+}
+
 type rootState struct {
-	path    string
-	running int  // runs in flight
-	dirty   bool // a change arrived that no run in flight has seen
-	seq     uint64
-	snap    *snapshot     // newest finished run
-	done    chan struct{} // closed and replaced when a run finishes
-	members map[string]bool
-	cancels map[uint64]context.CancelFunc // runs in flight, by seq
+	path     string
+	running  int  // runs in flight
+	dirty    bool // a change arrived that no run in flight has seen
+	seq      uint64
+	snap     *snapshot     // newest finished run
+	done     chan struct{} // closed and replaced when a run finishes
+	members  map[string]bool
+	cancels  map[uint64]context.CancelFunc // runs in flight, by seq
+	session  *analysis.Session             // the incremental analysis, when the engine has one
+	built    *analysis.Program             // the newest whole program a request built
+	builtSeq uint64
 }
 
 type workspace struct {
@@ -411,6 +466,7 @@ type runInputs struct {
 	gens    map[string]uint64
 	vers    map[string]int32
 	prev    *analysis.Program
+	session *analysis.Session // nil: the engine analyses every version with Load
 	root    string
 	folders string
 }
@@ -428,7 +484,12 @@ func (w *workspace) inputsLocked(r *rootState) runInputs {
 			in.vers[p] = -1
 		}
 	}
-	if r.snap != nil {
+	if w.s.cfg.Engine.Update != nil {
+		if r.session == nil {
+			r.session = analysis.NewSession(r.path)
+		}
+		in.session = r.session
+	} else if r.snap != nil {
 		in.prev = r.snap.prog
 	}
 	for m := range r.members {
@@ -489,27 +550,59 @@ func (w *workspace) parse(name string, text []byte) *grammar.File {
 func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInputs) {
 	start := time.Now()
 	fsys := &overlayFS{texts: in.texts, read: map[string][]byte{}}
-	var prog *analysis.Program
+	sn := &snapshot{seq: seq, root: in.root, gens: map[string]uint64{}, vers: map[string]int32{}, texts: map[string][]byte{}, files: map[string]*grammar.File{}, docs: map[string]*grammar.Doc{}}
+	opts := analysis.Options{FS: fsys, Root: in.folders, Context: ctx}
+	eng := w.s.cfg.Engine
+	canceled := false
 	func() {
 		defer func() {
 			if x := recover(); x != nil {
 				w.s.log.Error("panic in analysis", zap.String("root", in.root), zap.Any("panic", x), zap.String("stack", string(debug.Stack())))
-				prog = nil
+				sn.ok = false
+				if in.session != nil {
+					// Its graph may be half-updated: start afresh.
+					w.mu.Lock()
+					if r.session == in.session {
+						r.session = nil
+					}
+					w.mu.Unlock()
+				}
 			}
 		}()
-		prog = w.s.cfg.Engine.Load(in.root, analysis.Options{
-			FS:      fsys,
-			Root:    in.folders,
-			Parse:   w.parse,
-			Prev:    in.prev,
-			Context: ctx,
-		})
+		if in.session != nil {
+			res := eng.Update(in.session, in.root, opts)
+			if res.Canceled {
+				canceled = true
+				return
+			}
+			sn.ok = true
+			sn.diags = res.Diagnostics
+			if res.LoadErr != nil {
+				sn.diags = nil
+			}
+			sn.docs = res.Docs
+			sn.build = w.programOf(r, sn, in.folders)
+			return
+		}
+		opts.Parse, opts.Prev = w.parse, in.prev
+		prog := eng.Load(in.root, opts)
+		if prog != nil && prog.Canceled {
+			canceled = true
+			return
+		}
+		if prog != nil {
+			sn.ok, sn.prog, sn.diags = true, prog, prog.Diagnostics
+			sn.progOnce.Do(func() {})
+			for _, f := range prog.Files {
+				sn.files[f.Name] = f
+			}
+		}
 	}()
-	if prog != nil && prog.Canceled {
+	if canceled {
 		w.canceled(r, seq)
 		return
 	}
-	sn := &snapshot{seq: seq, root: in.root, prog: prog, gens: map[string]uint64{}, vers: map[string]int32{}, texts: map[string][]byte{}, files: map[string]*grammar.File{}, took: time.Since(start)}
+	sn.took = time.Since(start)
 	for p, text := range fsys.read {
 		sn.texts[p] = text
 		sn.gens[p] = in.gens[p]
@@ -536,12 +629,38 @@ func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInp
 			}
 		}
 	}
-	if prog != nil {
-		for _, f := range prog.Files {
-			sn.files[f.Name] = f
-		}
-	}
 	w.finish(r, sn)
+}
+
+// programOf returns the builder of a snapshot's whole program: Load over
+// the texts the run read, with the session's documents as the parse and
+// the newest program built before as Prev.
+func (w *workspace) programOf(r *rootState, sn *snapshot, folders string) func() *analysis.Program {
+	return func() (prog *analysis.Program) {
+		defer func() {
+			if x := recover(); x != nil {
+				w.s.log.Error("panic in analysis", zap.String("root", sn.root), zap.Any("panic", x), zap.String("stack", string(debug.Stack())))
+				prog = nil
+			}
+		}()
+		parse := func(name string, text []byte) *grammar.File {
+			if d := sn.docs[name]; d != nil && bytes.Equal(d.Text, text) {
+				return d.File()
+			}
+			return w.s.cfg.Engine.Parse(name, text)
+		}
+		fsys := &overlayFS{texts: sn.texts, read: map[string][]byte{}}
+		w.mu.Lock()
+		prev := r.built
+		w.mu.Unlock()
+		prog = w.s.cfg.Engine.Load(sn.root, analysis.Options{FS: fsys, Root: folders, Parse: parse, Prev: prev})
+		w.mu.Lock()
+		if r.builtSeq < sn.seq {
+			r.built, r.builtSeq = prog, sn.seq
+		}
+		w.mu.Unlock()
+		return prog
+	}
 }
 
 // current reports whether sn read every file at its present generation.
@@ -655,10 +774,10 @@ func (w *workspace) publish(files []string) {
 			if first == nil {
 				first = r.snap
 			}
-			if r.snap.prog == nil {
+			if !r.snap.ok {
 				continue
 			}
-			for _, d := range r.snap.prog.Diagnostics {
+			for _, d := range r.snap.diags {
 				if d.File != p {
 					continue
 				}
@@ -684,7 +803,7 @@ func (w *workspace) publish(files []string) {
 	for _, o := range outs {
 		params := publishDiagnosticsParams{URI: fileURI(o.path), Version: o.ver, Diagnostics: w.s.toDiagnostics(o.sn, o.diag)}
 		w.published[o.path] = true
-		w.s.notify("textDocument/publishDiagnostics", params)
+		w.s.notifyJSON("textDocument/publishDiagnostics", params)
 	}
 }
 
@@ -717,7 +836,7 @@ func (v *view) prog() *analysis.Program {
 	if v == nil || v.sn == nil {
 		return nil
 	}
-	return v.sn.prog
+	return v.sn.program()
 }
 
 // view waits until a root containing path has analysed the file's present
@@ -765,7 +884,7 @@ func (w *workspace) view(ctx context.Context, path string) (*view, error) {
 			if r != nil && r.snap != nil {
 				v.sn = r.snap
 				if r.snap.gens[path] == f.gen {
-					v.file = r.snap.files[path]
+					v.file = r.snap.file(path)
 				}
 			}
 			for _, x := range roots {

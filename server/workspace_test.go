@@ -154,15 +154,23 @@ type gatedEngine struct {
 
 func newGatedEngine() *gatedEngine {
 	g := &gatedEngine{Engine: DefaultEngine(), gate: make(chan struct{})}
-	load := g.Engine.Load
-	g.Engine.Load = func(root string, opts analysis.Options) *analysis.Program {
+	hold := func(root string, opts analysis.Options) func() {
 		text, _ := opts.FS.ReadFile(root)
-		if strings.Contains(string(text), "// slow") {
-			g.started.Add(1)
-			<-g.gate
-			defer g.finished.Add(1)
+		if !strings.Contains(string(text), "// slow") {
+			return func() {}
 		}
+		g.started.Add(1)
+		<-g.gate
+		return func() { g.finished.Add(1) }
+	}
+	load, update := g.Engine.Load, g.Engine.Update
+	g.Engine.Load = func(root string, opts analysis.Options) *analysis.Program {
+		defer hold(root, opts)()
 		return load(root, opts)
+	}
+	g.Engine.Update = func(s *analysis.Session, root string, opts analysis.Options) *analysis.Result {
+		defer hold(root, opts)()
+		return update(s, root, opts)
 	}
 	return g
 }
@@ -245,12 +253,18 @@ func TestCancelRequest(t *testing.T) {
 func TestPanicRecovered(t *testing.T) {
 	e := DefaultEngine()
 	e.Format = func(*grammar.File) ([]byte, error) { panic("formatter exploded") }
-	load := e.Load
+	load, update := e.Load, e.Update
 	e.Load = func(root string, opts analysis.Options) *analysis.Program {
 		if strings.HasSuffix(root, "boom.blazes") {
 			panic("analysis exploded")
 		}
 		return load(root, opts)
+	}
+	e.Update = func(s *analysis.Session, root string, opts analysis.Options) *analysis.Result {
+		if strings.HasSuffix(root, "boom.blazes") {
+			panic("analysis exploded")
+		}
+		return update(s, root, opts)
 	}
 	c := newClient(t, testOpts{cfg: Config{Engine: e}})
 	c.open("wc.blazes", wordcountUnsealed)

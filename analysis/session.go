@@ -1,0 +1,995 @@
+package analysis
+
+import (
+	"bytes"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+// Session analyses one root file and its imports again and again, as the
+// language server does on every keystroke, and keeps the graph between
+// updates so that an edit costs what it touches rather than the size of
+// the program.
+//
+// Files are kept as grammar.Docs: every top-level declaration is a piece
+// parsed on its own, with positions relative to the piece, and an edit
+// replaces only the pieces it touches. Everything the analysis builds
+// from a piece (a component with its interfaces and paths, a source, a
+// stream) is kept, and stays valid however the text around it moves,
+// because its positions are relative to the piece too; each piece is
+// analysed as a file of its own whose name identifies the piece, and
+// diagnostics become absolute only when they are handed out.
+//
+// An update then:
+//   - builds the nodes of the added declarations and re-elects the
+//     declaration of every name whose declarations changed;
+//   - re-resolves the streams that name a changed name, and attaches them
+//     in program order;
+//   - re-labels the components downstream of what changed (SCCs in
+//     topological order, as Load does), stopping where labels stop moving;
+//   - recomputes the worst-downstream candidates (reach) of everything
+//     upstream of a changed label, and the findings of every component
+//     upstream or downstream of a change.
+//
+// The result equals Load of the same texts (tests compare the two after
+// random edits). A change to the set of files (an import added, removed or
+// failing) rebuilds the session from its documents, without parsing.
+type Session struct {
+	mu     sync.Mutex
+	root   string
+	valid  bool // false: the next update rebuilds everything
+	files  []*sfile
+	byPath map[string]*sfile
+	syms   map[string]*symbol
+	pieces map[string]*entry // by the name of the piece's file
+	noisy  map[*entry]bool   // entries holding diagnostics
+	memo   map[*Diagnostic]*absMemo
+	nextID int
+	b      builder
+	prog   Program // the scratch program the builder reports into
+}
+
+// Result is what one Session update produced.
+type Result struct {
+	Diagnostics []*Diagnostic // sorted as Program.Diagnostics
+	// Docs are the parsed files of the program, by name; Texts are the
+	// texts read for them and for files that failed to parse as imports.
+	Docs     map[string]*grammar.Doc
+	LoadErr  error
+	Canceled bool
+	// Rebuilt is set when the update rebuilt the whole graph rather than
+	// the part an edit touched; Evaluated counts the components whose
+	// labels were computed, Findings those whose findings were.
+	Rebuilt             bool
+	Evaluated, Findings int
+}
+
+// sfile is one file of the program.
+type sfile struct {
+	name    string
+	doc     *grammar.Doc
+	entries []*entry // one per piece of doc
+}
+
+// symbol is a top-level name: the declarations of it, in program order
+// (the first one wins, the others are duplicates), and the streams that
+// name it at either end.
+type symbol struct {
+	decls []*entry
+	refs  []*entry
+	win   *entry
+}
+
+// entry is one piece of a file with what the analysis built from it.
+type entry struct {
+	file  *sfile
+	idx   int // index of the piece in file.doc
+	ord   int // position in the program: files in load order, then pieces
+	piece *grammar.Piece
+	pf    *grammar.File // the piece as a file of its own
+	name  string        // the name it declares ("" for streams)
+	ends  [2]string     // a stream's producer and consumer names
+	gone  bool          // removed from the program
+
+	comp   *Component // the component it declares, while it wins its name
+	end    *Iface     // the source or sink it declares, while it wins
+	stream *Stream    // the stream, while both ends resolve
+
+	local []*Diagnostic // the declaration's own checks (winners only)
+	dup   *Diagnostic   // "already declared" for a losing declaration
+	res   []*Diagnostic // a stream's resolution and seal checks; an order hint into a sink
+	flow  []*Diagnostic // a component's BLZ104, findings and its input streams' order hints
+}
+
+// NewSession starts an incremental analysis of root.
+func NewSession(root string) *Session {
+	return &Session{root: root}
+}
+
+// pieceSep separates a file name from a piece number in the names of
+// piece files; a path cannot contain it.
+const pieceSep = "\x00"
+
+// update is the state of one Update between its phases.
+type update struct {
+	dirty     map[*Component]bool // inputs or declaration changed: re-label
+	moved     map[*Component]bool // outputs' streams changed: reach may move
+	sources   map[*Iface]bool     // sources whose streams changed
+	sinks     map[*Iface]bool     // sinks whose streams changed
+	resolve   map[*entry]bool     // streams to resolve again
+	namesDone map[string]bool
+}
+
+// Update analyses the present texts (read through opts.FS; opts.Parse and
+// opts.Prev are ignored: the session keeps its own documents and graph).
+func (s *Session) Update(opts Options) *Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res := &Result{Docs: map[string]*grammar.Doc{}}
+	if opts.Context != nil && opts.Context.Err() != nil {
+		res.Canceled = true
+		return res
+	}
+	if opts.FS == nil {
+		opts.FS = OSFS{}
+	}
+	text, err := opts.FS.ReadFile(s.root)
+	if err != nil {
+		res.LoadErr = describeReadError(s.root, err)
+		s.reset()
+		return res
+	}
+	files, splices, fileDiags := s.load(opts, text)
+	same := s.valid && len(files) == len(s.files)
+	for i := 0; same && i < len(files); i++ {
+		same = files[i] == s.files[i]
+	}
+	u := &update{
+		dirty: map[*Component]bool{}, moved: map[*Component]bool{},
+		sources: map[*Iface]bool{}, sinks: map[*Iface]bool{},
+		resolve: map[*entry]bool{}, namesDone: map[string]bool{},
+	}
+	var added []*entry
+	touched := map[string]bool{}
+	if !same {
+		// The set of files changed: start from nothing with the
+		// documents as they are.
+		s.reset()
+		s.files = files
+		res.Rebuilt = true
+		for _, f := range files {
+			s.byPath[f.name] = f
+			f.entries = f.entries[:0]
+			for i, p := range f.doc.Pieces() {
+				e := s.newEntry(f, i, p)
+				f.entries = append(f.entries, e)
+				added = append(added, e)
+			}
+		}
+	} else {
+		for _, f := range files {
+			sp, ok := splices[f]
+			if !ok {
+				continue
+			}
+			removed := f.entries[sp.Start:sp.OldEnd]
+			for _, e := range removed {
+				s.remove(e, u, touched)
+			}
+			var mid []*entry
+			for i := sp.Start; i < sp.NewEnd; i++ {
+				e := s.newEntry(f, i, f.doc.Pieces()[i])
+				mid = append(mid, e)
+				added = append(added, e)
+			}
+			entries := make([]*entry, 0, len(f.entries)-len(removed)+len(mid))
+			entries = append(entries, f.entries[:sp.Start]...)
+			entries = append(entries, mid...)
+			entries = append(entries, f.entries[sp.OldEnd:]...)
+			f.entries = entries
+		}
+	}
+	s.valid = true
+	ord := 0
+	for _, f := range s.files {
+		for i, e := range f.entries {
+			e.idx, e.ord = i, ord
+			ord++
+		}
+	}
+	for _, e := range added {
+		s.add(e, u, touched)
+	}
+	names := make([]string, 0, len(touched))
+	for n := range touched {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s.elect(n, u)
+	}
+	s.resolveStreams(u)
+	fwd := s.relabel(u, res)
+	s.refind(u, fwd, res)
+	for _, f := range s.files {
+		res.Docs[f.name] = f.doc
+	}
+	res.Diagnostics = s.collect(fileDiags)
+	return res
+}
+
+// reset forgets the graph.
+func (s *Session) reset() {
+	s.valid = false
+	s.files = nil
+	s.byPath = map[string]*sfile{}
+	s.syms = map[string]*symbol{}
+	s.pieces = map[string]*entry{}
+	s.noisy = map[*entry]bool{}
+	s.memo = map[*Diagnostic]*absMemo{}
+	s.b = builder{p: &s.prog, comps: map[string]*Component{}, ends: map[string]*Iface{}}
+}
+
+// load reads the root and its imports in Load's order, bringing each
+// file's document up to date, and reports the file-level diagnostics
+// (syntax and imports, absolute). Files the session had keep their
+// sfile, so that a file list equal to the previous one is recognised.
+func (s *Session) load(opts Options, rootText []byte) ([]*sfile, map[*sfile]grammar.Splice, []*Diagnostic) {
+	if s.byPath == nil {
+		s.reset()
+	}
+	importRoot := opts.Root
+	if importRoot == "" {
+		importRoot = filepath.Dir(s.root)
+	}
+	if abs, err := filepath.Abs(importRoot); err == nil {
+		importRoot = abs
+	}
+	b := &builder{p: &Program{}, opts: opts, importRoot: importRoot, byName: map[string]*grammar.File{}}
+	var files []*sfile
+	splices := map[*sfile]grammar.Splice{}
+	var diags []*Diagnostic
+	var visit func(name string, text []byte)
+	visit = func(name string, text []byte) {
+		f := s.byPath[name]
+		switch {
+		case f == nil:
+			f = &sfile{name: name, doc: grammar.NewDoc(name, text)}
+		case !bytes.Equal(f.doc.Text, text):
+			doc, sp := f.doc.Reparse(text)
+			if old, ok := splices[f]; ok {
+				// Read twice in one load (cannot happen: a file is
+				// loaded once); keep the widest splice.
+				sp.Start = min(sp.Start, old.Start)
+			}
+			f.doc = doc
+			splices[f] = sp
+		}
+		b.byName[name] = &grammar.File{Name: name}
+		files = append(files, f)
+		for _, e := range f.doc.Errors() {
+			diags = append(diags, &Diagnostic{Location: Location{File: name, Range: e.Range}, Severity: SevError, Code: CodeSyntax, Message: e.Msg})
+		}
+		b.loading = append(b.loading, name)
+		defer func() { b.loading = b.loading[:len(b.loading)-1] }()
+		named := &grammar.File{Name: name}
+		for i, p := range f.doc.Pieces() {
+			if p.Kw != "import" || p.Import == nil {
+				continue
+			}
+			b.p.Diagnostics = nil
+			target, text, ok := b.importTarget(named, p.Import)
+			start := grammar.Pos(f.doc.Start(i))
+			for _, d := range b.p.Diagnostics {
+				d.Range.Start += start
+				d.Range.End += start
+				diags = append(diags, d)
+			}
+			if ok {
+				visit(target, text)
+			}
+		}
+	}
+	visit(s.root, rootText)
+	return files, splices, diags
+}
+
+func (s *Session) newEntry(f *sfile, i int, p *grammar.Piece) *entry {
+	s.nextID++
+	e := &entry{file: f, idx: i, piece: p}
+	e.pf = &grammar.File{Name: f.name + pieceSep + strconv.Itoa(s.nextID), Text: p.Text}
+	if p.Decl != nil {
+		e.pf.Decls = []grammar.Decl{p.Decl}
+	}
+	s.pieces[e.pf.Name] = e
+	switch d := p.Decl.(type) {
+	case *grammar.Source:
+		if d.Name != nil {
+			e.name = d.Name.Name
+		}
+	case *grammar.Sink:
+		if d.Name != nil {
+			e.name = d.Name.Name
+		}
+	case *grammar.Component:
+		if d.Name != nil {
+			e.name = d.Name.Name
+		}
+	case *grammar.Stream:
+		if d.From != nil && d.From.Name != nil {
+			e.ends[0] = d.From.Name.Name
+		}
+		if d.To != nil && d.To.Name != nil {
+			e.ends[1] = d.To.Name.Name
+		}
+	}
+	return e
+}
+
+func (s *Session) sym(name string) *symbol {
+	y := s.syms[name]
+	if y == nil {
+		y = &symbol{}
+		s.syms[name] = y
+	}
+	return y
+}
+
+// remove takes a piece out of the program.
+func (s *Session) remove(e *entry, u *update, touched map[string]bool) {
+	e.gone = true
+	delete(s.pieces, e.pf.Name)
+	delete(s.noisy, e)
+	if e.name != "" {
+		y := s.sym(e.name)
+		y.decls = removeEntry(y.decls, e)
+		touched[e.name] = true
+	}
+	if _, ok := e.piece.Decl.(*grammar.Stream); ok {
+		for _, n := range e.ends {
+			if n != "" {
+				y := s.sym(n)
+				y.refs = removeEntry(y.refs, e)
+			}
+		}
+		s.detach(e, u)
+	}
+}
+
+// add puts a piece into the program (its ord is set).
+func (s *Session) add(e *entry, u *update, touched map[string]bool) {
+	if e.name != "" {
+		y := s.sym(e.name)
+		i := sort.Search(len(y.decls), func(i int) bool { return y.decls[i].ord > e.ord })
+		y.decls = append(y.decls, nil)
+		copy(y.decls[i+1:], y.decls[i:])
+		y.decls[i] = e
+		touched[e.name] = true
+	}
+	if _, ok := e.piece.Decl.(*grammar.Stream); ok {
+		for k, n := range e.ends {
+			if n != "" && (k == 0 || n != e.ends[0]) {
+				y := s.sym(n)
+				y.refs = append(y.refs, e)
+			}
+		}
+		u.resolve[e] = true
+	}
+}
+
+func removeEntry(list []*entry, e *entry) []*entry {
+	for i, x := range list {
+		if x == e {
+			return append(list[:i:i], list[i+1:]...)
+		}
+	}
+	return list
+}
+
+// elect makes the first declaration of a name its winner, rebuilding the
+// node when the winner changed, and reports the others as duplicates.
+func (s *Session) elect(name string, u *update) {
+	y := s.sym(name)
+	var win *entry
+	if len(y.decls) > 0 {
+		win = y.decls[0]
+	}
+	if win != y.win {
+		if old := y.win; old != nil {
+			s.unbuild(old, u)
+		}
+		y.win = win
+		if win != nil {
+			s.build(win, u)
+		}
+		// Every stream naming it resolves differently now.
+		for _, r := range y.refs {
+			u.resolve[r] = true
+		}
+	}
+	for i, e := range y.decls {
+		e.dup = nil
+		if i == 0 {
+			continue
+		}
+		what := "component"
+		switch e.piece.Decl.(type) {
+		case *grammar.Source:
+			what = "source"
+		case *grammar.Sink:
+			what = "sink"
+		}
+		e.dup = &Diagnostic{
+			Location: Location{File: e.pf.Name, Range: declName(e.piece.Decl).Range},
+			Severity: SevError,
+			Code:     CodeDuplicate,
+			Message:  what + " " + name + " is already declared",
+			Related:  []Related{{Location: Location{File: win.pf.Name, Range: declName(win.piece.Decl).Range}, Message: "first declared here"}},
+		}
+	}
+	for _, e := range y.decls {
+		s.note(e)
+	}
+	if len(y.decls) == 0 && len(y.refs) == 0 {
+		delete(s.syms, name)
+	}
+}
+
+func declName(d grammar.Decl) *grammar.Ident {
+	switch d := d.(type) {
+	case *grammar.Source:
+		return d.Name
+	case *grammar.Sink:
+		return d.Name
+	case *grammar.Component:
+		return d.Name
+	}
+	return nil
+}
+
+// build makes the node a winning declaration declares.
+func (s *Session) build(e *entry, u *update) {
+	s.prog.Diagnostics = nil
+	switch d := e.piece.Decl.(type) {
+	case *grammar.Source:
+		e.end = s.b.source(e.pf, d)
+		e.end.Label = sourceLabel(e.end)
+		s.b.ends[e.name] = e.end
+		u.sources[e.end] = true
+	case *grammar.Sink:
+		e.end = sinkIface(e.pf, d)
+		s.b.ends[e.name] = e.end
+		u.sinks[e.end] = true
+	case *grammar.Component:
+		c := s.b.component(e.pf, d)
+		s.b.checkGates(c)
+		for _, p := range c.Paths {
+			p.relevant = relevantInputs(p)
+		}
+		e.comp = c
+		s.b.comps[e.name] = c
+		u.dirty[c] = true
+		u.moved[c] = true
+	}
+	e.local = s.prog.Diagnostics
+	s.prog.Diagnostics = nil
+	s.note(e)
+}
+
+// unbuild drops the node of a declaration that no longer wins its name.
+func (s *Session) unbuild(e *entry, u *update) {
+	if e.comp != nil {
+		if s.b.comps[e.name] == e.comp {
+			delete(s.b.comps, e.name)
+		}
+		e.comp.gone = true
+		delete(u.dirty, e.comp)
+		delete(u.moved, e.comp)
+		e.comp = nil
+	}
+	if e.end != nil {
+		if s.b.ends[e.name] == e.end {
+			delete(s.b.ends, e.name)
+		}
+		delete(u.sources, e.end)
+		delete(u.sinks, e.end)
+		e.end = nil
+	}
+	e.local, e.flow = nil, nil
+	s.note(e)
+}
+
+// detach takes a stream off its ends.
+func (s *Session) detach(e *entry, u *update) {
+	st := e.stream
+	if st == nil {
+		return
+	}
+	e.stream = nil
+	st.From.Out = removeStream(st.From.Out, st)
+	st.To.In = removeStream(st.To.In, st)
+	s.touchEnds(st, u)
+}
+
+// touchEnds records that a stream was attached to or detached from its
+// ends.
+func (s *Session) touchEnds(st *Stream, u *update) {
+	if c := st.From.Comp; c != nil {
+		if !c.gone {
+			u.moved[c] = true
+		}
+	} else {
+		u.sources[st.From] = true
+	}
+	if c := st.To.Comp; c != nil {
+		if !c.gone {
+			u.dirty[c] = true
+			u.moved[c] = true
+		}
+	} else {
+		u.sinks[st.To] = true
+	}
+}
+
+func removeStream(list []*Stream, st *Stream) []*Stream {
+	for i, x := range list {
+		if x == st {
+			return append(list[:i:i], list[i+1:]...)
+		}
+	}
+	return list
+}
+
+// insertStream adds st to list in program order.
+func insertStream(list []*Stream, st *Stream) []*Stream {
+	i := sort.Search(len(list), func(i int) bool { return list[i].ent.ord > st.ent.ord })
+	list = append(list, nil)
+	copy(list[i+1:], list[i:])
+	list[i] = st
+	return list
+}
+
+// resolveStreams resolves the streams of u.resolve again and attaches the
+// ones whose ends resolve.
+func (s *Session) resolveStreams(u *update) {
+	for e := range u.resolve {
+		s.detach(e, u)
+		e.res = nil
+		if e.gone {
+			continue
+		}
+		s.prog.Diagnostics = nil
+		st := s.b.newStream(e.pf, e.piece.Decl.(*grammar.Stream))
+		if st != nil {
+			st.ent = e
+			if st.From.Dir == DirSource {
+				st.Label = streamLabel(st)
+			}
+			e.stream = st
+			st.From.Out = insertStream(st.From.Out, st)
+			st.To.In = insertStream(st.To.In, st)
+			s.touchEnds(st, u)
+			if st.To.Comp == nil {
+				if d := orderFinding(st); d != nil {
+					s.prog.Diagnostics = append(s.prog.Diagnostics, d)
+				}
+			}
+		}
+		e.res = s.prog.Diagnostics
+		s.prog.Diagnostics = nil
+		s.note(e)
+	}
+}
+
+// relabel recomputes the labels downstream of what changed and returns
+// the components it re-labelled.
+func (s *Session) relabel(u *update, res *Result) []*Component {
+	// rep(C) of the components whose inputs changed: the first rep
+	// stream into them in program order is the witness, as in Load.
+	for c := range u.dirty {
+		c.Replicated, c.RepStream = false, nil
+		for _, i := range c.Inputs {
+			for _, st := range i.In {
+				if st.Rep && (c.RepStream == nil || st.ent.ord < c.RepStream.ent.ord) {
+					c.Replicated, c.RepStream = true, st
+				}
+			}
+		}
+	}
+	// Sources whose streams changed give them their labels; their
+	// consumers are dirty already.
+	for src := range u.sources {
+		for _, st := range src.Out {
+			st.Label = streamLabel(st)
+		}
+	}
+	// Everything downstream of a dirty component, through streams.
+	var fwd []*Component
+	in := map[*Component]bool{}
+	for c := range u.dirty {
+		if !c.gone && !in[c] {
+			in[c] = true
+			fwd = append(fwd, c)
+		}
+	}
+	sort.Slice(fwd, func(i, j int) bool { return fwd[i].Name < fwd[j].Name })
+	for k := 0; k < len(fwd); k++ {
+		for _, o := range fwd[k].Outputs {
+			for _, st := range o.Out {
+				if d := st.To.Comp; d != nil && !in[d] {
+					in[d] = true
+					fwd = append(fwd, d)
+				}
+			}
+		}
+	}
+	res.Evaluated = len(fwd)
+	// Remember the labels, start the region from nothing, and take the
+	// labels of the streams into it from outside, which are final.
+	type saved struct {
+		state Label
+		ins   []Label
+		outs  []Label
+	}
+	old := make(map[*Component]saved, len(fwd))
+	for _, c := range fwd {
+		sv := saved{state: c.State}
+		for _, i := range c.Inputs {
+			sv.ins = append(sv.ins, i.Label)
+			i.Label = LNone
+		}
+		for _, o := range c.Outputs {
+			sv.outs = append(sv.outs, o.Label)
+			o.Label = LNone
+			for _, st := range o.Out {
+				st.Label = LNone
+			}
+		}
+		old[c] = sv
+		c.State = LNone
+		c.tj = tarjan{}
+		for _, p := range c.Paths {
+			p.Internal, p.OutLabel, p.Coordinated = LNone, LNone, false
+		}
+	}
+	for _, c := range fwd {
+		for _, i := range c.Inputs {
+			for _, st := range i.In {
+				if f := st.From.Comp; f == nil || !in[f] {
+					st.Label = streamLabel(st)
+				}
+			}
+		}
+	}
+	// SCCs of the region in topological order, each to its fixpoint.
+	var sccs [][]*Component
+	forEachSCC(fwd, func(c *Component, f func(*Component)) {
+		for _, o := range c.Outputs {
+			for _, st := range o.Out {
+				if d := st.To.Comp; d != nil && in[d] {
+					f(d)
+				}
+			}
+		}
+	}, func(scc []*Component) {
+		sccs = append(sccs, append([]*Component(nil), scc...))
+	})
+	id := map[*Component]int{}
+	var queue []*Component
+	queued := map[*Component]bool{}
+	for k := len(sccs) - 1; k >= 0; k-- {
+		scc := sccs[k]
+		for _, c := range scc {
+			id[c] = k
+		}
+		queue = append(queue[:0], scc...)
+		for _, c := range scc {
+			queued[c] = true
+		}
+		for len(queue) > 0 {
+			c := queue[0]
+			queue = queue[1:]
+			queued[c] = false
+			for _, out := range evalComponent(c) {
+				for _, st := range out.Out {
+					l := Max(st.Label, streamLabel(st))
+					if l == st.Label {
+						continue
+					}
+					st.Label = l
+					if d := st.To.Comp; d != nil && in[d] && id[d] == k && !queued[d] {
+						queued[d] = true
+						queue = append(queue, d)
+					}
+				}
+			}
+		}
+	}
+	// Sinks fed by the region or whose streams changed.
+	for _, c := range fwd {
+		for _, o := range c.Outputs {
+			for _, st := range o.Out {
+				if st.To.Dir == DirSink {
+					u.sinks[st.To] = true
+				}
+			}
+		}
+	}
+	for sink := range u.sinks {
+		for _, st := range sink.In {
+			st.Label = streamLabel(st)
+		}
+		l := meetLabels(sink.In)
+		if l != sink.Label {
+			sink.Label = l
+		}
+	}
+	// What moved: components whose labels changed join the structural
+	// changes for the reach pass.
+	for _, c := range fwd {
+		sv := old[c]
+		changed := sv.state != c.State
+		for j, i := range c.Inputs {
+			changed = changed || sv.ins[j] != i.Label
+		}
+		for j, o := range c.Outputs {
+			changed = changed || sv.outs[j] != o.Label
+		}
+		if changed {
+			u.moved[c] = true
+		}
+	}
+	return fwd
+}
+
+// refind recomputes reach upstream of every change and the findings of
+// every component upstream or downstream of one.
+func (s *Session) refind(u *update, fwd []*Component, res *Result) {
+	// Components upstream of a moved one (and the moved ones), and the
+	// sources feeding them.
+	var up []*Component
+	seen := map[*Component]bool{}
+	srcs := map[*Iface]bool{}
+	for src := range u.sources {
+		if src.Dir == DirSource {
+			srcs[src] = true
+		}
+	}
+	var start []*Component
+	for c := range u.moved {
+		if !c.gone {
+			start = append(start, c)
+		}
+	}
+	for sink := range u.sinks {
+		for _, st := range sink.In {
+			if c := st.From.Comp; c != nil {
+				start = append(start, c)
+			} else {
+				srcs[st.From] = true
+			}
+		}
+	}
+	for _, c := range start {
+		if !seen[c] {
+			seen[c] = true
+			up = append(up, c)
+		}
+	}
+	for k := 0; k < len(up); k++ {
+		for _, i := range up[k].Inputs {
+			for _, st := range i.In {
+				if c := st.From.Comp; c != nil {
+					if !seen[c] {
+						seen[c] = true
+						up = append(up, c)
+					}
+				} else {
+					srcs[st.From] = true
+				}
+			}
+		}
+	}
+	// Reach of that region, consumers first; everything outside it is
+	// final (nothing downstream of it changed).
+	var nodes []*Iface
+	mark := map[*Iface]bool{}
+	addNode := func(i *Iface) {
+		if !mark[i] {
+			mark[i] = true
+			i.reach = candidate{}
+			i.tj = tarjan{}
+			nodes = append(nodes, i)
+		}
+	}
+	sort.Slice(up, func(i, j int) bool { return up[i].Name < up[j].Name })
+	srcList := make([]*Iface, 0, len(srcs))
+	for src := range srcs {
+		srcList = append(srcList, src)
+	}
+	sort.Slice(srcList, func(i, j int) bool { return srcList[i].Name < srcList[j].Name })
+	for _, src := range srcList {
+		addNode(src)
+	}
+	for _, c := range up {
+		for _, i := range c.Inputs {
+			addNode(i)
+		}
+		for _, o := range c.Outputs {
+			addNode(o)
+		}
+	}
+	for sink := range u.sinks {
+		addNode(sink)
+	}
+	forEachSCC(nodes, func(i *Iface, f func(*Iface)) {
+		succ(i, func(n *Iface) {
+			if mark[n] {
+				f(n)
+			}
+		})
+	}, func(members []*Iface) {
+		var best candidate
+		for _, m := range members {
+			if c := own(m); c.better(best) {
+				best = c
+			}
+			succ(m, func(n *Iface) {
+				if c := n.reach; c.better(best) {
+					best = c
+				}
+			})
+		}
+		for _, m := range members {
+			m.reach = best
+		}
+	})
+	// Findings of the components re-labelled, upstream of a change, or
+	// changed themselves.
+	redo := seen
+	for _, c := range fwd {
+		redo[c] = true
+	}
+	for c := range u.dirty {
+		redo[c] = true
+	}
+	for c := range redo {
+		if c.gone {
+			continue
+		}
+		res.Findings++
+		s.findingsOf(c)
+	}
+}
+
+// findingsOf recomputes the diagnostics that depend on a component's
+// place in the graph: inputs without producer, its findings, and the
+// order hints of the streams into it.
+func (s *Session) findingsOf(c *Component) {
+	e := s.pieces[c.File.Name]
+	if e == nil {
+		return
+	}
+	s.prog.Diagnostics = nil
+	s.b.checkProducers(c)
+	out := s.prog.Diagnostics
+	s.prog.Diagnostics = nil
+	for _, path := range c.Paths {
+		if !path.Kind.Confluent() && !path.Coordinated && path.In.Label.Kind != None {
+			out = append(out, uncoordinatedFinding(&s.prog, path))
+		}
+		if c.Replicated && path.Kind.Write() && isInstOrDiverge(path.In.Label) {
+			out = append(out, replicaWriteFinding(path))
+		}
+	}
+	for _, in := range c.Inputs {
+		for _, st := range in.In {
+			if d := orderFinding(st); d != nil {
+				out = append(out, d)
+			}
+		}
+	}
+	e.flow = out
+	s.note(e)
+}
+
+// note keeps the set of entries holding diagnostics up to date.
+func (s *Session) note(e *entry) {
+	if !e.gone && (len(e.local) > 0 || e.dup != nil || len(e.res) > 0 || len(e.flow) > 0) {
+		s.noisy[e] = true
+	} else {
+		delete(s.noisy, e)
+	}
+}
+
+// collect hands out every diagnostic with absolute positions.
+func (s *Session) collect(fileDiags []*Diagnostic) []*Diagnostic {
+	out := append([]*Diagnostic(nil), fileDiags...)
+	memo := make(map[*Diagnostic]*absMemo, len(s.memo))
+	put := func(ds ...*Diagnostic) {
+		for _, d := range ds {
+			if d != nil {
+				out = append(out, s.absolute(d, memo))
+			}
+		}
+	}
+	for e := range s.noisy {
+		put(e.local...)
+		put(e.dup)
+		put(e.res...)
+		put(e.flow...)
+	}
+	s.memo = memo
+	sortDiagnostics(out)
+	return out
+}
+
+// absMemo is the absolute copy of a diagnostic, valid while the pieces
+// its locations are in start where they started.
+type absMemo struct {
+	ents   []*entry // the piece of each location (nil: not in a piece)
+	starts []int
+	abs    *Diagnostic
+}
+
+// absolute returns d with its locations made absolute, from the memo when
+// none of its pieces moved.
+func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo) *Diagnostic {
+	m := s.memo[d]
+	if m != nil {
+		for i, e := range m.ents {
+			if e != nil && e.file.doc.Start(e.idx) != m.starts[i] {
+				m = nil
+				break
+			}
+		}
+	}
+	if m == nil {
+		m = &absMemo{}
+		loc := func(l Location) Location {
+			name, _, ok := strings.Cut(l.File, pieceSep)
+			if !ok {
+				m.ents = append(m.ents, nil)
+				m.starts = append(m.starts, 0)
+				return l
+			}
+			e := s.pieces[l.File]
+			m.ents = append(m.ents, e)
+			if e == nil {
+				m.starts = append(m.starts, 0)
+				return Location{File: name, Range: l.Range}
+			}
+			start := e.file.doc.Start(e.idx)
+			m.starts = append(m.starts, start)
+			off := grammar.Pos(start)
+			return Location{File: name, Range: grammar.Range{Start: l.Range.Start + off, End: l.Range.End + off}}
+		}
+		c := *d
+		c.Location = loc(d.Location)
+		if len(d.Related) > 0 {
+			c.Related = make([]Related, len(d.Related))
+			for i, r := range d.Related {
+				c.Related[i] = Related{Location: loc(r.Location), Message: r.Message}
+			}
+		}
+		if len(d.Fixes) > 0 {
+			c.Fixes = make([]Fix, len(d.Fixes))
+			for i, fx := range d.Fixes {
+				fx.Edits = append([]Edit(nil), fx.Edits...)
+				for j, ed := range fx.Edits {
+					l := loc(Location{File: ed.File, Range: ed.Range})
+					fx.Edits[j].File, fx.Edits[j].Range = l.File, l.Range
+				}
+				c.Fixes[i] = fx
+			}
+		}
+		m.abs = &c
+	}
+	memo[d] = m
+	return m.abs
+}

@@ -1,0 +1,185 @@
+package analysis
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/blazes-dev/blazes/internal/gen"
+)
+
+// diagsText renders diagnostics in full (locations, related information,
+// fixes with their edits), one line per item, for comparisons.
+func diagsText(ds []*Diagnostic) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "%s:%v %s %s [%s %s %s] %s\n", d.File, d.Range, d.Code, d.Severity, d.Component, d.Path, d.Label, d.Message)
+		for _, r := range d.Related {
+			fmt.Fprintf(&b, "  related %s:%v %s\n", r.File, r.Range, r.Message)
+		}
+		for _, f := range d.Fixes {
+			fmt.Fprintf(&b, "  fix %q %s preferred=%v %v\n", f.Title, f.Kind, f.Preferred, f.Edits)
+		}
+	}
+	return b.String()
+}
+
+// checkSession updates s and compares its diagnostics with Load's.
+func checkSession(t *testing.T, s *Session, root string, fsys FS, what string) *Result {
+	t.Helper()
+	res := s.Update(Options{FS: fsys})
+	cold := Load(root, Options{FS: fsys})
+	if (res.LoadErr == nil) != (cold.LoadErr == nil) {
+		t.Fatalf("%s: load error %v, Load says %v", what, res.LoadErr, cold.LoadErr)
+	}
+	if a, b := diagsText(res.Diagnostics), diagsText(cold.Diagnostics); a != b {
+		t.Fatalf("%s: session differs from Load:\n%s", what, firstDiff(a, b))
+	}
+	return res
+}
+
+// Every file of testdata, imports included, gives the diagnostics Load
+// gives, on a first update and after a no-op one.
+func TestSessionEqualsLoadOnTestdata(t *testing.T) {
+	var roots []string
+	_ = filepath.WalkDir("../testdata", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".blazes") {
+			roots = append(roots, path)
+		}
+		return nil
+	})
+	if len(roots) < 30 {
+		t.Fatalf("found only %d testdata files", len(roots))
+	}
+	for _, root := range roots {
+		s := NewSession(root)
+		res := checkSession(t, s, root, OSFS{}, root)
+		if !res.Rebuilt {
+			t.Errorf("%s: a first update must build everything", root)
+		}
+		res = checkSession(t, s, root, OSFS{}, root+" (again)")
+		if res.Rebuilt || res.Evaluated != 0 {
+			t.Errorf("%s: an update with nothing changed rebuilt=%v evaluated %d components", root, res.Rebuilt, res.Evaluated)
+		}
+	}
+}
+
+// After every edit of random sequences of user-like and raw edits of
+// generated dataflows, the session's diagnostics equal Load's.
+func TestSessionEdits(t *testing.T) {
+	seeds, steps := 8, 60
+	if testing.Short() {
+		seeds, steps = 2, 20
+	}
+	for seed := int64(1); seed <= int64(seeds); seed++ {
+		r := rand.New(rand.NewSource(seed))
+		text := gen.Dataflow(120, seed)
+		s := NewSession(fuzzName)
+		for step := 0; step < steps; step++ {
+			checkSession(t, s, fuzzName, memFS{fuzzName: text}, fmt.Sprintf("seed %d step %d", seed, step))
+			text = fuzzStep(text, seed, step, byte(r.Intn(256)))
+		}
+	}
+}
+
+// An edit in the middle of a large dataflow re-labels and re-checks a
+// small part of it.
+func TestSessionEditIsLocal(t *testing.T) {
+	text := gen.Dataflow(2000, 1)
+	s := NewSession(fuzzName)
+	checkSession(t, s, fuzzName, memFS{fuzzName: text}, "open")
+	at := bytes.Index(text, []byte("\nstream src")) + len("\nstream ")
+	at += len(text[at:]) / 2
+	at += bytes.Index(text[at:], []byte("\nstream ")) + len("\nstream ")
+	for i, edit := range []string{"x", ""} {
+		var next []byte
+		if edit == "x" {
+			next = append(append(append([]byte(nil), text[:at]...), 'x'), text[at:]...)
+		} else {
+			next = text
+		}
+		res := checkSession(t, s, fuzzName, memFS{fuzzName: next}, fmt.Sprintf("edit %d", i))
+		if res.Rebuilt || res.Evaluated > 400 || res.Findings > 400 {
+			t.Errorf("edit %d: rebuilt=%v, %d components re-labelled, %d re-checked, of 2000", i, res.Rebuilt, res.Evaluated, res.Findings)
+		}
+	}
+}
+
+// Edits of an imported file and of the importing one, and an import that
+// comes and goes, keep the session equal to Load.
+func TestSessionImports(t *testing.T) {
+	dir := t.TempDir()
+	src := "../testdata/paper/adtrack"
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err == nil {
+			if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	texts := map[string][]byte{}
+	var root string
+	for _, e := range entries {
+		p := filepath.Join(dir, e.Name())
+		texts[p], _ = os.ReadFile(p)
+		if bytes.Contains(texts[p], []byte("import ")) && root == "" {
+			root = p
+		}
+	}
+	if root == "" {
+		t.Fatal("no importing file in testdata/paper/adtrack")
+	}
+	s := NewSession(root)
+	r := rand.New(rand.NewSource(7))
+	names := make([]string, 0, len(texts))
+	for p := range texts {
+		names = append(names, p)
+	}
+	for step := 0; step < 60; step++ {
+		fsys := memFS{}
+		for p, t := range texts {
+			fsys[p] = t
+		}
+		checkSession(t, s, root, fsys, fmt.Sprintf("step %d", step))
+		p := names[r.Intn(len(names))]
+		switch r.Intn(5) {
+		case 0: // an import that breaks, then mends
+			if bytes.Contains(texts[p], []byte("import \"")) {
+				texts[p] = bytes.Replace(texts[p], []byte("import \""), []byte("import \"nope/"), 1)
+			} else {
+				texts[p] = bytes.Replace(texts[p], []byte("import \"nope/"), []byte("import \""), 1)
+			}
+		default:
+			texts[p] = fuzzStep(texts[p], 7, step, byte(r.Intn(256)))
+		}
+	}
+}
+
+func FuzzSession(f *testing.F) {
+	f.Add(uint8(30), int64(1), []byte{0, 1, 2, 3, 4, 5, 6, 7})
+	f.Add(uint8(60), int64(3), []byte{4, 4, 12, 2, 2, 14, 15})
+	f.Add(uint8(231), int64(2), []byte{6, 7, 1, 0})
+	f.Fuzz(func(t *testing.T, sel uint8, seed int64, ops []byte) {
+		text := fuzzBase(sel, seed)
+		if len(ops) > 24 {
+			ops = ops[:24]
+		}
+		s := NewSession(fuzzName)
+		for i := 0; i <= len(ops); i++ {
+			if i > 0 {
+				text = fuzzStep(text, seed, i, ops[i-1])
+			}
+			checkSession(t, s, fuzzName, memFS{fuzzName: text}, fmt.Sprintf("step %d", i))
+		}
+	})
+}
