@@ -90,6 +90,14 @@ func (t *LineTable) edited(text []byte, start, oldEnd, newEnd int) *LineTable {
 	return &LineTable{text: text, lines: lines}
 }
 
+// Edited returns the table of text, which is t's text with
+// t.Text()[start:oldEnd] replaced by text[start:newEnd], scanning only the
+// inserted bytes (the server keeps each document's table this way instead
+// of indexing the whole text on every keystroke). t is not modified.
+func (t *LineTable) Edited(text []byte, start, oldEnd, newEnd int) *LineTable {
+	return t.edited(text, start, oldEnd, newEnd)
+}
+
 // Text returns the indexed text.
 func (t *LineTable) Text() []byte { return t.text }
 

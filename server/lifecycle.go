@@ -193,12 +193,13 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 		s.log.Warn("out-of-order didChange ignored", zap.String("path", path), zap.Int32("version", p.TextDocument.Version), zap.Int32("have", f.version))
 		return nil, nil
 	}
-	text := f.text
+	text, lines := f.text, f.edited
 	for _, c := range p.ContentChanges {
-		text = applyChange(text, c)
+		text, lines = applyChange(text, lines, c)
 	}
 	oldImports := f.imports
 	f = w.setTextLocked(path, text, true, p.TextDocument.Version)
+	f.edited, f.lines = lines, lines
 	if !equalStrings(oldImports, f.imports) {
 		w.recomputeRootsLocked()
 	}
@@ -206,14 +207,21 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 	return nil, nil
 }
 
-// applyChange applies one content change (UTF-16 range, or the whole text).
-func applyChange(text []byte, c contentChange) []byte {
+// applyChange applies one content change (UTF-16 range, or the whole text)
+// to text. lines, when not nil, is the line table of text and says that
+// text is valid UTF-8: the change then costs the splice, with no scan of
+// the whole text. The result's table is returned the same way (nil when
+// the result had to be repaired or is a whole new text).
+func applyChange(text []byte, lines *grammar.LineTable, c contentChange) ([]byte, *grammar.LineTable) {
 	if c.Range == nil {
-		return []byte(c.Text)
+		return validUTF8([]byte(c.Text)), nil
 	}
-	lt := grammar.NewLineTable(text)
-	start, _ := lt.Offset(grammar.LSPPosition{Line: int(c.Range.Start.Line), Character: int(c.Range.Start.Character)})
-	end, _ := lt.Offset(grammar.LSPPosition{Line: int(c.Range.End.Line), Character: int(c.Range.End.Character)})
+	known := lines != nil
+	if !known {
+		lines = grammar.NewLineTable(text)
+	}
+	start, _ := lines.Offset(grammar.LSPPosition{Line: int(c.Range.Start.Line), Character: int(c.Range.Start.Character)})
+	end, _ := lines.Offset(grammar.LSPPosition{Line: int(c.Range.End.Line), Character: int(c.Range.End.Character)})
 	if end < start {
 		start, end = end, start
 	}
@@ -221,10 +229,21 @@ func applyChange(text []byte, c contentChange) []byte {
 	out = append(out, text[:start]...)
 	out = append(out, c.Text...)
 	out = append(out, text[end:]...)
-	if !utf8.Valid(out) {
-		out = []byte(strings.ToValidUTF8(string(out), "\uFFFD"))
+	// Offsets fall between characters, so valid text with valid text
+	// inserted is valid.
+	if known && utf8.ValidString(c.Text) || !known && utf8.Valid(out) {
+		return out, lines.Edited(out, int(start), int(end), int(start)+len(c.Text))
 	}
-	return out
+	return validUTF8(out), nil
+}
+
+// validUTF8 replaces invalid UTF-8 by U+FFFD: offsets and UTF-16 columns
+// are only defined on valid text.
+func validUTF8(b []byte) []byte {
+	if utf8.Valid(b) {
+		return b
+	}
+	return []byte(strings.ToValidUTF8(string(b), "\uFFFD"))
 }
 
 func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error) {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -142,9 +143,13 @@ func FuzzTextModel(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text []byte, ops []byte) {
 		cur := append([]byte(nil), text...)
 		ref := string(text)
+		var lines *grammar.LineTable
 		for i, c := range decodeChanges(ops) {
 			before := string(cur)
-			cur = applyChange(cur, c)
+			cur, lines = applyChange(cur, lines, c)
+			if lines != nil && !reflect.DeepEqual(lines, grammar.NewLineTable(cur)) {
+				t.Fatalf("change %d %s %q to %q: the kept line table is not the text's", i, mustJSON(c.Range), c.Text, before)
+			}
 			ref = refApply(ref, c)
 			if string(cur) != ref {
 				t.Fatalf("change %d %s %q to %q:\nserver    %q\nreference %q", i, mustJSON(c.Range), c.Text, before, cur, ref)

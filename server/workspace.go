@@ -40,9 +40,10 @@ type fileState struct {
 	version int32  // LSP version while open
 	text    []byte // open: the editor's text; closed: the disk text (nil if unreadable)
 	gen     uint64
-	imports []string // resolved import paths (absolute)
-	quiet   bool     // closed by the editor: do not publish until something it uses changes
-	lines   *grammar.LineTable
+	imports []string           // resolved import paths (absolute)
+	quiet   bool               // closed by the editor: do not publish until something it uses changes
+	lines   *grammar.LineTable // the text's line table, when built
+	edited  *grammar.LineTable // the same, kept by didChange: the text is valid UTF-8
 }
 
 // snapshot is the immutable result of one analysis run of a root. The
@@ -224,6 +225,9 @@ func (w *workspace) scan(folders []string) {
 		w.setTextLocked(p, text, false, 0)
 	}
 	w.recomputeRootsLocked()
+	// Roots the scan made or changed that hold an open document (one
+	// opened while the scan ran) are analysed now.
+	w.changedLocked(nil, false)
 	w.s.log.Info("workspace scanned", zap.Strings("folders", folders), zap.Int("files", len(found)))
 }
 
@@ -237,7 +241,7 @@ func (w *workspace) setTextLocked(path string, text []byte, open bool, version i
 	f.open = open
 	f.version = version
 	f.text = text
-	f.lines = nil
+	f.lines, f.edited = nil, nil
 	w.nextGen++
 	f.gen = w.nextGen
 	f.imports = scanImports(path, text)
@@ -359,10 +363,17 @@ func (w *workspace) recomputeRootsLocked() {
 			}
 		}
 	}
+	// Files that leave a root: a publication of theirs may have waited
+	// for that root, and the roots they are left in must publish again.
+	left := map[string]bool{}
 	for p, r := range w.roots {
+		for q := range r.members {
+			if !newRoots[p][q] {
+				left[q] = true
+			}
+		}
 		if newRoots[p] == nil {
 			delete(w.roots, p)
-			_ = r
 		}
 	}
 	for p, m := range newRoots {
@@ -372,15 +383,37 @@ func (w *workspace) recomputeRootsLocked() {
 			r = &rootState{path: p, done: make(chan struct{})}
 			w.roots[p] = r
 		}
+		changed := fresh || !sameSet(r.members, m)
+		for q := range m {
+			changed = changed || left[q]
+		}
 		r.members = m
-		// A file that stopped being imported becomes a root of its own:
-		// analyse it now if the editor shows it.
-		if fresh {
-			if f := w.files[p]; f != nil && f.open {
-				w.fresh = append(w.fresh, r)
+		// A root that is new (a file that stopped being imported), whose
+		// files changed (an open document that moved to it from a root
+		// that went away), or holding a file that left another root, is
+		// analysed at the next change if it holds a document the editor
+		// shows: no other event would analyse it or publish for it.
+		if changed {
+			for q := range m {
+				if f := w.files[q]; f != nil && f.open {
+					w.fresh = append(w.fresh, r)
+					break
+				}
 			}
 		}
 	}
+}
+
+func sameSet(a, b map[string]bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if !b[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // rootsOfLocked lists the roots whose program contains path, sorted, the
@@ -426,7 +459,8 @@ func (w *workspace) changedLocked(paths []string, wake bool) {
 		}
 	}
 	for _, r := range w.fresh {
-		if r.seq == 0 && w.roots[r.path] == r {
+		if !seen[r] && w.roots[r.path] == r {
+			seen[r] = true
 			w.scheduleLocked(r)
 		}
 	}
