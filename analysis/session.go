@@ -911,10 +911,11 @@ func (s *Session) note(e *entry) {
 func (s *Session) collect(fileDiags []*Diagnostic) []*Diagnostic {
 	out := append([]*Diagnostic(nil), fileDiags...)
 	memo := make(map[*Diagnostic]*absMemo, len(s.memo))
+	var ar absArena
 	put := func(ds ...*Diagnostic) {
 		for _, d := range ds {
 			if d != nil {
-				out = append(out, s.absolute(d, memo))
+				out = append(out, s.absolute(d, memo, &ar))
 			}
 		}
 	}
@@ -937,59 +938,112 @@ type absMemo struct {
 	abs    *Diagnostic
 }
 
-// absolute returns d with its locations made absolute, from the memo when
-// none of its pieces moved.
-func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo) *Diagnostic {
-	m := s.memo[d]
-	if m != nil {
-		for i, e := range m.ents {
-			if e != nil && e.file.doc.Start(e.idx) != m.starts[i] {
-				m = nil
+// absArena allocates the copies of one collect in blocks: an edit near
+// the top of a file moves hundreds of diagnostics at once.
+type absArena struct {
+	diags []Diagnostic
+	rel   []Related
+	fixes []Fix
+	edits []Edit
+}
+
+func (a *absArena) diag() *Diagnostic {
+	if len(a.diags) == 0 {
+		a.diags = make([]Diagnostic, 64)
+	}
+	d := &a.diags[0]
+	a.diags = a.diags[1:]
+	return d
+}
+
+// take returns n fresh elements from *buf, refilled in blocks.
+func take[T any](buf *[]T, n int) []T {
+	if n > len(*buf) {
+		*buf = make([]T, max(n, 256))
+	}
+	out := (*buf)[:n:n]
+	*buf = (*buf)[n:]
+	return out
+}
+
+// absolute returns d with its locations made absolute: from the memo when
+// none of its pieces moved, else a copy (the pieces it is in are known
+// from the memo when there is one, so only new diagnostics look them up).
+func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *absArena) *Diagnostic {
+	old := s.memo[d]
+	if old != nil {
+		same := true
+		for i, e := range old.ents {
+			if e != nil && e.file.doc.Start(e.idx) != old.starts[i] {
+				same = false
 				break
 			}
 		}
+		if same {
+			memo[d] = old
+			return old.abs
+		}
 	}
-	if m == nil {
-		m = &absMemo{}
-		loc := func(l Location) Location {
-			name, _, ok := strings.Cut(l.File, pieceSep)
-			if !ok {
-				m.ents = append(m.ents, nil)
-				m.starts = append(m.starts, 0)
-				return l
+	n := 1 + len(d.Related)
+	for _, fx := range d.Fixes {
+		n += len(fx.Edits)
+	}
+	m := &absMemo{starts: make([]int, 0, n)}
+	if old != nil {
+		m.ents = old.ents
+	} else {
+		m.ents = make([]*entry, 0, n)
+	}
+	k := 0
+	loc := func(l Location) Location {
+		var e *entry
+		name := l.File
+		if old != nil {
+			e = m.ents[k]
+			if e != nil {
+				name = e.file.name
+			} else if base, _, ok := strings.Cut(l.File, pieceSep); ok {
+				name = base
 			}
-			e := s.pieces[l.File]
+		} else if base, _, ok := strings.Cut(l.File, pieceSep); ok {
+			name = base
+			e = s.pieces[l.File]
 			m.ents = append(m.ents, e)
-			if e == nil {
-				m.starts = append(m.starts, 0)
-				return Location{File: name, Range: l.Range}
-			}
-			start := e.file.doc.Start(e.idx)
-			m.starts = append(m.starts, start)
-			off := grammar.Pos(start)
-			return Location{File: name, Range: grammar.Range{Start: l.Range.Start + off, End: l.Range.End + off}}
+		} else {
+			m.ents = append(m.ents, nil)
 		}
-		c := *d
-		c.Location = loc(d.Location)
-		if len(d.Related) > 0 {
-			c.Related = make([]Related, len(d.Related))
-			for i, r := range d.Related {
-				c.Related[i] = Related{Location: loc(r.Location), Message: r.Message}
-			}
+		k++
+		if e == nil {
+			m.starts = append(m.starts, 0)
+			return Location{File: name, Range: l.Range}
 		}
-		if len(d.Fixes) > 0 {
-			c.Fixes = make([]Fix, len(d.Fixes))
-			for i, fx := range d.Fixes {
-				fx.Edits = append([]Edit(nil), fx.Edits...)
-				for j, ed := range fx.Edits {
-					l := loc(Location{File: ed.File, Range: ed.Range})
-					fx.Edits[j].File, fx.Edits[j].Range = l.File, l.Range
-				}
-				c.Fixes[i] = fx
-			}
-		}
-		m.abs = &c
+		start := e.file.doc.Start(e.idx)
+		m.starts = append(m.starts, start)
+		off := grammar.Pos(start)
+		return Location{File: name, Range: grammar.Range{Start: l.Range.Start + off, End: l.Range.End + off}}
 	}
+	c := ar.diag()
+	*c = *d
+	c.Location = loc(d.Location)
+	if len(d.Related) > 0 {
+		c.Related = take(&ar.rel, len(d.Related))
+		for i, r := range d.Related {
+			c.Related[i] = Related{Location: loc(r.Location), Message: r.Message}
+		}
+	}
+	if len(d.Fixes) > 0 {
+		c.Fixes = take(&ar.fixes, len(d.Fixes))
+		for i, fx := range d.Fixes {
+			edits := take(&ar.edits, len(fx.Edits))
+			for j, ed := range fx.Edits {
+				l := loc(Location{File: ed.File, Range: ed.Range})
+				edits[j] = Edit{File: l.File, Range: l.Range, NewText: ed.NewText}
+			}
+			fx.Edits = edits
+			c.Fixes[i] = fx
+		}
+	}
+	m.abs = c
 	memo[d] = m
-	return m.abs
+	return c
 }

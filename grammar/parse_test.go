@@ -489,3 +489,20 @@ func TestBrokenImportKept(t *testing.T) {
 		t.Errorf("path range %v", r)
 	}
 }
+
+// LSPRange, which counts a one-line range's end from its start, agrees
+// with converting both ends on their own, on ASCII and non-ASCII text,
+// CRLF, ranges across lines and out of the text.
+func FuzzLSPRange(f *testing.F) {
+	f.Add([]byte("source s\r\ncomponent C { in -> out : CR }\n"), 3, 20)
+	f.Add([]byte("é😀 abcdefghijklmnop\n\nxyz𝄞"), 1, 17)
+	f.Add([]byte("abcdefghijklmnopqrstuvwxyz0123456789"), 9, 33)
+	f.Fuzz(func(t *testing.T, text []byte, a, b int) {
+		lt := NewLineTable(text)
+		r := Range{Start: Pos(a), End: Pos(b)}
+		want := LSPRange{Start: lt.LSP(r.Start), End: lt.LSP(r.End)}
+		if got := lt.LSPRange(r); got != want {
+			t.Fatalf("LSPRange(%v) = %v, want %v", r, got, want)
+		}
+	})
+}

@@ -2,6 +2,7 @@ package grammar
 
 import (
 	"bytes"
+	"encoding/binary"
 	"sort"
 	"unicode/utf8"
 )
@@ -117,7 +118,18 @@ func (t *LineTable) clamp(off Pos) int {
 
 // line returns the zero-based line holding offset o.
 func (t *LineTable) line(o int) int {
-	return sort.Search(len(t.lines), func(i int) bool { return t.lines[i] > o }) - 1
+	// sort.Search inlined: the server converts thousands of positions
+	// per publication.
+	lo, hi := 0, len(t.lines)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if t.lines[m] > o {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return lo - 1
 }
 
 // Position converts an offset (clamped into the text) to a Position.
@@ -136,7 +148,13 @@ func (t *LineTable) LSP(off Pos) LSPPosition {
 
 // LSPRange converts a Range to LSP coordinates.
 func (t *LineTable) LSPRange(r Range) LSPRange {
-	return LSPRange{Start: t.LSP(r.Start), End: t.LSP(r.End)}
+	start := t.LSP(r.Start)
+	// Most ranges end on the line they start on: count on from the start.
+	s, e := t.clamp(r.Start), t.clamp(r.End)
+	if e >= s && (s == len(t.text) || utf8.RuneStart(t.text[s])) && (start.Line+1 >= len(t.lines) || e < t.lines[start.Line+1]) {
+		return LSPRange{Start: start, End: LSPPosition{Line: start.Line, Character: start.Character + utf16Len(t.text[s:e])}}
+	}
+	return LSPRange{Start: start, End: t.LSP(r.End)}
 }
 
 // Offset converts an LSP position to a byte offset. ok is false when the
@@ -178,6 +196,11 @@ func (t *LineTable) Offset(p LSPPosition) (off Pos, ok bool) {
 // each (they decode as U+FFFD).
 func utf16Len(b []byte) int {
 	n := 0
+	// ASCII, eight bytes at a time.
+	for len(b) >= 8 && binary.LittleEndian.Uint64(b)&0x8080808080808080 == 0 {
+		n += 8
+		b = b[8:]
+	}
 	for len(b) > 0 {
 		if b[0] < utf8.RuneSelf {
 			n++

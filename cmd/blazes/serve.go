@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 
@@ -24,6 +25,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	logfile := fs.String("logfile", "", "write logs to `file` instead of stderr")
 	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
 	full := fs.Bool("full-analysis", false, "parse and analyse every version from scratch (no incremental reuse), to measure what it saves")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole session to `file` (for performance work: go tool pprof)")
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
@@ -37,6 +39,20 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 2
 	}
 	defer closeLog()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "blazes serve: %v\n", err)
+			return 2
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
 	cfg := server.Config{Logger: log, Version: version}
 	if *full {
 		cfg.Engine = server.FullEngine()
