@@ -56,6 +56,12 @@ func Occurrences(f *grammar.File) []Occurrence {
 	if f == nil {
 		return nil
 	}
+	return occurrences(f, f.Decls, true)
+}
+
+// occurrences lists the occurrences in decls (and the dataflow name, with
+// dataflow set), sorted by position.
+func occurrences(f *grammar.File, decls []grammar.Decl, dataflow bool) []Occurrence {
 	var out []Occurrence
 	add := func(k SymKind, comp string, id *grammar.Ident, decl bool, n grammar.Node, outer grammar.Decl, p *grammar.Path) {
 		if id == nil || id.Name == "" {
@@ -68,10 +74,10 @@ func Occurrences(f *grammar.File) []Occurrence {
 			add(SymAttr, "", a, false, n, outer, p)
 		}
 	}
-	if f.Dataflow != nil {
+	if dataflow && f.Dataflow != nil {
 		add(SymDataflow, "", f.Dataflow, true, f.Dataflow, nil, nil)
 	}
-	for _, d := range f.Decls {
+	for _, d := range decls {
 		switch d := d.(type) {
 		case *grammar.Source:
 			add(SymSource, "", d.Name, true, d, d, nil)
@@ -145,7 +151,18 @@ func Occurrences(f *grammar.File) []Occurrence {
 // OccurrenceAt returns the occurrence whose name touches off (a cursor just
 // after a name still touches it), or nil.
 func OccurrenceAt(f *grammar.File, off grammar.Pos) *Occurrence {
-	occs := Occurrences(f)
+	if f == nil {
+		return nil
+	}
+	// Only the declarations around off: declarations are in source order
+	// and do not overlap, and a hover in a big file must not list every
+	// name in it.
+	lo := sort.Search(len(f.Decls), func(i int) bool { return f.Decls[i].Span().End >= off })
+	hi := lo
+	for hi < len(f.Decls) && f.Decls[hi].Span().Start <= off {
+		hi++
+	}
+	occs := occurrences(f, f.Decls[lo:hi], f.Dataflow != nil && f.Dataflow.Range.Contains(off))
 	var best *Occurrence
 	for i := range occs {
 		o := &occs[i]

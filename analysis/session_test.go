@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/internal/gen"
 )
 
@@ -182,4 +183,41 @@ func FuzzSession(f *testing.F) {
 			checkSession(t, s, fuzzName, memFS{fuzzName: text}, fmt.Sprintf("step %d", i))
 		}
 	})
+}
+
+// OccurrenceAt, which looks only at the declarations around the offset,
+// finds what a scan of every occurrence of the file finds, at every
+// offset of every testdata file and of a broken one.
+func TestOccurrenceAtEqualsScan(t *testing.T) {
+	var names []string
+	_ = filepath.WalkDir("../testdata", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".blazes") {
+			names = append(names, path)
+		}
+		return nil
+	})
+	texts := [][]byte{[]byte("dataflow d\nsource s(a) seal(a)\ncomponent C { in i(a)\n i -> o : OW[a]\nstream s -> C.i order\nstream C.o -> k\n")}
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, b)
+	}
+	for _, text := range texts {
+		f := grammar.Parse("x.blazes", text)
+		occs := Occurrences(f)
+		for off := grammar.Pos(0); int(off) <= len(text); off++ {
+			var want *Occurrence
+			for i := range occs {
+				if o := &occs[i]; o.Range.Contains(off) && (want == nil || o.Range.Start == off) {
+					want = o
+				}
+			}
+			got := OccurrenceAt(f, off)
+			if (got == nil) != (want == nil) || got != nil && (got.Sym != want.Sym || got.Range != want.Range || got.Decl != want.Decl) {
+				t.Fatalf("offset %d of %q: got %+v, want %+v", off, text, got, want)
+			}
+		}
+	}
 }

@@ -67,3 +67,39 @@ func benchKeystroke(b *testing.B, n int, full bool) {
 	b.ReportMetric(q(0.5), "median-ms")
 	b.ReportMetric(q(0.95), "p95-ms")
 }
+
+// BenchmarkRequestAfterEdit measures what the first request after a
+// keystroke pays: the diagnostics path does not build the whole program
+// (labels, derivations, fixes), so the first hover of a version builds it
+// (Load over the session's documents, with the previous program as Prev).
+func BenchmarkRequestAfterEdit(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			text := string(gen.Dataflow(n, 1))
+			c := newClient(b, testOpts{})
+			c.open("big.blazes", text)
+			c.waitDiags("big.blazes", atVersion(1))
+			mid := strings.Index(text, fmt.Sprintf("component C%d {", n/2))
+			off := mid + strings.Index(text[mid:], " : C") + 3
+			line := strings.Count(text[:off], "\n")
+			col := off - strings.LastIndex(text[:off], "\n") - 1
+			cur := text[off : off+2]
+			hover := docPos(c.uri("big.blazes"), line, col)
+			var h any
+			c.call("textDocument/hover", hover, &h)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				next := "CW"
+				if cur == "CW" {
+					next = "CR"
+				}
+				b.StopTimer()
+				v := c.change("big.blazes", []int{line, col, line, col + 2}, next)
+				c.waitDiags("big.blazes", atVersion(v))
+				cur = next
+				b.StartTimer()
+				c.call("textDocument/hover", hover, &h)
+			}
+		})
+	}
+}
