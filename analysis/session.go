@@ -1024,6 +1024,7 @@ func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *abs
 	}
 	c := ar.diag()
 	*c = *d
+	c.origin = d
 	c.Location = loc(d.Location)
 	if len(d.Related) > 0 {
 		c.Related = take(&ar.rel, len(d.Related))

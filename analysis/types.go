@@ -194,6 +194,20 @@ type Diagnostic struct {
 	Label     Label  // BLZ001-003: the path's out label
 	Related   []Related
 	Fixes     []Fix
+
+	origin *Diagnostic // what a Session copied this from (see Origin)
+}
+
+// Origin identifies the finding across versions: a Session hands out
+// copies of its findings with positions made absolute, and a finding that
+// was not recomputed keeps its origin however its text moved, so that a
+// client of the Session (the server's publication) can reuse what it
+// derived from it. For a diagnostic of Load it is the diagnostic itself.
+func (d *Diagnostic) Origin() *Diagnostic {
+	if d.origin != nil {
+		return d.origin
+	}
+	return d
 }
 
 // Relevant returns the relevant inputs of an order-sensitive path.

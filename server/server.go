@@ -47,7 +47,7 @@ type Server struct {
 	cfg    Config
 	log    *zap.Logger
 	conn   jsonrpc2.Conn
-	frames *frameStream // the connection's stream, for notifyJSON
+	frames *frameStream // the connection's stream, for publications (notifyRaw)
 	ws     *workspace
 
 	mu          sync.Mutex
@@ -299,14 +299,6 @@ func invalidParams(format string, args ...any) error {
 // notify sends a notification to the client, logging failures.
 func (s *Server) notify(method string, params any) {
 	if err := s.conn.Notify(context.Background(), method, params); err != nil {
-		s.log.Debug("notify failed", zap.String("method", method), zap.Error(err))
-	}
-}
-
-// notifyJSON sends a notification, marshalling its params once (see
-// frameStream.notify): for big notifications.
-func (s *Server) notifyJSON(method string, params any) {
-	if err := s.frames.notify(method, params); err != nil {
 		s.log.Debug("notify failed", zap.String("method", method), zap.Error(err))
 	}
 }

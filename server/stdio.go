@@ -12,7 +12,6 @@ import (
 	"sync"
 	"time"
 
-	segjson "github.com/segmentio/encoding/json"
 	"go.lsp.dev/jsonrpc2"
 	"go.uber.org/zap"
 )
@@ -151,10 +150,6 @@ type frameStream struct {
 	log  *zap.Logger
 	wmu  sync.Mutex
 }
-
-// notifyBuffers are notify's buffers, reused from one publication to the
-// next while the collector leaves them.
-var notifyBuffers sync.Pool
 
 func newFrameStream(conn io.ReadWriteCloser, log *zap.Logger) *frameStream {
 	return &frameStream{conn: conn, in: bufio.NewReader(conn), log: log}
@@ -324,27 +319,31 @@ func (s *frameStream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, e
 	return s.writeBody(data)
 }
 
-// notify writes a notification, marshalling its params straight into the
-// frame. jsonrpc2's Notify marshals the params, then validates them again
-// while it marshals the message, and the frame and the write queue copy
-// it twice more: for a publication of hundreds of diagnostics that is
-// megabytes per keystroke, and garbage the collector then chases.
-func (s *frameStream) notify(method string, params any) error {
-	bp, _ := notifyBuffers.Get().(*[]byte)
-	if bp == nil {
-		bp = new([]byte)
+// headerRoom is the room a frame built by writeReserved keeps in front of
+// its body for the Content-Length header.
+const headerRoom = 40
+
+// writeReserved writes a frame whose body is buf[headerRoom:], writing
+// the header into the room before it, and gives buf up to the write
+// queue: a publication of hundreds of diagnostics is built once and never
+// copied (jsonrpc2's Notify marshals the params, validates them again
+// while it marshals the message, and the frame and the queue copy it
+// twice more: megabytes per keystroke, and garbage for the collector).
+func (s *frameStream) writeReserved(buf []byte) error {
+	var hdr [headerRoom]byte
+	h := append(hdr[:0], hdrContentLength+": "...)
+	h = strconv.AppendInt(h, int64(len(buf)-headerRoom), 10)
+	h = append(h, "\r\n\r\n"...)
+	frame := buf[headerRoom-len(h):]
+	copy(frame, h)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	var err error
+	if q, ok := s.conn.(*queued); ok {
+		_, err = q.writeOwned(frame)
+	} else {
+		_, err = s.conn.Write(frame)
 	}
-	defer notifyBuffers.Put(bp)
-	body := append((*bp)[:0], `{"jsonrpc":"2.0","method":`...)
-	body = strconv.AppendQuote(body, method)
-	body = append(body, `,"params":`...)
-	body, err := segjson.Append(body, params, segjson.EscapeHTML|segjson.SortMapKeys)
-	if err != nil {
-		return fmt.Errorf("marshaling %s: %w", method, err)
-	}
-	body = append(body, '}')
-	_, err = s.writeBody(body)
-	*bp = body
 	return err
 }
 

@@ -146,7 +146,9 @@ type workspace struct {
 	asts    map[string]*grammar.File // newest AST per file, for Reparse
 
 	pubMu     sync.Mutex
-	published map[string]bool // files with diagnostics shown in the client
+	published map[string]bool                                  // files with diagnostics shown in the client
+	encoded   map[string]map[*analysis.Diagnostic]*encodedDiag // each file's last publication, for reuse
+	sizes     map[string]int                                   // the size of each file's last publication
 }
 
 func newWorkspace(s *Server) *workspace {
@@ -156,6 +158,8 @@ func newWorkspace(s *Server) *workspace {
 		roots:     map[string]*rootState{},
 		asts:      map[string]*grammar.File{},
 		published: map[string]bool{},
+		encoded:   map[string]map[*analysis.Diagnostic]*encodedDiag{},
+		sizes:     map[string]int{},
 	}
 }
 
@@ -835,9 +839,13 @@ func (w *workspace) publish(files []string) {
 	}
 	w.mu.Unlock()
 	for _, o := range outs {
-		params := publishDiagnosticsParams{URI: fileURI(o.path), Version: o.ver, Diagnostics: w.s.toDiagnostics(o.sn, o.diag)}
+		var frame []byte
+		frame, w.encoded[o.path] = w.s.publishFrame(o.path, o.ver, o.sn, o.diag, w.encoded[o.path], w.sizes[o.path])
+		w.sizes[o.path] = len(frame)
 		w.published[o.path] = true
-		w.s.notifyJSON("textDocument/publishDiagnostics", params)
+		if err := w.s.frames.writeReserved(frame); err != nil {
+			w.s.log.Debug("publish failed", zap.String("path", o.path), zap.Error(err))
+		}
 	}
 }
 
@@ -847,6 +855,8 @@ func (w *workspace) clear(path string) {
 	defer w.pubMu.Unlock()
 	w.s.notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: fileURI(path), Diagnostics: []protocol.Diagnostic{}})
 	delete(w.published, path)
+	delete(w.encoded, path)
+	delete(w.sizes, path)
 }
 
 func rangeKey(r grammar.Range) string {

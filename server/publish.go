@@ -1,0 +1,79 @@
+package server
+
+import (
+	"strconv"
+
+	segjson "github.com/segmentio/encoding/json"
+	"go.lsp.dev/protocol"
+
+	"github.com/blazes-dev/blazes/analysis"
+)
+
+// The publication of diagnostics is the last step of every keystroke, and
+// on a big dataflow it carries hundreds of diagnostics that the keystroke
+// did not change. Each one's JSON is kept, keyed by the finding it comes
+// from (analysis.Diagnostic.Origin) and checked against its positions in
+// LSP coordinates: a diagnostic is encoded again only when it is new or
+// its lines and columns moved.
+
+// encodedDiag is the JSON of one diagnostic and the ranges it was made at.
+type encodedDiag struct {
+	ranges []protocol.Range // the diagnostic's, then each related location's
+	json   []byte
+}
+
+// encodeDiagnostics appends the JSON array of ds (converted as
+// toDiagnostic does) to buf, reusing and refreshing cache.
+func (s *Server) encodeDiagnostics(buf []byte, sn *snapshot, ds []*analysis.Diagnostic, cache map[*analysis.Diagnostic]*encodedDiag) ([]byte, map[*analysis.Diagnostic]*encodedDiag) {
+	next := make(map[*analysis.Diagnostic]*encodedDiag, len(ds))
+	buf = append(buf, '[')
+	var ranges []protocol.Range
+	for i, d := range ds {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		ranges = append(ranges[:0], toRange(linesFor(sn, d.File), d.Range))
+		for _, r := range d.Related {
+			ranges = append(ranges, toRange(linesFor(sn, r.File), r.Range))
+		}
+		key := d.Origin()
+		e := cache[key]
+		if e == nil || !sameRanges(e.ranges, ranges) {
+			js, err := segjson.Append(nil, s.toDiagnostic(sn, d), segjson.EscapeHTML|segjson.SortMapKeys)
+			if err != nil {
+				js = []byte("null")
+			}
+			e = &encodedDiag{ranges: append([]protocol.Range(nil), ranges...), json: js}
+		}
+		next[key] = e
+		buf = append(buf, e.json...)
+	}
+	return append(buf, ']'), next
+}
+
+func sameRanges(a, b []protocol.Range) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// publishFrame is a textDocument/publishDiagnostics notification for path,
+// built in one buffer with room for the frame header (writeReserved).
+func (s *Server) publishFrame(path string, version *int32, sn *snapshot, ds []*analysis.Diagnostic, cache map[*analysis.Diagnostic]*encodedDiag, sizeHint int) ([]byte, map[*analysis.Diagnostic]*encodedDiag) {
+	buf := make([]byte, headerRoom, headerRoom+sizeHint+256)
+	buf = append(buf, `{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":`...)
+	buf, _ = segjson.Append(buf, fileURI(path), segjson.EscapeHTML)
+	if version != nil {
+		buf = append(buf, `,"version":`...)
+		buf = strconv.AppendInt(buf, int64(*version), 10)
+	}
+	buf = append(buf, `,"diagnostics":`...)
+	buf, cache = s.encodeDiagnostics(buf, sn, ds, cache)
+	return append(buf, "}}"...), cache
+}
