@@ -100,6 +100,7 @@ func (q *queued) drain() {
 				q.mu.Unlock()
 				return
 			}
+			recycleFrame(b)
 		}
 	}
 }
@@ -322,6 +323,28 @@ func (s *frameStream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, e
 // headerRoom is the room a frame built by writeReserved keeps in front of
 // its body for the Content-Length header.
 const headerRoom = 40
+
+// frameBuffers recycles the buffers of big frames once they are written:
+// a publication on a big dataflow is hundreds of kilobytes per keystroke.
+var frameBuffers sync.Pool
+
+func recycleFrame(b []byte) {
+	if cap(b) >= 64<<10 {
+		b = b[:0]
+		frameBuffers.Put(&b)
+	}
+}
+
+// frameBuffer returns a buffer of length headerRoom for writeReserved,
+// with room for about size bytes.
+func frameBuffer(size int) []byte {
+	if size >= 64<<10 {
+		if bp, _ := frameBuffers.Get().(*[]byte); bp != nil && cap(*bp) >= size {
+			return (*bp)[:headerRoom]
+		}
+	}
+	return make([]byte, headerRoom, headerRoom+size)
+}
 
 // writeReserved writes a frame whose body is buf[headerRoom:], writing
 // the header into the room before it, and gives buf up to the write
