@@ -7,6 +7,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/blazes-dev/blazes/analysis"
+	"github.com/blazes-dev/blazes/grammar"
 )
 
 // The publication of diagnostics is the last step of every keystroke, and
@@ -28,13 +29,22 @@ func (s *Server) encodeDiagnostics(buf []byte, sn *snapshot, ds []*analysis.Diag
 	next := make(map[*analysis.Diagnostic]*encodedDiag, len(ds))
 	buf = append(buf, '[')
 	var ranges []protocol.Range
+	// Almost every location is in the one file published.
+	var lastName string
+	var lastLines *grammar.LineTable
+	lines := func(name string) *grammar.LineTable {
+		if name != lastName || lastLines == nil {
+			lastName, lastLines = name, linesFor(sn, name)
+		}
+		return lastLines
+	}
 	for i, d := range ds {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		ranges = append(ranges[:0], toRange(linesFor(sn, d.File), d.Range))
+		ranges = append(ranges[:0], toRange(lines(d.File), d.Range))
 		for _, r := range d.Related {
-			ranges = append(ranges, toRange(linesFor(sn, r.File), r.Range))
+			ranges = append(ranges, toRange(lines(r.File), r.Range))
 		}
 		key := d.Origin()
 		e := cache[key]
