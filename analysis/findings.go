@@ -159,24 +159,27 @@ func computeReach(p *Program) {
 		all = append(all, c.Outputs...)
 	}
 	all = append(all, p.Sinks...)
-	forEachSCC(all, succ, func(members []*Iface) {
-		// Members have no reach yet and SCCs downstream have theirs, so
-		// the best over all successors is the best outside this SCC.
-		var best candidate
-		for _, m := range members {
-			if c := own(m); c.better(best) {
+	forEachSCC(all, succ, setReach)
+}
+
+// setReach gives the members of an SCC of the interface graph their
+// reach, once the SCCs downstream of it have theirs. Members have none
+// yet (zero), so the best over all successors is the best outside.
+func setReach(members []*Iface) {
+	var best candidate
+	for _, m := range members {
+		if c := own(m); c.better(best) {
+			best = c
+		}
+		succ(m, func(n *Iface) {
+			if c := n.reach; c.better(best) {
 				best = c
 			}
-			succ(m, func(n *Iface) {
-				if c := n.reach; c.better(best) {
-					best = c
-				}
-			})
-		}
-		for _, m := range members {
-			m.reach = best
-		}
-	})
+		})
+	}
+	for _, m := range members {
+		m.reach = best
+	}
 }
 
 // downstream describes what path p influences: the worst label reachable

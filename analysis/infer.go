@@ -41,8 +41,7 @@ func infer(p *Program, prev *Program, ctx context.Context) {
 	for id, scc := range sccs {
 		p.sccSize[id] = len(scc)
 	}
-	var queue []*Component
-	queued := map[*Component]bool{}
+	var sol sccSolver
 	for id, scc := range sccs {
 		if id%256 == 0 && p.canceled(ctx) {
 			return
@@ -51,32 +50,48 @@ func infer(p *Program, prev *Program, ctx context.Context) {
 			p.Reused += len(scc)
 			continue
 		}
-		queue = append(queue[:0], scc...)
-		for _, c := range scc {
-			queued[c] = true
-		}
-		for len(queue) > 0 {
-			c := queue[0]
-			queue = queue[1:]
-			queued[c] = false
-			for _, out := range evalComponent(c) {
-				for _, s := range out.Out {
-					l := Max(s.Label, streamLabel(s))
-					if l == s.Label {
-						continue
-					}
-					s.Label = l
-					if d := s.To.Comp; d != nil && int(d.scc) == id && !queued[d] {
-						queued[d] = true
-						queue = append(queue, d)
-					}
-				}
-			}
-		}
+		sol.solve(scc, func(d *Component) bool { return int(d.scc) == id })
 		p.Evaluated += len(scc)
 	}
 	for _, sink := range p.Sinks {
 		sink.Label = meetLabels(sink.In)
+	}
+}
+
+// sccSolver brings the components of one SCC to their least fixpoint,
+// everything upstream of it being final: a worklist of the components
+// whose inputs moved, until none does.
+type sccSolver struct {
+	queue  []*Component
+	queued map[*Component]bool
+}
+
+// solve evaluates scc; inSCC says which consumers belong to it.
+func (sv *sccSolver) solve(scc []*Component, inSCC func(*Component) bool) {
+	if sv.queued == nil {
+		sv.queued = map[*Component]bool{}
+	}
+	sv.queue = append(sv.queue[:0], scc...)
+	for _, c := range scc {
+		sv.queued[c] = true
+	}
+	for len(sv.queue) > 0 {
+		c := sv.queue[0]
+		sv.queue = sv.queue[1:]
+		sv.queued[c] = false
+		for _, out := range evalComponent(c) {
+			for _, s := range out.Out {
+				l := Max(s.Label, streamLabel(s))
+				if l == s.Label {
+					continue
+				}
+				s.Label = l
+				if d := s.To.Comp; d != nil && inSCC(d) && !sv.queued[d] {
+					sv.queued[d] = true
+					sv.queue = append(sv.queue, d)
+				}
+			}
+		}
 	}
 }
 

@@ -680,35 +680,12 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 		sccs = append(sccs, append([]*Component(nil), scc...))
 	})
 	id := map[*Component]int{}
-	var queue []*Component
-	queued := map[*Component]bool{}
+	var sol sccSolver
 	for k := len(sccs) - 1; k >= 0; k-- {
-		scc := sccs[k]
-		for _, c := range scc {
+		for _, c := range sccs[k] {
 			id[c] = k
 		}
-		queue = append(queue[:0], scc...)
-		for _, c := range scc {
-			queued[c] = true
-		}
-		for len(queue) > 0 {
-			c := queue[0]
-			queue = queue[1:]
-			queued[c] = false
-			for _, out := range evalComponent(c) {
-				for _, st := range out.Out {
-					l := Max(st.Label, streamLabel(st))
-					if l == st.Label {
-						continue
-					}
-					st.Label = l
-					if d := st.To.Comp; d != nil && in[d] && id[d] == k && !queued[d] {
-						queued[d] = true
-						queue = append(queue, d)
-					}
-				}
-			}
-		}
+		sol.solve(sccs[k], func(d *Component) bool { return in[d] && id[d] == k })
 	}
 	// Sinks fed by the region or whose streams changed.
 	for _, c := range fwd {
@@ -833,22 +810,7 @@ func (s *Session) refind(u *update, fwd []*Component, res *Result) {
 				f(n)
 			}
 		})
-	}, func(members []*Iface) {
-		var best candidate
-		for _, m := range members {
-			if c := own(m); c.better(best) {
-				best = c
-			}
-			succ(m, func(n *Iface) {
-				if c := n.reach; c.better(best) {
-					best = c
-				}
-			})
-		}
-		for _, m := range members {
-			m.reach = best
-		}
-	})
+	}, setReach)
 	// Findings of the components re-labelled, upstream of a change, or
 	// changed themselves.
 	redo := seen

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"slices"
 	"sort"
-	"strconv"
 	"sync"
 )
 
@@ -273,82 +272,13 @@ func (d *Doc) clean() bool {
 }
 
 // errors is what File.assemble makes of the errors of its chunks, from the
-// relative pieces: the lexical errors (capped), each piece's own error
-// completed with what follows it, and the errors about the order of the
-// file's parts, sorted by offset. It keeps assemble's order of appending,
-// so that the stable sort orders errors at the same offset alike.
+// relative pieces (syntaxErrors with their starts).
 func (d *Doc) errors() []*SyntaxError {
-	nLex := 0
-	for _, p := range d.pieces {
-		nLex += len(p.c.lexErrs)
-	}
-	var lexErrs []*SyntaxError
-	if nLex > 0 {
-		lexErrs = make([]*SyntaxError, 0, nLex)
-		var es slab[SyntaxError]
-		for i, p := range d.pieces {
-			for _, e := range p.c.lexErrs {
-				x := es.new()
-				*x = SyntaxError{Msg: e.Msg, Range: e.Range.Shift(d.starts[i])}
-				lexErrs = append(lexErrs, x)
-			}
-		}
-	}
-	lexErrs = capLexErrors(lexErrs)
-	errs := append([]*SyntaxError(nil), lexErrs...)
-	var lexAt map[Pos]bool
-	if len(lexErrs) > 0 {
-		lexAt = make(map[Pos]bool, len(lexErrs))
-		for _, e := range lexErrs {
-			lexAt[e.Range.Start] = true
-		}
-	}
-	var seenImport, seenDecl bool
-	var dataflowAt Pos = -1
+	chunks := make([]*chunk, len(d.pieces))
 	for i, p := range d.pieces {
-		start := d.starts[i]
-		c := p.c
-		if e := c.err; e != nil {
-			msg, r := e.expected, e.r.Shift(start)
-			if e.atEnd {
-				if i+1 < len(d.pieces) {
-					// Every piece but the first starts with its keyword.
-					nc, ns := d.pieces[i+1].c, d.starts[i+1]
-					msg += " but found the keyword '" + nc.kw + "'"
-					r = Range{Pos(ns), Pos(ns + nc.kwEnd)}
-				} else {
-					msg += " but found the end of the file"
-				}
-			} else if e.found != "" {
-				msg += " but found " + e.found
-			}
-			if !lexAt[r.Start] || r.Start == r.End {
-				errs = append(errs, &SyntaxError{Msg: msg, Range: r})
-			}
-		}
-		kwRange := Range{Pos(start), Pos(start + c.kwEnd)}
-		switch c.kw {
-		case "dataflow":
-			switch {
-			case dataflowAt >= 0:
-				errs = append(errs, &SyntaxError{Msg: "a file names its dataflow only once: 'dataflow' already appears at line " + strconv.Itoa(d.Lines.Position(dataflowAt).Line), Range: kwRange})
-			case seenImport || seenDecl:
-				errs = append(errs, &SyntaxError{Msg: "'dataflow' must come first in the file, before imports and declarations", Range: kwRange})
-			}
-			if dataflowAt < 0 {
-				dataflowAt = Pos(start)
-			}
-		case "import":
-			if seenDecl {
-				errs = append(errs, &SyntaxError{Msg: "imports must come before the declarations (source, sink, component, stream)", Range: kwRange})
-			}
-			seenImport = true
-		case "source", "sink", "component", "stream":
-			seenDecl = true
-		}
+		chunks[i] = p.c
 	}
-	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Range.Start < errs[j].Range.Start })
-	return errs
+	return syntaxErrors(chunks, d.starts, d.Lines)
 }
 
 // File returns the whole file with absolute positions, equal to

@@ -699,17 +699,12 @@ func (p *chunkParser) partialDecl(kw string, toks []token, ck *checker) Decl {
 // chunk), the lexical errors, and the errors about the order of the
 // file's parts.
 func (f *File) assemble() {
-	var nLex, nCom, nDecl int
+	var nCom, nDecl int
 	for _, c := range f.chunks {
-		nLex += len(c.lexErrs)
 		nCom += len(c.comments)
 		if c.decl != nil {
 			nDecl++
 		}
-	}
-	var lexErrs []*SyntaxError
-	if nLex > 0 {
-		lexErrs = make([]*SyntaxError, 0, nLex)
 	}
 	if nCom > 0 {
 		f.Comments = make([]*Comment, 0, nCom)
@@ -718,8 +713,57 @@ func (f *File) assemble() {
 		f.Decls = make([]Decl, 0, nDecl)
 	}
 	for _, c := range f.chunks {
-		lexErrs = append(lexErrs, c.lexErrs...)
 		f.Comments = append(f.Comments, c.comments...)
+		switch c.kw {
+		case "dataflow":
+			if f.Dataflow == nil && c.dataflow != nil {
+				f.Dataflow = c.dataflow
+			}
+		case "import":
+			if c.imp != nil {
+				f.Imports = append(f.Imports, c.imp)
+			}
+		case "source", "sink", "component", "stream":
+			if c.decl != nil {
+				f.Decls = append(f.Decls, c.decl)
+			}
+		}
+	}
+	f.Errors = syntaxErrors(f.chunks, nil, f.Lines)
+}
+
+// syntaxErrors are the syntax errors of a file cut into chunks: each
+// chunk's lexical errors (capped for the file) and parse error, and the
+// errors of order between chunks (dataflow first, imports before the
+// declarations). starts, when not nil, holds the offset of each chunk
+// whose positions are relative to its start (a Doc's pieces); chunks with
+// absolute positions pass nil.
+func syntaxErrors(chunks []*chunk, starts []int, lines *LineTable) []*SyntaxError {
+	at := func(i int) int {
+		if starts == nil {
+			return 0
+		}
+		return starts[i]
+	}
+	nLex := 0
+	for _, c := range chunks {
+		nLex += len(c.lexErrs)
+	}
+	var lexErrs []*SyntaxError
+	if nLex > 0 {
+		lexErrs = make([]*SyntaxError, 0, nLex)
+		var es slab[SyntaxError]
+		for i, c := range chunks {
+			for _, e := range c.lexErrs {
+				if starts == nil {
+					lexErrs = append(lexErrs, e)
+					continue
+				}
+				x := es.new()
+				*x = SyntaxError{Msg: e.Msg, Range: e.Range.Shift(at(i))}
+				lexErrs = append(lexErrs, x)
+			}
+		}
 	}
 	lexErrs = capLexErrors(lexErrs)
 	errs := append([]*SyntaxError(nil), lexErrs...)
@@ -732,15 +776,16 @@ func (f *File) assemble() {
 	}
 	var seenImport, seenDecl bool
 	var dataflowAt Pos = -1
-	for i, c := range f.chunks {
+	for i, c := range chunks {
+		start := at(i)
 		if e := c.err; e != nil {
-			msg, r := e.expected, e.r
+			msg, r := e.expected, e.r.Shift(start)
 			if e.atEnd {
-				if i+1 < len(f.chunks) {
+				if i+1 < len(chunks) {
 					// Every chunk but the first starts with its keyword.
-					nc := f.chunks[i+1]
+					nc, ns := chunks[i+1], at(i+1)
 					msg += " but found the keyword '" + nc.kw + "'"
-					r = Range{Pos(nc.start), Pos(nc.kwEnd)}
+					r = Range{Pos(ns + nc.start), Pos(ns + nc.kwEnd)}
 				} else {
 					msg += " but found the end of the file"
 				}
@@ -751,36 +796,27 @@ func (f *File) assemble() {
 				errs = append(errs, &SyntaxError{Msg: msg, Range: r})
 			}
 		}
-		kwRange := Range{Pos(c.start), Pos(c.kwEnd)}
+		kwRange := Range{Pos(start + c.start), Pos(start + c.kwEnd)}
 		switch c.kw {
 		case "dataflow":
 			switch {
 			case dataflowAt >= 0:
-				errs = append(errs, &SyntaxError{Msg: "a file names its dataflow only once: 'dataflow' already appears at line " + strconv.Itoa(f.Lines.Position(dataflowAt).Line), Range: kwRange})
+				errs = append(errs, &SyntaxError{Msg: "a file names its dataflow only once: 'dataflow' already appears at line " + strconv.Itoa(lines.Position(dataflowAt).Line), Range: kwRange})
 			case seenImport || seenDecl:
 				errs = append(errs, &SyntaxError{Msg: "'dataflow' must come first in the file, before imports and declarations", Range: kwRange})
 			}
 			if dataflowAt < 0 {
-				dataflowAt = Pos(c.start)
-			}
-			if f.Dataflow == nil && c.dataflow != nil {
-				f.Dataflow = c.dataflow
+				dataflowAt = kwRange.Start
 			}
 		case "import":
 			if seenDecl {
 				errs = append(errs, &SyntaxError{Msg: "imports must come before the declarations (source, sink, component, stream)", Range: kwRange})
 			}
 			seenImport = true
-			if c.imp != nil {
-				f.Imports = append(f.Imports, c.imp)
-			}
 		case "source", "sink", "component", "stream":
 			seenDecl = true
-			if c.decl != nil {
-				f.Decls = append(f.Decls, c.decl)
-			}
 		}
 	}
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Range.Start < errs[j].Range.Start })
-	f.Errors = errs
+	return errs
 }
