@@ -326,12 +326,16 @@ const headerRoom = 40
 
 // frameBuffers recycles the buffers of big frames once they are written:
 // a publication on a big dataflow is hundreds of kilobytes per keystroke.
-var frameBuffers sync.Pool
+// A few are kept (a sync.Pool would drop them at every collection, which
+// is when they matter most).
+var frameBuffers = make(chan []byte, 4)
 
 func recycleFrame(b []byte) {
 	if cap(b) >= 64<<10 {
-		b = b[:0]
-		frameBuffers.Put(&b)
+		select {
+		case frameBuffers <- b[:0]:
+		default:
+		}
 	}
 }
 
@@ -339,8 +343,16 @@ func recycleFrame(b []byte) {
 // with room for about size bytes.
 func frameBuffer(size int) []byte {
 	if size >= 64<<10 {
-		if bp, _ := frameBuffers.Get().(*[]byte); bp != nil && cap(*bp) >= size {
-			return (*bp)[:headerRoom]
+		for {
+			select {
+			case b := <-frameBuffers:
+				if cap(b) >= headerRoom+size {
+					return b[:headerRoom]
+				}
+				continue // too small for this one: let it go
+			default:
+			}
+			break
 		}
 	}
 	return make([]byte, headerRoom, headerRoom+size)

@@ -802,7 +802,10 @@ func (w *workspace) publish(files []string) {
 		}
 		ok := true
 		var diags []*analysis.Diagnostic
-		seen := map[string]bool{}
+		var seen map[string]bool // across roots: a library's findings once
+		if len(roots) > 1 {
+			seen = map[string]bool{}
+		}
 		var first *snapshot
 		for _, r := range roots {
 			if !w.currentLocked(r.snap) || r.snap.gens[p] != f.gen {
@@ -819,11 +822,13 @@ func (w *workspace) publish(files []string) {
 				if d.File != p {
 					continue
 				}
-				k := d.Code + "\x00" + d.Message + "\x00" + rangeKey(d.Range)
-				if seen[k] {
-					continue
+				if seen != nil {
+					k := d.Code + "\x00" + d.Message + "\x00" + rangeKey(d.Range)
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
 				}
-				seen[k] = true
 				diags = append(diags, d)
 			}
 		}
