@@ -3,6 +3,7 @@ package grammar
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 	"sort"
 	"unicode/utf8"
 )
@@ -48,7 +49,25 @@ type LSPRange struct {
 // LineTable converts between byte offsets and lines/columns for one text.
 type LineTable struct {
 	text  []byte
-	lines []int // byte offset of the start of each line
+	lines []uint32 // byte offset of the start of each line
+	wide  []int    // the same, instead of lines, for a text of 4 GiB or more
+}
+
+// count is the number of lines; at(i) is the offset where line i starts.
+// Offsets take 32 bits: the server updates a document's table on every
+// keystroke, and half the size is half the copying.
+func (t *LineTable) count() int {
+	if t.wide != nil {
+		return len(t.wide)
+	}
+	return len(t.lines)
+}
+
+func (t *LineTable) at(i int) int {
+	if t.wide != nil {
+		return t.wide[i]
+	}
+	return int(t.lines[i])
 }
 
 // NewLineTable indexes text. Lines end at '\n'; a '\r' before it is part of
@@ -56,10 +75,19 @@ type LineTable struct {
 // that LSP clients can address differently (they all treat \r\n as one
 // break, and so do we, since the offset of '\r' maps to the end of line).
 func NewLineTable(text []byte) *LineTable {
-	lines := make([]int, 1, len(text)/24+1)
+	if len(text) > math.MaxUint32 {
+		wide := []int{0}
+		for i, b := range text {
+			if b == '\n' {
+				wide = append(wide, i+1)
+			}
+		}
+		return &LineTable{text: text, wide: wide}
+	}
+	lines := make([]uint32, 1, len(text)/24+1)
 	for i, b := range text {
 		if b == '\n' {
-			lines = append(lines, i+1)
+			lines = append(lines, uint32(i+1))
 		}
 	}
 	return &LineTable{text: text, lines: lines}
@@ -71,20 +99,26 @@ func NewLineTable(text []byte) *LineTable {
 // bytes are scanned. Lines end at '\n' whatever precedes it, so an edit
 // that splits or joins a "\r\n" needs nothing special.
 func (t *LineTable) edited(text []byte, start, oldEnd, newEnd int) *LineTable {
+	if t.wide != nil || len(text) > math.MaxUint32 {
+		return NewLineTable(text)
+	}
 	// Old line starts s with s <= start follow a '\n' before the edit;
 	// those in (start, oldEnd] follow a removed '\n'; the others move.
-	k := sort.SearchInts(t.lines, start+1)
-	m := sort.SearchInts(t.lines, oldEnd+1)
+	search := func(x int) int {
+		return sort.Search(len(t.lines), func(i int) bool { return int(t.lines[i]) >= x })
+	}
+	k := search(start + 1)
+	m := search(oldEnd + 1)
 	ins := text[start:newEnd]
 	nl := bytes.Count(ins, []byte{'\n'})
-	lines := make([]int, k, k+nl+len(t.lines)-m)
+	lines := make([]uint32, k, k+nl+len(t.lines)-m)
 	copy(lines, t.lines[:k])
 	for i, b := range ins {
 		if b == '\n' {
-			lines = append(lines, start+i+1)
+			lines = append(lines, uint32(start+i+1))
 		}
 	}
-	delta := newEnd - oldEnd
+	delta := uint32(newEnd - oldEnd) // wraps for a deletion: the sum is right modulo 2^32
 	for _, s := range t.lines[m:] {
 		lines = append(lines, s+delta)
 	}
@@ -103,7 +137,7 @@ func (t *LineTable) Edited(text []byte, start, oldEnd, newEnd int) *LineTable {
 func (t *LineTable) Text() []byte { return t.text }
 
 // LineCount is the number of lines (a text with no newline has one).
-func (t *LineTable) LineCount() int { return len(t.lines) }
+func (t *LineTable) LineCount() int { return t.count() }
 
 func (t *LineTable) clamp(off Pos) int {
 	o := int(off)
@@ -120,10 +154,10 @@ func (t *LineTable) clamp(off Pos) int {
 func (t *LineTable) line(o int) int {
 	// sort.Search inlined: the server converts thousands of positions
 	// per publication.
-	lo, hi := 0, len(t.lines)
+	lo, hi := 0, t.count()
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if t.lines[m] > o {
+		if t.at(m) > o {
 			hi = m
 		} else {
 			lo = m + 1
@@ -136,14 +170,14 @@ func (t *LineTable) line(o int) int {
 func (t *LineTable) Position(off Pos) Position {
 	o := t.clamp(off)
 	l := t.line(o)
-	return Position{Offset: o, Line: l + 1, Column: o - t.lines[l] + 1}
+	return Position{Offset: o, Line: l + 1, Column: o - t.at(l) + 1}
 }
 
 // LSP converts an offset to an LSP position (UTF-16 columns).
 func (t *LineTable) LSP(off Pos) LSPPosition {
 	o := t.clamp(off)
 	l := t.line(o)
-	return LSPPosition{Line: l, Character: utf16Len(t.text[t.lines[l]:o])}
+	return LSPPosition{Line: l, Character: utf16Len(t.text[t.at(l):o])}
 }
 
 // LSPRange converts a Range to LSP coordinates.
@@ -151,7 +185,7 @@ func (t *LineTable) LSPRange(r Range) LSPRange {
 	start := t.LSP(r.Start)
 	// Most ranges end on the line they start on: count on from the start.
 	s, e := t.clamp(r.Start), t.clamp(r.End)
-	if e >= s && (s == len(t.text) || utf8.RuneStart(t.text[s])) && (start.Line+1 >= len(t.lines) || e < t.lines[start.Line+1]) {
+	if e >= s && (s == len(t.text) || utf8.RuneStart(t.text[s])) && (start.Line+1 >= t.count() || e < t.at(start.Line+1)) {
 		return LSPRange{Start: start, End: LSPPosition{Line: start.Line, Character: start.Character + utf16Len(t.text[s:e])}}
 	}
 	return LSPRange{Start: start, End: t.LSP(r.End)}
@@ -165,13 +199,13 @@ func (t *LineTable) Offset(p LSPPosition) (off Pos, ok bool) {
 	if p.Line < 0 || p.Character < 0 {
 		return 0, false
 	}
-	if p.Line >= len(t.lines) {
+	if p.Line >= t.count() {
 		return Pos(len(t.text)), false
 	}
-	start := t.lines[p.Line]
+	start := t.at(p.Line)
 	end := len(t.text)
-	if p.Line+1 < len(t.lines) {
-		end = t.lines[p.Line+1] - 1 // the '\n'
+	if p.Line+1 < t.count() {
+		end = t.at(p.Line+1) - 1 // the '\n'
 	}
 	if end > start && t.text[end-1] == '\r' && end < len(t.text) && t.text[end] == '\n' {
 		end--
