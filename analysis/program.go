@@ -13,6 +13,16 @@ type FS interface {
 	ReadFile(name string) ([]byte, error)
 }
 
+// LinesFS is an FS that also has the line tables of the texts it serves
+// (the language server keeps one per open document, updated edit by
+// edit). A Session's documents share them instead of making their own.
+type LinesFS interface {
+	FS
+	// Lines returns the line table of text, the text ReadFile returned
+	// for name, or nil.
+	Lines(name string, text []byte) *grammar.LineTable
+}
+
 // OSFS reads from the operating system.
 type OSFS struct{}
 

@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -164,7 +166,7 @@ func (s *Session) Update(opts Options) *Result {
 		res.Rebuilt = true
 		for _, f := range files {
 			s.byPath[f.name] = f
-			f.entries = f.entries[:0]
+			f.entries = nil // not [:0]: the old entries must not stay reachable
 			for i, p := range f.doc.Pieces() {
 				e := s.newEntry(f, i, p)
 				f.entries = append(f.entries, e)
@@ -187,11 +189,8 @@ func (s *Session) Update(opts Options) *Result {
 				mid = append(mid, e)
 				added = append(added, e)
 			}
-			entries := make([]*entry, 0, len(f.entries)-len(removed)+len(mid))
-			entries = append(entries, f.entries[:sp.Start]...)
-			entries = append(entries, mid...)
-			entries = append(entries, f.entries[sp.OldEnd:]...)
-			f.entries = entries
+			// The entries are the session's own: spliced in place.
+			f.entries = slices.Replace(f.entries, sp.Start, sp.OldEnd, mid...)
 		}
 	}
 	s.valid = true
@@ -261,7 +260,11 @@ func (s *Session) load(opts Options, rootText []byte) ([]*sfile, map[*sfile]gram
 		case f == nil:
 			f = &sfile{name: name, doc: grammar.NewDoc(name, text)}
 		case !bytes.Equal(f.doc.Text, text):
-			doc, sp := f.doc.Reparse(text)
+			var lines *grammar.LineTable
+			if lfs, ok := opts.FS.(LinesFS); ok {
+				lines = lfs.Lines(name, text)
+			}
+			doc, sp := f.doc.ReparseWith(text, lines)
 			if old, ok := splices[f]; ok {
 				// Read twice in one load (cannot happen: a file is
 				// loaded once); keep the widest splice.
@@ -901,7 +904,12 @@ type absMemo struct {
 }
 
 // absArena allocates the copies of one collect in blocks: an edit near
-// the top of a file moves hundreds of diagnostics at once.
+// the top of a file moves hundreds of diagnostics at once. Blocks are
+// small, because a copy the memo keeps for many versions keeps its whole
+// block alive.
+const absBlock = 16
+
+// absArena is the allocator of absolute copies (see absBlock).
 type absArena struct {
 	diags []Diagnostic
 	rel   []Related
@@ -911,7 +919,7 @@ type absArena struct {
 
 func (a *absArena) diag() *Diagnostic {
 	if len(a.diags) == 0 {
-		a.diags = make([]Diagnostic, 64)
+		a.diags = make([]Diagnostic, absBlock)
 	}
 	d := &a.diags[0]
 	a.diags = a.diags[1:]
@@ -921,7 +929,7 @@ func (a *absArena) diag() *Diagnostic {
 // take returns n fresh elements from *buf, refilled in blocks.
 func take[T any](buf *[]T, n int) []T {
 	if n > len(*buf) {
-		*buf = make([]T, max(n, 256))
+		*buf = make([]T, max(n, 2*absBlock))
 	}
 	out := (*buf)[:n:n]
 	*buf = (*buf)[n:]
@@ -1009,4 +1017,16 @@ func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *abs
 	m.abs = c
 	memo[d] = m
 	return c
+}
+
+// DebugString is temporary.
+func (s *Session) DebugString() string {
+	if s == nil {
+		return "nil"
+	}
+	n := 0
+	for _, f := range s.files {
+		n += len(f.entries)
+	}
+	return fmt.Sprintf("files=%d entries=%d syms=%d pieces=%d memo=%d noisy=%d byPath=%d", len(s.files), n, len(s.syms), len(s.pieces), len(s.memo), len(s.noisy), len(s.byPath))
 }

@@ -7,8 +7,10 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"weak"
 
 	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/internal/gen"
@@ -220,4 +222,38 @@ func TestOccurrenceAtEqualsScan(t *testing.T) {
 			}
 		}
 	}
+}
+
+// After a rebuild (the set of files changed), nothing of the old graph
+// stays reachable from the session: a big file edited down to a small
+// one must not keep its old declarations alive.
+func TestSessionRebuildReleasesOldGraph(t *testing.T) {
+	big := gen.Dataflow(300, 1)
+	s := NewSession("main.blazes")
+	s.Update(Options{FS: memFS{"main.blazes": big}, Root: "/"})
+	var old []weak.Pointer[entry]
+	for _, f := range s.files {
+		for _, e := range f.entries {
+			old = append(old, weak.Make(e))
+		}
+	}
+	if len(old) < 300 {
+		t.Fatalf("only %d entries", len(old))
+	}
+	// An import of a file that is not there changes nothing in the set
+	// of files; one that is there does, and the text shrinks.
+	small := []byte("import \"lib.blazes\"\nsource s\n")
+	s.Update(Options{FS: memFS{"main.blazes": small, "lib.blazes": []byte("sink k\n")}, Root: "/"})
+	runtime.GC()
+	runtime.GC()
+	alive := 0
+	for _, w := range old {
+		if w.Value() != nil {
+			alive++
+		}
+	}
+	if alive > 0 {
+		t.Errorf("%d of %d entries of the old graph are still reachable", alive, len(old))
+	}
+	runtime.KeepAlive(s)
 }

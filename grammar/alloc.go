@@ -49,6 +49,19 @@ func (s *slab[T]) make(n int) []T {
 	return out
 }
 
+// smallArena returns an arena whose blocks start at one value: for the
+// nodes of one declaration that must not share blocks with others (see
+// newPieces).
+func smallArena() *arena {
+	a := &arena{}
+	a.chunks.next, a.idents.next, a.identPs.next, a.schemas.next = 1, 1, 1, 1
+	a.attrs.next, a.attrPs.next, a.ends.next, a.sources.next = 1, 1, 1, 1
+	a.sinks.next, a.streams.next, a.comps.next, a.members.next = 1, 1, 1, 1
+	a.ifaces.next, a.paths.next, a.anns.next, a.comments.next = 1, 1, 1, 1
+	a.commPs.next, a.synErrs.next, a.synErrPs.next = 1, 1, 1
+	return a
+}
+
 // arena allocates AST nodes (and chunks) for one parse or reparse.
 type arena struct {
 	chunks   slab[chunk]

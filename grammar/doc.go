@@ -93,7 +93,7 @@ func NewDoc(name string, text []byte) *Doc {
 	spans := split(text, lr)
 	chunks := parseSpans(source{s: string(text)}, lr, spans, nil)
 	d := &Doc{Name: name, Text: text, Lines: NewLineTable(text), starts: make([]int, len(spans)), kinds: make([]pieceKind, len(spans))}
-	d.pieces = newPieces(text, 0, spans, chunks, nil)
+	d.pieces = newPieces(text, 0, spans, chunks, nil, false)
 	for i, s := range spans {
 		d.starts[i] = s.start
 		d.kinds[i] = d.pieces[i].c.kind()
@@ -119,12 +119,23 @@ func (d *Doc) Edit(text []byte, start, oldEnd, newEnd int) (*Doc, Splice) {
 		!bytes.Equal(old[:start], text[:start]) || !bytes.Equal(old[oldEnd:], text[newEnd:]) {
 		return d.Reparse(text)
 	}
-	return d.edit(text, start, oldEnd, newEnd)
+	return d.edit(text, start, oldEnd, newEnd, nil)
 }
 
 // Reparse is Edit for the edit between the longest common prefix and the
 // longest common suffix of d.Text and text.
 func (d *Doc) Reparse(text []byte) (*Doc, Splice) {
+	return d.ReparseWith(text, nil)
+}
+
+// ReparseWith is Reparse with the line table of text when the caller has
+// it (the language server keeps one per open document): the new Doc
+// shares it instead of making its own. A table of another text is
+// ignored.
+func (d *Doc) ReparseWith(text []byte, lines *LineTable) (*Doc, Splice) {
+	if lines != nil && !lines.indexes(text) {
+		lines = nil
+	}
 	if d == nil || len(d.pieces) == 0 {
 		name := ""
 		if d != nil {
@@ -136,11 +147,11 @@ func (d *Doc) Reparse(text []byte) (*Doc, Splice) {
 	old := d.Text
 	p := commonPrefix(old, text)
 	s := commonSuffix(old[p:], text[p:])
-	return d.edit(text, p, len(old)-s, len(text)-s)
+	return d.edit(text, p, len(old)-s, len(text)-s, lines)
 }
 
 // edit is Edit on checked offsets.
-func (d *Doc) edit(text []byte, start, oldEnd, newEnd int) (*Doc, Splice) {
+func (d *Doc) edit(text []byte, start, oldEnd, newEnd int, lines *LineTable) (*Doc, Splice) {
 	op, ost := d.pieces, d.starts
 	r := relexRegion(text, len(op), func(i int) int { return ost[i] }, func(i int) int { return ost[i] + op[i].c.kwEnd }, start, oldEnd, newEnd)
 
@@ -186,7 +197,7 @@ func (d *Doc) edit(text []byte, start, oldEnd, newEnd int) (*Doc, Splice) {
 	// lives, one file per edited piece.
 	own := bytes.Clone(text[r.start:r.end])
 	chunks := parseSpans(source{s: string(own), base: r.start}, r.lr, r.spans, cached)
-	mid := newPieces(own, r.start, r.spans, chunks, reuse)
+	mid := newPieces(own, r.start, r.spans, chunks, reuse, true)
 
 	n := len(op) - (r.b - r.a) + len(mid)
 	pieces := make([]*Piece, 0, n)
@@ -208,25 +219,44 @@ func (d *Doc) edit(text []byte, start, oldEnd, newEnd int) (*Doc, Splice) {
 		kinds = append(kinds, p.c.kind())
 	}
 	kinds = append(kinds, d.kinds[r.b:]...)
-	nd := &Doc{Name: d.Name, Text: text, Lines: d.Lines.edited(text, start, oldEnd, newEnd), pieces: pieces, starts: starts, kinds: kinds}
+	if lines == nil {
+		lines = d.Lines.edited(text, start, oldEnd, newEnd)
+	}
+	nd := &Doc{Name: d.Name, Text: text, Lines: lines, pieces: pieces, starts: starts, kinds: kinds}
 	return nd, Splice{Start: r.a, OldEnd: r.b, NewEnd: r.a + len(mid)}
 }
 
 // newPieces makes the pieces of spans, whose text is in text from offset
 // base on, from their chunks (absolute, as parseSpans makes them), or
 // takes reuse[i] when it is set (reuse may be nil).
-func newPieces(text []byte, base int, spans []span, chunks []*chunk, reuse []*Piece) []*Piece {
+//
+// With alone set, every piece gets memory of its own (its nodes, its
+// text, its Piece): pieces made by an edit outlive one another, and one
+// survivor of a big pasted region must not keep the whole region's
+// memory alive. NewDoc's pieces share blocks, which costs less to make
+// and lives as long as the file's first version does.
+func newPieces(text []byte, base int, spans []span, chunks []*chunk, reuse []*Piece, alone bool) []*Piece {
 	out := make([]*Piece, len(spans))
-	fresh := make([]Piece, len(spans))
-	var ar arena
+	var fresh []Piece
+	if !alone {
+		fresh = make([]Piece, len(spans))
+	}
+	var shared arena
 	for i, s := range spans {
 		if reuse != nil && reuse[i] != nil {
 			out[i] = reuse[i]
 			continue
 		}
-		c := chunks[i].shift(&ar, -s.start)
+		ar := &shared
 		t := text[s.start-base : s.end-base : s.end-base]
-		p := &fresh[i]
+		p := new(Piece)
+		if alone {
+			ar = smallArena()
+			t = bytes.Clone(t)
+		} else {
+			p = &fresh[i]
+		}
+		c := chunks[i].shift(ar, -s.start)
 		*p = Piece{Kw: c.kw, Decl: c.decl, Import: c.imp, Dataflow: c.dataflow, Text: t, Newlines: bytes.Count(t, []byte{'\n'}), c: c}
 		out[i] = p
 	}

@@ -133,6 +133,12 @@ func (t *LineTable) Edited(text []byte, start, oldEnd, newEnd int) *LineTable {
 	return t.edited(text, start, oldEnd, newEnd)
 }
 
+// indexes reports whether t is the table of text (the same bytes, not a
+// copy).
+func (t *LineTable) indexes(text []byte) bool {
+	return len(t.text) == len(text) && (len(text) == 0 || &t.text[0] == &text[0])
+}
+
 // Text returns the indexed text.
 func (t *LineTable) Text() []byte { return t.text }
 

@@ -76,7 +76,7 @@ func sameRanges(a, b []protocol.Range) bool {
 // publishFrame is a textDocument/publishDiagnostics notification for path,
 // built in one buffer with room for the frame header (writeReserved).
 func (s *Server) publishFrame(path string, version *int32, sn *snapshot, ds []*analysis.Diagnostic, cache map[*analysis.Diagnostic]*encodedDiag, sizeHint int) ([]byte, map[*analysis.Diagnostic]*encodedDiag) {
-	buf := frameBuffer(sizeHint + 256)
+	buf := s.frames.buffer(sizeHint + 256)
 	buf = append(buf, `{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":`...)
 	buf, _ = segjson.Append(buf, fileURI(path), segjson.EscapeHTML)
 	if version != nil {

@@ -46,6 +46,7 @@ func Stdio(r io.Reader, w io.Writer) io.ReadWriteCloser { return rwc{r, w} }
 // an unbuffered pipe), and replies and notifications keep their order.
 type queued struct {
 	io.ReadWriteCloser
+	free   chan []byte // written frames, for frameStream.buffer
 	mu     sync.Mutex
 	cond   *sync.Cond
 	queue  [][]byte
@@ -54,10 +55,28 @@ type queued struct {
 }
 
 func newQueued(c io.ReadWriteCloser) *queued {
-	q := &queued{ReadWriteCloser: c}
+	q := &queued{ReadWriteCloser: c, free: make(chan []byte, 2)}
 	q.cond = sync.NewCond(&q.mu)
 	go q.drain()
 	return q
+}
+
+// Big frames are recycled once written: a publication on a big dataflow
+// is hundreds of kilobytes per keystroke. Two are kept (a sync.Pool would
+// drop them at every collection, which is when they matter most), and
+// none of the size a pasted megabyte of garbage makes.
+const (
+	minRecycled = 64 << 10
+	maxRecycled = 4 << 20
+)
+
+func (q *queued) recycle(b []byte) {
+	if cap(b) >= minRecycled && cap(b) <= maxRecycled {
+		select {
+		case q.free <- b[:0]:
+		default:
+		}
+	}
 }
 
 func (q *queued) Write(p []byte) (int, error) {
@@ -100,7 +119,7 @@ func (q *queued) drain() {
 				q.mu.Unlock()
 				return
 			}
-			recycleFrame(b)
+			q.recycle(b)
 		}
 	}
 }
@@ -324,28 +343,13 @@ func (s *frameStream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, e
 // its body for the Content-Length header.
 const headerRoom = 40
 
-// frameBuffers recycles the buffers of big frames once they are written:
-// a publication on a big dataflow is hundreds of kilobytes per keystroke.
-// A few are kept (a sync.Pool would drop them at every collection, which
-// is when they matter most).
-var frameBuffers = make(chan []byte, 4)
-
-func recycleFrame(b []byte) {
-	if cap(b) >= 64<<10 {
-		select {
-		case frameBuffers <- b[:0]:
-		default:
-		}
-	}
-}
-
-// frameBuffer returns a buffer of length headerRoom for writeReserved,
-// with room for about size bytes.
-func frameBuffer(size int) []byte {
-	if size >= 64<<10 {
+// buffer returns a buffer of length headerRoom for writeReserved, with
+// room for about size bytes: a recycled one when the writer has one.
+func (s *frameStream) buffer(size int) []byte {
+	if q, ok := s.conn.(*queued); ok && size >= minRecycled {
 		for {
 			select {
-			case b := <-frameBuffers:
+			case b := <-q.free:
 				if cap(b) >= headerRoom+size {
 					return b[:headerRoom]
 				}

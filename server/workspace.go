@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -66,6 +67,7 @@ type snapshot struct {
 	build    func() *analysis.Program // makes prog on first use
 	progOnce sync.Once
 	prog     *analysis.Program
+	built    atomic.Bool // prog is there (see peek)
 }
 
 // program is the snapshot's whole program (nil when the run failed).
@@ -76,8 +78,18 @@ func (sn *snapshot) program() *analysis.Program {
 	sn.progOnce.Do(func() {
 		if sn.build != nil {
 			sn.prog = sn.build()
+			sn.build = nil // and what it held: the previous program
 		}
+		sn.built.Store(true)
 	})
+	return sn.prog
+}
+
+// peek is the snapshot's program if a request built it already, or nil.
+func (sn *snapshot) peek() *analysis.Program {
+	if sn == nil || !sn.built.Load() {
+		return nil
+	}
 	return sn.prog
 }
 
@@ -119,17 +131,15 @@ func (sn *snapshot) lines(path string) *grammar.LineTable {
 }
 
 type rootState struct {
-	path     string
-	running  int  // runs in flight
-	dirty    bool // a change arrived that no run in flight has seen
-	seq      uint64
-	snap     *snapshot     // newest finished run
-	done     chan struct{} // closed and replaced when a run finishes
-	members  map[string]bool
-	cancels  map[uint64]context.CancelFunc // runs in flight, by seq
-	session  *analysis.Session             // the incremental analysis, when the engine has one
-	built    *analysis.Program             // the newest whole program a request built
-	builtSeq uint64
+	path    string
+	running int  // runs in flight
+	dirty   bool // a change arrived that no run in flight has seen
+	seq     uint64
+	snap    *snapshot     // newest finished run
+	done    chan struct{} // closed and replaced when a run finishes
+	members map[string]bool
+	cancels map[uint64]context.CancelFunc // runs in flight, by seq
+	session *analysis.Session             // the incremental analysis, when the engine has one
 }
 
 type workspace struct {
@@ -505,15 +515,19 @@ type runInputs struct {
 	vers    map[string]int32
 	prev    *analysis.Program
 	session *analysis.Session // nil: the engine analyses every version with Load
+	lines   map[string]*grammar.LineTable
 	root    string
 	folders string
 }
 
 func (w *workspace) inputsLocked(r *rootState) runInputs {
-	in := runInputs{texts: map[string][]byte{}, gens: map[string]uint64{}, vers: map[string]int32{}, root: r.path, folders: w.importRoot(r.path)}
+	in := runInputs{texts: map[string][]byte{}, lines: map[string]*grammar.LineTable{}, gens: map[string]uint64{}, vers: map[string]int32{}, root: r.path, folders: w.importRoot(r.path)}
 	for p, f := range w.files {
 		if f.text != nil {
 			in.texts[p] = f.text
+		}
+		if f.edited != nil {
+			in.lines[p] = f.edited
 		}
 		in.gens[p] = f.gen
 		if f.open {
@@ -527,9 +541,8 @@ func (w *workspace) inputsLocked(r *rootState) runInputs {
 			r.session = analysis.NewSession(r.path)
 		}
 		in.session = r.session
-	} else if r.snap != nil {
-		in.prev = r.snap.prog
 	}
+	in.prev = r.snap.peek()
 	for m := range r.members {
 		in.members = append(in.members, m)
 	}
@@ -537,11 +550,17 @@ func (w *workspace) inputsLocked(r *rootState) runInputs {
 }
 
 // overlayFS serves known files from memory (open documents win over the
-// disk) and the rest from the disk, recording what was read.
+// disk) and the rest from the disk, recording what was read. It has the
+// line tables didChange keeps (analysis.LinesFS).
 type overlayFS struct {
 	texts map[string][]byte
+	lines map[string]*grammar.LineTable
 	mu    sync.Mutex
 	read  map[string][]byte
+}
+
+func (o *overlayFS) Lines(name string, text []byte) *grammar.LineTable {
+	return o.lines[name] // the Doc checks that it is text's
 }
 
 func (o *overlayFS) ReadFile(name string) ([]byte, error) {
@@ -587,7 +606,7 @@ func (w *workspace) parse(name string, text []byte) *grammar.File {
 
 func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInputs) {
 	start := time.Now()
-	fsys := &overlayFS{texts: in.texts, read: map[string][]byte{}}
+	fsys := &overlayFS{texts: in.texts, lines: in.lines, read: map[string][]byte{}}
 	sn := &snapshot{seq: seq, root: in.root, gens: map[string]uint64{}, vers: map[string]int32{}, texts: map[string][]byte{}, files: map[string]*grammar.File{}, docs: map[string]*grammar.Doc{}}
 	opts := analysis.Options{FS: fsys, Root: in.folders, Context: ctx}
 	eng := w.s.cfg.Engine
@@ -619,7 +638,7 @@ func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInp
 				sn.diags = nil
 			}
 			sn.docs = res.Docs
-			sn.build = w.programOf(r, sn, in.folders)
+			sn.build = w.programOf(sn, in.folders, in.prev)
 			return
 		}
 		opts.Parse, opts.Prev = w.parse, in.prev
@@ -630,7 +649,7 @@ func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInp
 		}
 		if prog != nil {
 			sn.ok, sn.prog, sn.diags = true, prog, prog.Diagnostics
-			sn.progOnce.Do(func() {})
+			sn.progOnce.Do(func() { sn.built.Store(true) })
 			for _, f := range prog.Files {
 				sn.files[f.Name] = f
 			}
@@ -672,8 +691,9 @@ func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInp
 
 // programOf returns the builder of a snapshot's whole program: Load over
 // the texts the run read, with the session's documents as the parse and
-// the newest program built before as Prev.
-func (w *workspace) programOf(r *rootState, sn *snapshot, folders string) func() *analysis.Program {
+// the previous snapshot's program, when a request built it, as Prev (one
+// version back only: an old program must not outlive its use).
+func (w *workspace) programOf(sn *snapshot, folders string, prev *analysis.Program) func() *analysis.Program {
 	return func() (prog *analysis.Program) {
 		defer func() {
 			if x := recover(); x != nil {
@@ -688,16 +708,7 @@ func (w *workspace) programOf(r *rootState, sn *snapshot, folders string) func()
 			return w.s.cfg.Engine.Parse(name, text)
 		}
 		fsys := &overlayFS{texts: sn.texts, read: map[string][]byte{}}
-		w.mu.Lock()
-		prev := r.built
-		w.mu.Unlock()
-		prog = w.s.cfg.Engine.Load(sn.root, analysis.Options{FS: fsys, Root: folders, Parse: parse, Prev: prev})
-		w.mu.Lock()
-		if r.builtSeq < sn.seq {
-			r.built, r.builtSeq = prog, sn.seq
-		}
-		w.mu.Unlock()
-		return prog
+		return w.s.cfg.Engine.Load(sn.root, analysis.Options{FS: fsys, Root: folders, Parse: parse, Prev: prev})
 	}
 }
 
@@ -842,11 +853,24 @@ func (w *workspace) publish(files []string) {
 		}
 		outs = append(outs, o)
 	}
+	// Forget what was kept for documents that are no longer open.
+	for p := range w.encoded {
+		if f := w.files[p]; f == nil || !f.open {
+			delete(w.encoded, p)
+			delete(w.sizes, p)
+		}
+	}
 	w.mu.Unlock()
 	for _, o := range outs {
-		var frame []byte
-		frame, w.encoded[o.path] = w.s.publishFrame(o.path, o.ver, o.sn, o.diag, w.encoded[o.path], w.sizes[o.path])
-		w.sizes[o.path] = len(frame)
+		frame, cache := w.s.publishFrame(o.path, o.ver, o.sn, o.diag, w.encoded[o.path], w.sizes[o.path])
+		// Only documents being edited (they have a version) keep what
+		// the next publication may reuse.
+		if o.ver != nil {
+			w.encoded[o.path], w.sizes[o.path] = cache, len(frame)
+		} else {
+			delete(w.encoded, o.path)
+			delete(w.sizes, o.path)
+		}
 		w.published[o.path] = true
 		if err := w.s.frames.writeReserved(frame); err != nil {
 			w.s.log.Debug("publish failed", zap.String("path", o.path), zap.Error(err))
