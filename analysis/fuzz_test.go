@@ -529,7 +529,10 @@ func fuzzStep(text []byte, seed int64, i int, op byte) []byte {
 	return mutate(r, text)
 }
 
-func FuzzIncremental(f *testing.F) {
+// fuzzEdits fuzzes sequences of up to 24 edits (fuzzStep) of a starting
+// text (fuzzBase): for each input, newCheck makes the checker of one
+// sequence, which sees every text of it in turn.
+func fuzzEdits(f *testing.F, newCheck func() func(t *testing.T, step int, text []byte)) {
 	f.Add(uint8(30), int64(1), []byte{0, 1, 2, 3, 4, 5, 6, 7})
 	f.Add(uint8(60), int64(3), []byte{4, 4, 12, 2, 2, 14, 15})
 	f.Add(uint8(231), int64(2), []byte{6, 7, 1, 0})
@@ -538,11 +541,20 @@ func FuzzIncremental(f *testing.F) {
 		if len(ops) > 24 {
 			ops = ops[:24]
 		}
-		var prev *Program
+		check := newCheck()
 		for i := 0; i <= len(ops); i++ {
 			if i > 0 {
 				text = fuzzStep(text, seed, i, ops[i-1])
 			}
+			check(t, i, text)
+		}
+	})
+}
+
+func FuzzIncremental(f *testing.F) {
+	fuzzEdits(f, func() func(*testing.T, int, []byte) {
+		var prev *Program
+		return func(t *testing.T, i int, text []byte) {
 			fsys := memFS{fuzzName: text}
 			var prevFile *grammar.File
 			if prev != nil {

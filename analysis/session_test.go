@@ -169,19 +169,9 @@ func TestSessionImports(t *testing.T) {
 }
 
 func FuzzSession(f *testing.F) {
-	f.Add(uint8(30), int64(1), []byte{0, 1, 2, 3, 4, 5, 6, 7})
-	f.Add(uint8(60), int64(3), []byte{4, 4, 12, 2, 2, 14, 15})
-	f.Add(uint8(231), int64(2), []byte{6, 7, 1, 0})
-	f.Fuzz(func(t *testing.T, sel uint8, seed int64, ops []byte) {
-		text := fuzzBase(sel, seed)
-		if len(ops) > 24 {
-			ops = ops[:24]
-		}
+	fuzzEdits(f, func() func(*testing.T, int, []byte) {
 		s := NewSession(fuzzName)
-		for i := 0; i <= len(ops); i++ {
-			if i > 0 {
-				text = fuzzStep(text, seed, i, ops[i-1])
-			}
+		return func(t *testing.T, i int, text []byte) {
 			checkSession(t, s, fuzzName, memFS{fuzzName: text}, fmt.Sprintf("step %d", i))
 		}
 	})
