@@ -63,6 +63,9 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 	if *listen == "" {
 		log.Info("serving on stdio", zap.String("version", version))
+		if f, ok := stdout.(*os.File); ok {
+			growPipe(f)
+		}
 		return server.New(cfg).Run(ctx, server.Stdio(stdin, stdout))
 	}
 	addr := *listen
