@@ -1,11 +1,13 @@
 package analysis
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -573,22 +575,24 @@ func (b *builder) newStream(f *grammar.File, d *grammar.Stream) *Stream {
 }
 
 func sortDiagnostics(ds []*Diagnostic) {
-	sort.SliceStable(ds, func(i, j int) bool {
-		a, b := ds[i], ds[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Range.Start != b.Range.Start {
-			return a.Range.Start < b.Range.Start
-		}
-		if a.Code != b.Code {
-			return a.Code < b.Code
-		}
-		// A total order, so that diagnostics come out the same however
-		// they were found (Load and Session find them differently).
-		if a.Range.End != b.Range.End {
-			return a.Range.End < b.Range.End
-		}
-		return a.Message < b.Message
-	})
+	slices.SortStableFunc(ds, compareDiagnostics)
+}
+
+// compareDiagnostics orders diagnostics by file, offset and code, then
+// totally, so that diagnostics come out the same however they were found
+// (Load and Session find them differently).
+func compareDiagnostics(a, b *Diagnostic) int {
+	if c := strings.Compare(a.File, b.File); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Range.Start, b.Range.Start); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Code, b.Code); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.Range.End, b.Range.End); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Message, b.Message)
 }

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -106,6 +105,12 @@ type entry struct {
 	dup   *Diagnostic   // "already declared" for a losing declaration
 	res   []*Diagnostic // a stream's resolution and seal checks; an order hint into a sink
 	flow  []*Diagnostic // a component's BLZ104, findings and its input streams' order hints
+}
+
+// sameBytes reports whether a and b are the same slice (the server hands
+// the same text again while a document does not change).
+func sameBytes(a, b []byte) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // NewSession starts an incremental analysis of root.
@@ -259,19 +264,15 @@ func (s *Session) load(opts Options, rootText []byte) ([]*sfile, map[*sfile]gram
 		switch {
 		case f == nil:
 			f = &sfile{name: name, doc: grammar.NewDoc(name, text)}
-		case !bytes.Equal(f.doc.Text, text):
+		case !sameBytes(f.doc.Text, text):
 			var lines *grammar.LineTable
 			if lfs, ok := opts.FS.(LinesFS); ok {
 				lines = lfs.Lines(name, text)
 			}
-			doc, sp := f.doc.ReparseWith(text, lines)
-			if old, ok := splices[f]; ok {
-				// Read twice in one load (cannot happen: a file is
-				// loaded once); keep the widest splice.
-				sp.Start = min(sp.Start, old.Start)
+			if doc, sp := f.doc.ReparseWith(text, lines); doc != f.doc {
+				f.doc = doc
+				splices[f] = sp
 			}
-			f.doc = doc
-			splices[f] = sp
 		}
 		b.byName[name] = &grammar.File{Name: name}
 		files = append(files, f)

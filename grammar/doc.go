@@ -131,7 +131,7 @@ func (d *Doc) Reparse(text []byte) (*Doc, Splice) {
 // ReparseWith is Reparse with the line table of text when the caller has
 // it (the language server keeps one per open document): the new Doc
 // shares it instead of making its own. A table of another text is
-// ignored.
+// ignored. For the same text it returns d itself.
 func (d *Doc) ReparseWith(text []byte, lines *LineTable) (*Doc, Splice) {
 	if lines != nil && !lines.indexes(text) {
 		lines = nil
@@ -146,6 +146,9 @@ func (d *Doc) ReparseWith(text []byte, lines *LineTable) (*Doc, Splice) {
 	}
 	old := d.Text
 	p := commonPrefix(old, text)
+	if p == len(old) && p == len(text) {
+		return d, Splice{} // the same text: the same Doc
+	}
 	s := commonSuffix(old[p:], text[p:])
 	return d.edit(text, p, len(old)-s, len(text)-s, lines)
 }

@@ -23,10 +23,23 @@ type encodedDiag struct {
 	json   []byte
 }
 
+// pubCache is what a document's last publication left for the next one:
+// the JSON of its diagnostics by finding, and its size. Two maps take
+// turns, so that a publication allocates none.
+type pubCache struct {
+	cur, spare map[*analysis.Diagnostic]*encodedDiag
+	size       int
+}
+
 // encodeDiagnostics appends the JSON array of ds (converted as
 // toDiagnostic does) to buf, reusing and refreshing cache.
-func (s *Server) encodeDiagnostics(buf []byte, sn *snapshot, ds []*analysis.Diagnostic, cache map[*analysis.Diagnostic]*encodedDiag) ([]byte, map[*analysis.Diagnostic]*encodedDiag) {
-	next := make(map[*analysis.Diagnostic]*encodedDiag, len(ds))
+func (s *Server) encodeDiagnostics(buf []byte, sn *snapshot, ds []*analysis.Diagnostic, cache *pubCache) []byte {
+	next := cache.spare
+	if next == nil {
+		next = make(map[*analysis.Diagnostic]*encodedDiag, len(ds))
+	}
+	clear(next)
+	defer func() { cache.cur, cache.spare = next, cache.cur }()
 	buf = append(buf, '[')
 	var ranges []protocol.Range
 	// Almost every location is in the one file published.
@@ -47,7 +60,7 @@ func (s *Server) encodeDiagnostics(buf []byte, sn *snapshot, ds []*analysis.Diag
 			ranges = append(ranges, toRange(lines(r.File), r.Range))
 		}
 		key := d.Origin()
-		e := cache[key]
+		e := cache.cur[key]
 		if e == nil || !sameRanges(e.ranges, ranges) {
 			js, err := segjson.Append(nil, s.toDiagnostic(sn, d), segjson.EscapeHTML|segjson.SortMapKeys)
 			if err != nil {
@@ -58,7 +71,7 @@ func (s *Server) encodeDiagnostics(buf []byte, sn *snapshot, ds []*analysis.Diag
 		next[key] = e
 		buf = append(buf, e.json...)
 	}
-	return append(buf, ']'), next
+	return append(buf, ']')
 }
 
 func sameRanges(a, b []protocol.Range) bool {
@@ -75,8 +88,8 @@ func sameRanges(a, b []protocol.Range) bool {
 
 // publishFrame is a textDocument/publishDiagnostics notification for path,
 // built in one buffer with room for the frame header (writeReserved).
-func (s *Server) publishFrame(path string, version *int32, sn *snapshot, ds []*analysis.Diagnostic, cache map[*analysis.Diagnostic]*encodedDiag, sizeHint int) ([]byte, map[*analysis.Diagnostic]*encodedDiag) {
-	buf := s.frames.buffer(sizeHint + 256)
+func (s *Server) publishFrame(path string, version *int32, sn *snapshot, ds []*analysis.Diagnostic, cache *pubCache) []byte {
+	buf := s.frames.buffer(cache.size + 256)
 	buf = append(buf, `{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":`...)
 	buf, _ = segjson.Append(buf, fileURI(path), segjson.EscapeHTML)
 	if version != nil {
@@ -84,6 +97,8 @@ func (s *Server) publishFrame(path string, version *int32, sn *snapshot, ds []*a
 		buf = strconv.AppendInt(buf, int64(*version), 10)
 	}
 	buf = append(buf, `,"diagnostics":`...)
-	buf, cache = s.encodeDiagnostics(buf, sn, ds, cache)
-	return append(buf, "}}"...), cache
+	buf = s.encodeDiagnostics(buf, sn, ds, cache)
+	buf = append(buf, "}}"...)
+	cache.size = len(buf)
+	return buf
 }

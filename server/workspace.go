@@ -156,9 +156,8 @@ type workspace struct {
 	asts    map[string]*grammar.File // newest AST per file, for Reparse
 
 	pubMu     sync.Mutex
-	published map[string]bool                                  // files with diagnostics shown in the client
-	encoded   map[string]map[*analysis.Diagnostic]*encodedDiag // each file's last publication, for reuse
-	sizes     map[string]int                                   // the size of each file's last publication
+	published map[string]bool      // files with diagnostics shown in the client
+	encoded   map[string]*pubCache // what each open document's last publication left
 }
 
 func newWorkspace(s *Server) *workspace {
@@ -168,8 +167,7 @@ func newWorkspace(s *Server) *workspace {
 		roots:     map[string]*rootState{},
 		asts:      map[string]*grammar.File{},
 		published: map[string]bool{},
-		encoded:   map[string]map[*analysis.Diagnostic]*encodedDiag{},
-		sizes:     map[string]int{},
+		encoded:   map[string]*pubCache{},
 	}
 }
 
@@ -857,20 +855,20 @@ func (w *workspace) publish(files []string) {
 	for p := range w.encoded {
 		if f := w.files[p]; f == nil || !f.open {
 			delete(w.encoded, p)
-			delete(w.sizes, p)
 		}
 	}
 	w.mu.Unlock()
 	for _, o := range outs {
-		frame, cache := w.s.publishFrame(o.path, o.ver, o.sn, o.diag, w.encoded[o.path], w.sizes[o.path])
 		// Only documents being edited (they have a version) keep what
 		// the next publication may reuse.
-		if o.ver != nil {
-			w.encoded[o.path], w.sizes[o.path] = cache, len(frame)
-		} else {
-			delete(w.encoded, o.path)
-			delete(w.sizes, o.path)
+		cache := w.encoded[o.path]
+		if cache == nil {
+			cache = &pubCache{}
+			if o.ver != nil {
+				w.encoded[o.path] = cache
+			}
 		}
+		frame := w.s.publishFrame(o.path, o.ver, o.sn, o.diag, cache)
 		w.published[o.path] = true
 		if err := w.s.frames.writeReserved(frame); err != nil {
 			w.s.log.Debug("publish failed", zap.String("path", o.path), zap.Error(err))
@@ -885,7 +883,6 @@ func (w *workspace) clear(path string) {
 	w.s.notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: fileURI(path), Diagnostics: []protocol.Diagnostic{}})
 	delete(w.published, path)
 	delete(w.encoded, path)
-	delete(w.sizes, path)
 }
 
 func rangeKey(r grammar.Range) string {
