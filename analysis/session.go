@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"fmt"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -1018,16 +1017,4 @@ func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *abs
 	m.abs = c
 	memo[d] = m
 	return c
-}
-
-// DebugString is temporary.
-func (s *Session) DebugString() string {
-	if s == nil {
-		return "nil"
-	}
-	n := 0
-	for _, f := range s.files {
-		n += len(f.entries)
-	}
-	return fmt.Sprintf("files=%d entries=%d syms=%d pieces=%d memo=%d noisy=%d byPath=%d", len(s.files), n, len(s.syms), len(s.pieces), len(s.memo), len(s.noisy), len(s.byPath))
 }

@@ -90,14 +90,6 @@ func (s *Server) toDiagnostic(sn *snapshot, d *analysis.Diagnostic) protocol.Dia
 	return out
 }
 
-func (s *Server) toDiagnostics(sn *snapshot, ds []*analysis.Diagnostic) []protocol.Diagnostic {
-	out := make([]protocol.Diagnostic, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, s.toDiagnostic(sn, d))
-	}
-	return out
-}
-
 // toWorkspaceEdit converts a fix's edits.
 func toWorkspaceEdit(sn *snapshot, edits []analysis.Edit) *protocol.WorkspaceEdit {
 	we := &protocol.WorkspaceEdit{Changes: map[uri.URI][]protocol.TextEdit{}}

@@ -47,7 +47,7 @@ type Server struct {
 	cfg    Config
 	log    *zap.Logger
 	conn   jsonrpc2.Conn
-	frames *frameStream // the connection's stream, for publications (notifyRaw)
+	frames *frameStream // the connection's stream, for publications (writeReserved)
 	ws     *workspace
 
 	mu          sync.Mutex
