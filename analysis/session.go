@@ -30,11 +30,11 @@ import (
 //     declaration of every name whose declarations changed;
 //   - re-resolves the streams that name a changed name, and attaches them
 //     in program order;
-//   - re-labels the components downstream of what changed (SCCs in
-//     topological order, as Load does), stopping where labels stop moving;
+//   - re-labels the components downstream of what changed (the SCCs of
+//     that region in topological order, as Load does);
 //   - recomputes the worst-downstream candidates (reach) of everything
-//     upstream of a changed label, and the findings of every component
-//     upstream or downstream of a change.
+//     upstream of a label that moved, and the findings of every
+//     component upstream or downstream of a change.
 //
 // The result equals Load of the same texts (tests compare the two after
 // random edits). A change to the set of files (an import added, removed or
@@ -57,8 +57,7 @@ type Session struct {
 // Result is what one Session update produced.
 type Result struct {
 	Diagnostics []*Diagnostic // sorted as Program.Diagnostics
-	// Docs are the parsed files of the program, by name; Texts are the
-	// texts read for them and for files that failed to parse as imports.
+	// Docs are the parsed files of the program, by name.
 	Docs     map[string]*grammar.Doc
 	LoadErr  error
 	Canceled bool
@@ -123,12 +122,11 @@ const pieceSep = "\x00"
 
 // update is the state of one Update between its phases.
 type update struct {
-	dirty     map[*Component]bool // inputs or declaration changed: re-label
-	moved     map[*Component]bool // outputs' streams changed: reach may move
-	sources   map[*Iface]bool     // sources whose streams changed
-	sinks     map[*Iface]bool     // sinks whose streams changed
-	resolve   map[*entry]bool     // streams to resolve again
-	namesDone map[string]bool
+	dirty   map[*Component]bool // inputs or declaration changed: re-label
+	moved   map[*Component]bool // outputs' streams changed: reach may move
+	sources map[*Iface]bool     // sources whose streams changed
+	sinks   map[*Iface]bool     // sinks whose streams changed
+	resolve map[*entry]bool     // streams to resolve again
 }
 
 // Update analyses the present texts (read through opts.FS; opts.Parse and
@@ -158,7 +156,7 @@ func (s *Session) Update(opts Options) *Result {
 	u := &update{
 		dirty: map[*Component]bool{}, moved: map[*Component]bool{},
 		sources: map[*Iface]bool{}, sinks: map[*Iface]bool{},
-		resolve: map[*entry]bool{}, namesDone: map[string]bool{},
+		resolve: map[*entry]bool{},
 	}
 	var added []*entry
 	touched := map[string]bool{}
@@ -358,6 +356,9 @@ func (s *Session) remove(e *entry, u *update, touched map[string]bool) {
 			if n != "" {
 				y := s.sym(n)
 				y.refs = removeEntry(y.refs, e)
+				if len(y.decls) == 0 && len(y.refs) == 0 && y.win == nil {
+					delete(s.syms, n) // a name nothing mentions any more
+				}
 			}
 		}
 		s.detach(e, u)
