@@ -3,6 +3,7 @@ package server
 import (
 	"math/rand"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -368,4 +369,40 @@ func TestImportRemovedLibraryBecomesRoot(t *testing.T) {
 	c.change("main.blazes", []int{0, 0, 1, 0}, "")
 	// Alone, Count.words has no producer.
 	c.waitDiags("lib.blazes", func(p publishDiagnosticsParams) bool { return hasCode(p, analysis.CodeNoProducer) })
+}
+
+// A workspace scan that makes an open document part of another root
+// analyses that root: the document's own root went away with its
+// analysis held, and nothing else would ever publish its diagnostics.
+func TestScanReRootsOpenDocument(t *testing.T) {
+	g := newGatedEngine()
+	defer close(g.gate)
+	c := newClient(t, testOpts{cfg: Config{Engine: g.Engine}})
+	// Written after initialize's scan, in a folder added later.
+	sub := filepath.Join(c.dir, "sub")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c.open("sub/a.blazes", "// slow\nsource s\n")
+	for g.started.Load() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := os.WriteFile(filepath.Join(sub, "b.blazes"), []byte("import \"a.blazes\"\nsink k\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.notify("workspace/didChangeWorkspaceFolders", map[string]any{"event": map[string]any{
+		"added": []map[string]any{{"uri": fileURI(sub), "name": "sub"}}, "removed": []any{}}})
+	done := make(chan struct{})
+	go func() {
+		c.waitDiags("sub/a.blazes", atVersion(1))
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(hangGuard):
+		t.Fatal("sub/a.blazes was never published: the root the scan made for it was not analysed")
+	}
+	if g.finished.Load() != 0 {
+		t.Fatal("the held analysis finished: the test proves nothing")
+	}
 }
