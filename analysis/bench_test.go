@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/internal/gen"
 )
 
@@ -37,46 +36,29 @@ func BenchmarkCheck(b *testing.B) {
 	}
 }
 
-// BenchmarkAnalyse separates the analysis from parsing.
+// BenchmarkAnalyse measures a cold Load: a fresh session, parse included.
 func BenchmarkAnalyse(b *testing.B) {
 	for _, n := range []int{1000, 10000, 100000} {
 		text := gen.Dataflow(n, 1)
-		f := grammar.Parse("gen.blazes", text)
 		fs := memFS{"gen.blazes": text}
-		parse := func(string, []byte) *grammar.File { return f }
 		b.Run(fmt.Sprintf("components=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				Load("gen.blazes", Options{FS: fs, Parse: parse})
+				Load("gen.blazes", Options{FS: fs})
 			}
 		})
 	}
 }
 
-// BenchmarkEdit measures the per-keystroke path of the language server
-// without the protocol: a one-character edit (a space typed after a stream
-// in the middle of the file), reparsed incrementally and analysed with the
-// previous snapshot, against the same edit analysed cold.
+// BenchmarkEdit measures a one-character edit (a space typed after a
+// stream in the middle of the file) analysed cold, by a fresh session:
+// what BenchmarkSession's incremental update saves.
 func BenchmarkEdit(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		text := gen.Dataflow(n, 1)
 		mid := bytes.Index(text[len(text)/2:], []byte("\nstream ")) + len(text)/2
 		eol := mid + 1 + bytes.IndexByte(text[mid+1:], '\n')
 		texts := [2][]byte{text, append(append(append([]byte(nil), text[:eol]...), ' '), text[eol:]...)}
-		base := Load("g.blazes", Options{FS: memFS{"g.blazes": text}})
-		b.Run(fmt.Sprintf("incremental/components=%d", n), func(b *testing.B) {
-			prev := base
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				t := texts[(i+1)%2]
-				pf := prev.Files[0]
-				prev = Load("g.blazes", Options{
-					FS:    memFS{"g.blazes": t},
-					Parse: func(_ string, t []byte) *grammar.File { return grammar.Reparse(pf, t) },
-					Prev:  prev,
-				})
-			}
-		})
 		b.Run(fmt.Sprintf("cold/components=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {

@@ -1,7 +1,6 @@
 package analysis
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -12,30 +11,6 @@ import (
 // maxRelated bounds related information so that a finding on a huge graph
 // stays readable.
 const maxRelated = 20
-
-// findings reports BLZ001/BLZ002/BLZ003 and the BLZ2xx hints.
-func findings(p *Program, ctx context.Context) {
-	computeReach(p)
-	for n, c := range p.Components {
-		if n%256 == 0 && p.canceled(ctx) {
-			return
-		}
-		for _, path := range c.Paths {
-			switch {
-			case !path.Kind.Confluent() && !path.Coordinated && path.In.Label.Kind != None:
-				p.Diagnostics = append(p.Diagnostics, uncoordinatedFinding(p, path))
-			}
-			if c.Replicated && path.Kind.Write() && isInstOrDiverge(path.In.Label) {
-				p.Diagnostics = append(p.Diagnostics, replicaWriteFinding(path))
-			}
-		}
-	}
-	for _, s := range p.Streams {
-		if d := orderFinding(s); d != nil {
-			p.Diagnostics = append(p.Diagnostics, d)
-		}
-	}
-}
 
 // downBudget bounds the walk that lists the components a finding raises,
 // so that a graph with thousands of findings costs linear time.
@@ -145,21 +120,6 @@ func own(i *Iface) candidate {
 		}
 	}
 	return c
-}
-
-// computeReach stores in every interface (Iface.reach) the best candidate
-// downstream of it, itself included, in linear time: the SCCs of the
-// interface graph come consumers first, so each SCC takes the best of its
-// members and of the SCCs it feeds, which are already done.
-func computeReach(p *Program) {
-	var all []*Iface
-	all = append(all, p.Sources...)
-	for _, c := range p.Components {
-		all = append(all, c.Inputs...)
-		all = append(all, c.Outputs...)
-	}
-	all = append(all, p.Sinks...)
-	forEachSCC(all, succ, setReach)
 }
 
 // setReach gives the members of an SCC of the interface graph their

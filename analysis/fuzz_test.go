@@ -553,25 +553,14 @@ func fuzzEdits(f *testing.F, newCheck func() func(t *testing.T, step int, text [
 
 func FuzzIncremental(f *testing.F) {
 	fuzzEdits(f, func() func(*testing.T, int, []byte) {
-		var prev *Program
+		s := NewSession(fuzzName)
 		return func(t *testing.T, i int, text []byte) {
 			fsys := memFS{fuzzName: text}
-			var prevFile *grammar.File
-			if prev != nil {
-				prevFile = prev.Files[0]
-			}
-			parse := func(name string, t []byte) *grammar.File {
-				if prevFile == nil {
-					return grammar.Parse(name, t)
-				}
-				return grammar.Reparse(prevFile, t)
-			}
-			inc := Load(fuzzName, Options{FS: fsys, Parse: parse, Prev: prev})
+			inc := s.Update(Options{FS: fsys}).Program()
 			cold := Load(fuzzName, Options{FS: fsys})
 			if a, b := snapshotText(inc), snapshotText(cold); a != b {
 				t.Fatalf("step %d: incremental differs from cold:\n%s\n--- text:\n%s", i, firstDiff(a, b), text)
 			}
-			prev = inc
 		}
 	})
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/internal/gen"
 )
 
@@ -105,8 +104,8 @@ func mutate(r *rand.Rand, text []byte) []byte {
 	return text
 }
 
-// Incremental analysis (Options.Prev) gives exactly what a cold analysis
-// of the same text gives, after any sequence of edits.
+// A session's program after any sequence of edits is exactly a fresh
+// session's (Load) over the same text: labels, findings and fixes.
 func TestIncrementalEqualsCold(t *testing.T) {
 	seeds := 6
 	steps := 40
@@ -116,25 +115,14 @@ func TestIncrementalEqualsCold(t *testing.T) {
 	for seed := int64(1); seed <= int64(seeds); seed++ {
 		r := rand.New(rand.NewSource(seed))
 		text := gen.Dataflow(200, seed)
-		var prev *Program
-		var prevFile *grammar.File
+		s := NewSession("g.blazes")
 		for step := 0; step < steps; step++ {
 			fs := memFS{"g.blazes": text}
-			parse := func(name string, t []byte) *grammar.File {
-				if prevFile == nil {
-					return grammar.Parse(name, t)
-				}
-				return grammar.Reparse(prevFile, t)
-			}
-			inc := Load("g.blazes", Options{FS: fs, Parse: parse, Prev: prev})
+			inc := s.Update(Options{FS: fs}).Program()
 			cold := Load("g.blazes", Options{FS: fs})
 			if a, b := snapshotText(inc), snapshotText(cold); a != b {
 				t.Fatalf("seed %d step %d: incremental differs from cold:\n%s", seed, step, firstDiff(a, b))
 			}
-			if step > 0 && inc.Reused == 0 && len(inc.Components) > 50 {
-				t.Logf("seed %d step %d: nothing reused", seed, step)
-			}
-			prev, prevFile = inc, inc.Files[0]
 			text = mutate(r, text)
 		}
 	}
@@ -150,17 +138,18 @@ func firstDiff(a, b string) string {
 	return fmt.Sprintf("lengths differ: %d vs %d lines", len(al), len(bl))
 }
 
-// An edit far downstream re-labels little: most components are reused.
+// An edit far downstream re-labels little: most components keep their
+// labels.
 func TestIncrementalReuses(t *testing.T) {
 	text := gen.Dataflow(1000, 3)
-	fs := memFS{"g.blazes": text}
-	p1 := Load("g.blazes", Options{FS: fs})
+	s := NewSession("g.blazes")
+	s.Update(Options{FS: memFS{"g.blazes": text}})
 	// Toggle order on the last stream line: only its consumer changes.
 	i := bytes.LastIndex(text, []byte("\nstream "))
 	j := i + 1 + bytes.IndexByte(text[i+1:], '\n')
 	edited := append(append(append([]byte(nil), text[:j]...), " order"...), text[j:]...)
-	p2 := Load("g.blazes", Options{FS: memFS{"g.blazes": edited}, Prev: p1})
-	if p2.Reused < len(p2.Components)*9/10 {
-		t.Errorf("reused %d of %d components (evaluated %d)", p2.Reused, len(p2.Components), p2.Evaluated)
+	res := s.Update(Options{FS: memFS{"g.blazes": edited}})
+	if n := len(res.Program().Components); res.Rebuilt || res.Evaluated > n/10 {
+		t.Errorf("re-labelled %d of %d components (rebuilt %v)", res.Evaluated, n, res.Rebuilt)
 	}
 }

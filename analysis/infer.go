@@ -1,62 +1,11 @@
 package analysis
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"strings"
 
 	"github.com/blazes-dev/blazes/grammar"
 )
-
-// infer computes every label as the least fixpoint of SPEC §3's rules.
-//
-// Components are evaluated one strongly connected component (SCC) at a
-// time, in topological order: everything upstream of an SCC is final when
-// it is evaluated, so a worklist inside the SCC reaches its least fixpoint,
-// and every rule being monotone over labels of finite height
-// (None < Seal[k] < Async < Run < Inst < Diverge), this terminates on any
-// graph. With a previous snapshot, an SCC whose declarations and incoming
-// streams are unchanged takes its labels from it: an edit re-labels only
-// what is downstream of it, and stops where labels stop moving.
-func infer(p *Program, prev *Program, ctx context.Context) {
-	for _, c := range p.Components {
-		for _, path := range c.Paths {
-			path.relevant = relevantInputs(path)
-		}
-	}
-	for _, src := range p.Sources {
-		src.Label = sourceLabel(src)
-		for _, s := range src.Out {
-			s.Label = streamLabel(s)
-		}
-	}
-	sccs := componentSCCs(p.Components)
-	for id, scc := range sccs {
-		for _, c := range scc {
-			c.scc = int32(id)
-		}
-	}
-	p.sccSize = make([]int, len(sccs))
-	for id, scc := range sccs {
-		p.sccSize[id] = len(scc)
-	}
-	var sol sccSolver
-	for id, scc := range sccs {
-		if id%256 == 0 && p.canceled(ctx) {
-			return
-		}
-		if prev != nil && reuse(p, prev, id, scc) {
-			p.Reused += len(scc)
-			continue
-		}
-		sol.solve(scc, func(d *Component) bool { return int(d.scc) == id })
-		p.Evaluated += len(scc)
-	}
-	for _, sink := range p.Sinks {
-		sink.Label = meetLabels(sink.In)
-	}
-}
 
 // sccSolver brings the components of one SCC to their least fixpoint,
 // everything upstream of it being final: a worklist of the components
@@ -93,106 +42,6 @@ func (sv *sccSolver) solve(scc []*Component, inSCC func(*Component) bool) {
 			}
 		}
 	}
-}
-
-// reuse copies the labels of an SCC from prev when its components'
-// declarations, their incoming streams and those streams' labels are all
-// as they were, and prev had the same SCC: the SCC's equations and their
-// inputs are then identical, and so is their least solution.
-func reuse(p, prev *Program, id int, scc []*Component) bool {
-	olds := make([]*Component, len(scc))
-	prevID := -1
-	for i, c := range scc {
-		o := prev.Component(c.Name)
-		if o == nil || !bytes.Equal(o.sig, c.sig) || o.Replicated != c.Replicated ||
-			len(o.Inputs) != len(c.Inputs) || len(o.Outputs) != len(c.Outputs) || len(o.Paths) != len(c.Paths) {
-			return false
-		}
-		oid := int(o.scc)
-		if prevID >= 0 && oid != prevID {
-			return false
-		}
-		prevID = oid
-		for j, in := range c.Inputs {
-			oin := o.Inputs[j]
-			if in.Name != oin.Name || len(in.In) != len(oin.In) {
-				return false
-			}
-			for k, s := range in.In {
-				os := oin.In[k]
-				if s.Rep != os.Rep || s.Order != os.Order || !sameSeal(s.Seal, os.Seal) || !sameIface(s.From, os.From) {
-					return false
-				}
-				if from := s.From.Comp; from == nil || int(from.scc) != id {
-					// From outside the SCC: final already, and must match.
-					if s.Label != os.Label {
-						return false
-					}
-				}
-			}
-		}
-		olds[i] = o
-	}
-	if prevID < 0 || prev.sccSize[prevID] != len(scc) {
-		return false
-	}
-	for i, c := range scc {
-		o := olds[i]
-		c.State = o.State
-		for j, in := range c.Inputs {
-			in.Label = o.Inputs[j].Label
-		}
-		for j, q := range c.Paths {
-			oq := o.Paths[j]
-			q.Internal, q.OutLabel, q.Coordinated = oq.Internal, oq.OutLabel, oq.Coordinated
-		}
-		for j, out := range c.Outputs {
-			out.Label = o.Outputs[j].Label
-			for _, s := range out.Out {
-				s.Label = streamLabel(s)
-			}
-		}
-	}
-	return true
-}
-
-// sameIface compares two interfaces of different snapshots by name.
-func sameIface(a, b *Iface) bool {
-	if a.Name != b.Name || (a.Comp == nil) != (b.Comp == nil) {
-		return false
-	}
-	return a.Comp == nil || a.Comp.Name == b.Comp.Name
-}
-
-func sameSeal(a, b *Label) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
-}
-
-// componentSCCs returns the strongly connected components of the stream
-// graph between components, in topological order (producers first), by
-// Tarjan's algorithm made iterative so that a long chain cannot overflow
-// the stack.
-func componentSCCs(comps []*Component) [][]*Component {
-	var out [][]*Component
-	forEachSCC(comps, func(c *Component, f func(*Component)) {
-		for _, o := range c.Outputs {
-			for _, st := range o.Out {
-				if d := st.To.Comp; d != nil {
-					f(d)
-				}
-			}
-		}
-	}, func(scc []*Component) {
-		out = append(out, append([]*Component(nil), scc...))
-	})
-	// Tarjan emits SCCs consumers first; reverse for topological order.
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return out
 }
 
 func sourceLabel(src *Iface) Label {

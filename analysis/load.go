@@ -8,58 +8,17 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/blazes-dev/blazes/grammar"
 )
 
-// Load reads the root file and its imports, builds the graph, reports the
-// semantic errors, infers every label and computes the findings with their
-// fixes. It never panics on bad input; when the root file cannot be read the
-// program has LoadErr set and nothing else.
+// Load analyses the root file and its imports from scratch: it is a fresh
+// Session fed every declaration at once, and returns the program of that
+// one version. It never panics on bad input; when the root file cannot be
+// read the program has LoadErr set and nothing else.
 func Load(root string, opts Options) *Program {
-	if opts.FS == nil {
-		opts.FS = OSFS{}
-	}
-	if opts.Parse == nil {
-		opts.Parse = grammar.Parse
-	}
-	p := &Program{Root: root}
-	text, err := opts.FS.ReadFile(root)
-	if err != nil {
-		p.LoadErr = describeReadError(root, err)
-		return p
-	}
-	b := &builder{
-		p:      p,
-		opts:   opts,
-		byName: map[string]*grammar.File{},
-		names:  map[string]declared{},
-	}
-	b.importRoot = opts.Root
-	if b.importRoot == "" {
-		b.importRoot = filepath.Dir(root)
-	}
-	if abs, err := filepath.Abs(b.importRoot); err == nil {
-		b.importRoot = abs
-	}
-	b.loadFile(root, text, nil)
-	if p.canceled(opts.Context) {
-		return p
-	}
-	b.build()
-	if p.canceled(opts.Context) {
-		return p
-	}
-	if infer(p, opts.Prev, opts.Context); p.Canceled {
-		return p
-	}
-	if findings(p, opts.Context); p.Canceled {
-		return p
-	}
-	sortDiagnostics(p.Diagnostics)
-	return p
+	return NewSession(root).Update(opts).Program()
 }
 
 func describeReadError(name string, err error) error {
@@ -76,20 +35,16 @@ func describeReadError(name string, err error) error {
 	return fmt.Errorf("%s: %v", name, err)
 }
 
-// declared remembers where a top-level name was first declared.
-type declared struct {
-	file *grammar.File
-	node grammar.Node
-	name *grammar.Ident
-}
-
+// builder makes the nodes of declarations and reports the checks that
+// belong to them into p; a Session keeps one per graph (comps and ends are
+// the winning declarations of each name) and one per file load (loading
+// and byName, for the checks of imports).
 type builder struct {
 	p          *Program
 	opts       Options
 	importRoot string
 	byName     map[string]*grammar.File
 	loading    []string // the import stack, for cycle detection
-	names      map[string]declared
 	comps      map[string]*Component
 	ends       map[string]*Iface // sources and sinks
 }
@@ -103,31 +58,6 @@ func (b *builder) errorf(f *grammar.File, r grammar.Range, code, format string, 
 	}
 	b.p.Diagnostics = append(b.p.Diagnostics, d)
 	return d
-}
-
-func (b *builder) loadFile(name string, text []byte, _ *grammar.Import) {
-	f := b.opts.Parse(name, text)
-	b.byName[name] = f
-	b.p.Files = append(b.p.Files, f)
-	for _, e := range f.Errors {
-		b.p.Diagnostics = append(b.p.Diagnostics, &Diagnostic{
-			Location: Location{File: name, Range: e.Range},
-			Severity: SevError,
-			Code:     CodeSyntax,
-			Message:  e.Msg,
-		})
-	}
-	b.loading = append(b.loading, name)
-	defer func() { b.loading = b.loading[:len(b.loading)-1] }()
-	for _, imp := range f.Imports {
-		b.loadImport(f, imp)
-	}
-}
-
-func (b *builder) loadImport(f *grammar.File, imp *grammar.Import) {
-	if target, text, ok := b.importTarget(f, imp); ok {
-		b.loadFile(target, text, imp)
-	}
 }
 
 // importTarget checks an import of f and reads the file it names. ok is
@@ -198,76 +128,6 @@ func identNames(ids []*grammar.Ident) []string {
 		out[i] = id.Name
 	}
 	return out
-}
-
-func (b *builder) declare(f *grammar.File, node grammar.Node, name *grammar.Ident, what string) bool {
-	if prev, ok := b.names[name.Name]; ok {
-		d := b.errorf(f, name.Range, CodeDuplicate, "%s %s is already declared", what, name.Name)
-		d.Related = append(d.Related, Related{
-			Location: Location{File: prev.file.Name, Range: prev.name.Range},
-			Message:  "first declared here",
-		})
-		return false
-	}
-	b.names[name.Name] = declared{file: f, node: node, name: name}
-	return true
-}
-
-// build creates components, interfaces, paths and streams from the ASTs.
-func (b *builder) build() {
-	ndecl := 0
-	for _, f := range b.p.Files {
-		ndecl += len(f.Decls)
-	}
-	b.comps = make(map[string]*Component, ndecl)
-	b.p.byName = b.comps
-	b.ends = map[string]*Iface{}
-	var streams []struct {
-		f *grammar.File
-		s *grammar.Stream
-	}
-	for _, f := range b.p.Files {
-		for _, d := range f.Decls {
-			switch d := d.(type) {
-			case *grammar.Source:
-				if d.Name == nil || !b.declare(f, d, d.Name, "source") {
-					continue
-				}
-				src := b.source(f, d)
-				b.ends[src.Name] = src
-				b.p.Sources = append(b.p.Sources, src)
-			case *grammar.Sink:
-				if d.Name == nil || !b.declare(f, d, d.Name, "sink") {
-					continue
-				}
-				sink := sinkIface(f, d)
-				b.ends[sink.Name] = sink
-				b.p.Sinks = append(b.p.Sinks, sink)
-			case *grammar.Component:
-				if d.Name == nil || !b.declare(f, d, d.Name, "component") {
-					continue
-				}
-				c := b.component(f, d)
-				b.comps[c.Name] = c
-				b.p.Components = append(b.p.Components, c)
-			case *grammar.Stream:
-				streams = append(streams, struct {
-					f *grammar.File
-					s *grammar.Stream
-				}{f, d})
-			}
-		}
-	}
-	sort.Slice(b.p.Components, func(i, j int) bool { return b.p.Components[i].Name < b.p.Components[j].Name })
-	sort.Slice(b.p.Sources, func(i, j int) bool { return b.p.Sources[i].Name < b.p.Sources[j].Name })
-	sort.Slice(b.p.Sinks, func(i, j int) bool { return b.p.Sinks[i].Name < b.p.Sinks[j].Name })
-	for _, s := range streams {
-		b.stream(s.f, s.s)
-	}
-	for _, c := range b.p.Components {
-		b.checkGates(c)
-		b.checkProducers(c)
-	}
 }
 
 // source makes the node of a source declaration and checks its attributes.
@@ -371,7 +231,7 @@ func (b *builder) checkAttrs(f *grammar.File, attrs []*grammar.StreamAttr) {
 }
 
 func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
-	c := &Component{Name: d.Name.Name, File: f, Decl: d, sig: f.Text[d.Range.Start:d.Range.End]}
+	c := &Component{Name: d.Name.Name, File: f, Decl: d}
 	// Components have a handful of members: linear searches beat maps.
 	find := func(list []*Iface, name string) *Iface {
 		for _, i := range list {
@@ -521,20 +381,6 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 	}
 	b.errorf(f, e.Iface.Range, CodeUnknownName, "component %s has no %s %s", c.Name, want, e.Iface.Name)
 	return nil
-}
-
-func (b *builder) stream(f *grammar.File, d *grammar.Stream) {
-	s := b.newStream(f, d)
-	if s == nil {
-		return
-	}
-	s.From.Out = append(s.From.Out, s)
-	s.To.In = append(s.To.In, s)
-	if s.Rep && s.To.Comp != nil && !s.To.Comp.Replicated {
-		s.To.Comp.Replicated = true
-		s.To.Comp.RepStream = s
-	}
-	b.p.Streams = append(b.p.Streams, s)
 }
 
 // newStream resolves and checks a stream declaration; it returns nil when

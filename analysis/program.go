@@ -29,27 +29,22 @@ type OSFS struct{}
 // ReadFile implements FS.
 func (OSFS) ReadFile(name string) ([]byte, error) { return os.ReadFile(name) }
 
-// Options configure Load.
+// Options configure Load and Session.Update.
 type Options struct {
 	// FS to read the root file and its imports from; nil means OSFS.
 	FS FS
 	// Root is the directory imports must resolve inside; "" means the
 	// directory of the root file.
 	Root string
-	// Parse, when set, replaces grammar.Parse, so that a caller can reuse
-	// the ASTs of unchanged files or declarations (grammar.Reparse).
-	Parse func(name string, text []byte) *grammar.File
-	// Prev, when set, is the previous program for the same root; the
-	// analysis may reuse its work for the unchanged part of the graph.
-	Prev *Program
-	// Context, when set, cancels the analysis: Load then returns early
-	// with Canceled set and a program that must not be used (the server
-	// cancels the analysis of a version a newer edit has superseded).
+	// Context, when set and cancelled before an update starts, makes it
+	// return with Canceled set and change nothing (the server cancels the
+	// analysis of a version a newer edit has superseded).
 	Context context.Context
 }
 
-// Program is the analysed dataflow of one root file and its imports: an
-// immutable snapshot once Load returns.
+// Program is the analysed dataflow of one root file and its imports at one
+// version: an immutable snapshot of a Session's graph (Result.Program),
+// with every position absolute in Files.
 type Program struct {
 	Root        string
 	Files       []*grammar.File // the root first, then imports in load order
@@ -62,21 +57,8 @@ type Program struct {
 	LoadErr error
 
 	// Canceled reports that Options.Context was cancelled before the
-	// analysis finished: labels and findings are incomplete.
+	// update started: the program holds nothing.
 	Canceled bool
 
-	// Evaluated and Reused count the components whose labels were
-	// computed, and those taken unchanged from Options.Prev.
-	Evaluated, Reused int
-
-	sccSize []int                 // sizes of the SCCs of components, in topological order
-	byName  map[string]*Component // components by name
-}
-
-// canceled polls the context of a running analysis.
-func (p *Program) canceled(ctx context.Context) bool {
-	if ctx != nil && !p.Canceled && ctx.Err() != nil {
-		p.Canceled = true
-	}
-	return p.Canceled
+	byName map[string]*Component // components by name
 }

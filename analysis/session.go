@@ -36,8 +36,8 @@ import (
 //     upstream of a label that moved, and the findings of every
 //     component upstream or downstream of a change.
 //
-// The result equals Load of the same texts (tests compare the two after
-// random edits). A change to the set of files (an import added, removed or
+// The result equals a fresh session's over the same texts (tests compare
+// the two after random edits); Load is such a fresh session. A change to the set of files (an import added, removed or
 // failing) rebuilds the session from its documents, without parsing.
 type Session struct {
 	mu     sync.Mutex
@@ -50,6 +50,7 @@ type Session struct {
 	noisy  map[*entry]bool   // entries holding diagnostics
 	memo   map[*Diagnostic]*absMemo
 	nextID int
+	ver    uint64 // counts updates: a Result's program is of one version
 	b      builder
 	prog   Program // the scratch program the builder reports into
 }
@@ -66,6 +67,12 @@ type Result struct {
 	// labels were computed, Findings those whose findings were.
 	Rebuilt             bool
 	Evaluated, Findings int
+
+	s       *Session
+	ver     uint64
+	progMu  sync.Mutex
+	prog    *Program
+	stale   bool // the session moved on before Program was asked
 }
 
 // sfile is one file of the program.
@@ -116,6 +123,18 @@ func NewSession(root string) *Session {
 	return &Session{root: root}
 }
 
+// NewSessionOf starts an incremental analysis of root whose documents are
+// docs (by file name): a file whose text is its document's text is not
+// parsed again. The first update analyses every declaration.
+func NewSessionOf(root string, docs map[string]*grammar.Doc) *Session {
+	s := &Session{root: root}
+	s.reset()
+	for name, d := range docs {
+		s.byPath[name] = &sfile{name: name, doc: d}
+	}
+	return s
+}
+
 // pieceSep separates a file name from a piece number in the names of
 // piece files; a path cannot contain it.
 const pieceSep = "\x00"
@@ -134,7 +153,8 @@ type update struct {
 func (s *Session) Update(opts Options) *Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	res := &Result{Docs: map[string]*grammar.Doc{}}
+	s.ver++
+	res := &Result{Docs: map[string]*grammar.Doc{}, s: s, ver: s.ver}
 	if opts.Context != nil && opts.Context.Err() != nil {
 		res.Canceled = true
 		return res
@@ -1018,4 +1038,149 @@ func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *abs
 	m.abs = c
 	memo[d] = m
 	return c
+}
+
+// Program returns the whole program of the update's version: the graph
+// with its labels and findings, as an immutable copy with absolute
+// positions that stays valid however the session moves on. It is built on
+// first use, from the session's graph while that is still at this version;
+// it is nil when the session was updated again before anyone asked (the
+// caller then reads a newer Result). Derivations (Why) are computed on
+// demand from the copy.
+func (r *Result) Program() *Program {
+	r.progMu.Lock()
+	defer r.progMu.Unlock()
+	if r.prog != nil || r.stale {
+		return r.prog
+	}
+	switch {
+	case r.LoadErr != nil:
+		r.prog = &Program{Root: r.s.root, LoadErr: r.LoadErr}
+	case r.Canceled:
+		r.prog = &Program{Root: r.s.root, Canceled: true}
+	default:
+		r.s.mu.Lock()
+		if r.s.ver == r.ver && r.s.valid {
+			r.prog = r.s.program(r.Diagnostics)
+		}
+		r.s.mu.Unlock()
+		r.stale = r.prog == nil
+	}
+	return r.prog
+}
+
+// program copies the session's graph, at its present version, into a
+// Program whose nodes point into the absolute ASTs of the files
+// (grammar.Doc.File and Doc.Decl) instead of the pieces.
+func (s *Session) program(diags []*Diagnostic) *Program {
+	p := &Program{Root: s.root, Diagnostics: diags, byName: map[string]*Component{}}
+	ifaces := map[*Iface]*Iface{}
+	for _, f := range s.files {
+		af := f.doc.File()
+		p.Files = append(p.Files, af)
+		for _, e := range f.entries {
+			off := grammar.Pos(f.doc.Start(e.idx))
+			switch {
+			case e.comp != nil:
+				c := copyComponent(e.comp, af, f.doc.Decl(e.idx).(*grammar.Component), off, ifaces)
+				p.Components = append(p.Components, c)
+				p.byName[c.Name] = c
+			case e.end != nil:
+				i := *e.end
+				i.File, i.Decl, i.NameRange = af, f.doc.Decl(e.idx), shiftRange(e.end.NameRange, off)
+				i.In, i.Out, i.reach, i.tj = nil, nil, candidate{}, tarjan{}
+				ifaces[e.end] = &i
+				if i.Dir == DirSource {
+					p.Sources = append(p.Sources, &i)
+				} else {
+					p.Sinks = append(p.Sinks, &i)
+				}
+			}
+		}
+	}
+	streams := map[*Stream]*Stream{}
+	for _, f := range s.files {
+		af := f.doc.File()
+		for _, e := range f.entries {
+			if e.stream == nil {
+				continue
+			}
+			st := *e.stream
+			st.File, st.Decl, st.ent = af, f.doc.Decl(e.idx).(*grammar.Stream), nil
+			st.From, st.To = ifaces[e.stream.From], ifaces[e.stream.To]
+			st.From.Out = append(st.From.Out, &st)
+			st.To.In = append(st.To.In, &st)
+			streams[e.stream] = &st
+			p.Streams = append(p.Streams, &st)
+		}
+	}
+	for _, c := range p.Components {
+		if c.RepStream != nil {
+			c.RepStream = streams[c.RepStream]
+		}
+		for _, q := range c.Paths {
+			for k, i := range q.relevant {
+				q.relevant[k] = ifaces[i]
+			}
+		}
+	}
+	byName := func(list []*Iface) {
+		slices.SortFunc(list, func(a, b *Iface) int { return strings.Compare(a.Name, b.Name) })
+	}
+	byName(p.Sources)
+	byName(p.Sinks)
+	slices.SortFunc(p.Components, func(a, b *Component) int { return strings.Compare(a.Name, b.Name) })
+	return p
+}
+
+func shiftRange(r grammar.Range, off grammar.Pos) grammar.Range {
+	return grammar.Range{Start: r.Start + off, End: r.End + off}
+}
+
+// copyComponent copies c, whose declaration is decl with positions off
+// bytes on, with its interfaces (recorded in ifaces) and paths.
+func copyComponent(c *Component, f *grammar.File, decl *grammar.Component, off grammar.Pos, ifaces map[*Iface]*Iface) *Component {
+	// The nodes of c's declaration and their absolute copies, member by
+	// member (a path's ends declare interfaces by use).
+	abs := make(map[grammar.Node]grammar.Node, 3*len(decl.Members))
+	for k, m := range c.Decl.Members {
+		am := decl.Members[k]
+		abs[m] = am
+		if gp, ok := m.(*grammar.Path); ok {
+			ap := am.(*grammar.Path)
+			if gp.From != nil {
+				abs[gp.From] = ap.From
+			}
+			if gp.To != nil {
+				abs[gp.To] = ap.To
+			}
+		}
+	}
+	n := *c
+	n.File, n.Decl, n.tj = f, decl, tarjan{}
+	iface := func(i *Iface) *Iface {
+		x := *i
+		x.Comp, x.File, x.Decl, x.NameRange = &n, f, abs[i.Decl], shiftRange(i.NameRange, off)
+		x.In, x.Out, x.Paths, x.reach, x.tj = nil, nil, nil, candidate{}, tarjan{}
+		ifaces[i] = &x
+		return &x
+	}
+	n.Inputs = make([]*Iface, len(c.Inputs))
+	for k, i := range c.Inputs {
+		n.Inputs[k] = iface(i)
+	}
+	n.Outputs = make([]*Iface, len(c.Outputs))
+	for k, o := range c.Outputs {
+		n.Outputs[k] = iface(o)
+	}
+	n.Paths = make([]*Path, len(c.Paths))
+	for k, q := range c.Paths {
+		x := *q
+		x.Comp, x.Decl, x.In, x.Out = &n, abs[q.Decl].(*grammar.Path), ifaces[q.In], ifaces[q.Out]
+		x.relevant = slices.Clone(q.relevant)
+		x.In.Paths = append(x.In.Paths, &x)
+		x.Out.Paths = append(x.Out.Paths, &x)
+		n.Paths[k] = &x
+	}
+	return &n
 }

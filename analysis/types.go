@@ -32,7 +32,7 @@ type Iface struct {
 	Paths     []*Path   // paths reading (inputs) or writing (outputs) it
 	Label     Label
 
-	tj    tarjan    // scratch while the program is built (scc.go)
+	tj    tarjan    // scratch while a Session computes reach (scc.go)
 	reach candidate // the worst label downstream (findings.go)
 }
 
@@ -56,10 +56,7 @@ type Component struct {
 	RepStream  *Stream // a witness for Replicated
 	State      Label   // state(C)
 
-	sig []byte // the declaration's text: unchanged text, unchanged rules
-
-	tj   tarjan // scratch while the program is built (scc.go)
-	scc  int32  // index of its SCC in topological order
+	tj   tarjan // scratch while a Session labels (scc.go)
 	gone bool   // a Session dropped it (its declaration lost its name)
 }
 

@@ -332,3 +332,9 @@ func (d *Doc) File() *File {
 	})
 	return d.file
 }
+
+// Decl returns the declaration of piece i with absolute positions: the
+// node File() holds, or nil when the piece declares nothing.
+func (d *Doc) Decl(i int) Decl {
+	return d.File().chunks[i].decl
+}

@@ -510,12 +510,7 @@ func TestAbuseClientVanishes(t *testing.T) {
 	gate := make(chan struct{})
 	entered := make(chan struct{}, 100)
 	eng := DefaultEngine()
-	load, update := eng.Load, eng.Update
-	eng.Load = func(root string, o analysis.Options) *analysis.Program {
-		entered <- struct{}{}
-		<-gate
-		return load(root, o)
-	}
+	update := eng.Update
 	eng.Update = func(s *analysis.Session, root string, o analysis.Options) *analysis.Result {
 		entered <- struct{}{}
 		<-gate

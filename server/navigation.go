@@ -358,7 +358,7 @@ func (s *Server) formatting(ctx context.Context, raw json.RawMessage) (any, erro
 		return nil, err
 	}
 	out := []protocol.TextEdit{}
-	f := s.ws.parse(path, v.text)
+	f := v.file
 	if f == nil || len(f.Errors) > 0 {
 		return out, nil // never format a file with syntax errors
 	}

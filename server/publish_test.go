@@ -8,7 +8,6 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/blazes-dev/blazes/analysis"
-	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/internal/gen"
 )
 
@@ -55,10 +54,10 @@ func TestPublicationFollowsEdits(t *testing.T) {
 		text = text[:off] + e.insert + text[off+e.del:]
 		got := c.waitDiags("g.blazes", atVersion(v))
 
-		prog := analysis.Load(path, analysis.Options{FS: mapFS{path: []byte(text)}})
-		sn := &snapshot{ok: true, files: map[string]*grammar.File{path: prog.Files[0]}}
+		cold := analysis.NewSession(path).Update(analysis.Options{FS: mapFS{path: []byte(text)}})
+		sn := &snapshot{ok: true, docs: cold.Docs}
 		var want []protocol.Diagnostic
-		for _, d := range prog.Diagnostics {
+		for _, d := range cold.Diagnostics {
 			if d.File == path {
 				want = append(want, (&Server{}).toDiagnostic(sn, d))
 			}

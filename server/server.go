@@ -79,7 +79,7 @@ func New(cfg Config) *Server {
 	if cfg.RequestWait == 0 {
 		cfg.RequestWait = 5 * time.Second
 	}
-	if cfg.Engine.Load == nil {
+	if cfg.Engine.Update == nil {
 		cfg.Engine = DefaultEngine()
 	}
 	s := &Server{

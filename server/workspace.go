@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -11,7 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -49,25 +49,24 @@ type fileState struct {
 
 // snapshot is the immutable result of one analysis run of a root. The
 // diagnostics come from the run; the whole program (labels, derivations,
-// fixes, for hovers, code actions and the other requests) is built the
-// first time a request asks for it, so that a keystroke costs only its
-// diagnostics.
+// fixes, for hovers, code actions and the other requests) is the same
+// run's, copied out of the session the first time a request asks for it,
+// so that a keystroke costs only its diagnostics.
 type snapshot struct {
-	seq   uint64
-	root  string
-	ok    bool // the run succeeded
-	diags []*analysis.Diagnostic
-	gens  map[string]uint64 // generation of each file read
-	vers  map[string]int32  // version of each open document read (-1: not open)
-	texts map[string][]byte
-	docs  map[string]*grammar.Doc  // the session's documents
-	files map[string]*grammar.File // the program's files, when the run built the program
-	took  time.Duration
+	seq     uint64
+	root    string
+	folders string // the directory imports must stay inside
+	ok      bool   // the run succeeded
+	diags   []*analysis.Diagnostic
+	gens    map[string]uint64 // generation of each file read
+	vers    map[string]int32  // version of each open document read (-1: not open)
+	texts   map[string][]byte
+	docs    map[string]*grammar.Doc // the session's documents
+	took    time.Duration
 
-	build    func() *analysis.Program // makes prog on first use
 	progOnce sync.Once
+	res      *analysis.Result // the run's result, until its program is taken
 	prog     *analysis.Program
-	built    atomic.Bool // prog is there (see peek)
 }
 
 // program is the snapshot's whole program (nil when the run failed).
@@ -76,20 +75,20 @@ func (sn *snapshot) program() *analysis.Program {
 		return nil
 	}
 	sn.progOnce.Do(func() {
-		if sn.build != nil {
-			sn.prog = sn.build()
-			sn.build = nil // and what it held: the previous program
+		sn.prog = sn.res.Program()
+		if sn.prog == nil {
+			// The session was updated again before anyone asked: a
+			// fresh session over the documents this run parsed, so
+			// that the program's ASTs are the snapshot's.
+			texts := maps.Clone(sn.texts)
+			for p, d := range sn.docs {
+				texts[p] = d.Text
+			}
+			fsys := &overlayFS{texts: texts, read: map[string][]byte{}}
+			sn.prog = analysis.NewSessionOf(sn.root, sn.docs).Update(analysis.Options{FS: fsys, Root: sn.folders}).Program()
 		}
-		sn.built.Store(true)
+		sn.res = nil
 	})
-	return sn.prog
-}
-
-// peek is the snapshot's program if a request built it already, or nil.
-func (sn *snapshot) peek() *analysis.Program {
-	if sn == nil || !sn.built.Load() {
-		return nil
-	}
 	return sn.prog
 }
 
@@ -101,7 +100,7 @@ func (sn *snapshot) file(path string) *grammar.File {
 	if d := sn.docs[path]; d != nil {
 		return d.File()
 	}
-	return sn.files[path]
+	return nil
 }
 
 // fileNames lists the files of the snapshot's program, sorted.
@@ -109,11 +108,6 @@ func (sn *snapshot) fileNames() []string {
 	var names []string
 	for n := range sn.docs {
 		names = append(names, n)
-	}
-	for n := range sn.files {
-		if sn.docs[n] == nil {
-			names = append(names, n)
-		}
 	}
 	sort.Strings(names)
 	return names
@@ -123,9 +117,6 @@ func (sn *snapshot) fileNames() []string {
 func (sn *snapshot) lines(path string) *grammar.LineTable {
 	if d := sn.docs[path]; d != nil {
 		return d.Lines
-	}
-	if f := sn.files[path]; f != nil {
-		return f.Lines
 	}
 	return nil
 }
@@ -139,7 +130,7 @@ type rootState struct {
 	done    chan struct{} // closed and replaced when a run finishes
 	members map[string]bool
 	cancels map[uint64]context.CancelFunc // runs in flight, by seq
-	session *analysis.Session             // the incremental analysis, when the engine has one
+	session *analysis.Session             // the root's incremental analysis
 }
 
 type workspace struct {
@@ -152,9 +143,6 @@ type workspace struct {
 	closed  bool
 	fresh   []*rootState // new roots to analyse after the next change
 
-	parseMu sync.Mutex
-	asts    map[string]*grammar.File // newest AST per file, for Reparse
-
 	pubMu     sync.Mutex
 	published map[string]bool      // files with diagnostics shown in the client
 	encoded   map[string]*pubCache // what each open document's last publication left
@@ -165,7 +153,6 @@ func newWorkspace(s *Server) *workspace {
 		s:         s,
 		files:     map[string]*fileState{},
 		roots:     map[string]*rootState{},
-		asts:      map[string]*grammar.File{},
 		published: map[string]bool{},
 		encoded:   map[string]*pubCache{},
 	}
@@ -511,8 +498,7 @@ type runInputs struct {
 	texts   map[string][]byte // open documents (overlay)
 	gens    map[string]uint64
 	vers    map[string]int32
-	prev    *analysis.Program
-	session *analysis.Session // nil: the engine analyses every version with Load
+	session *analysis.Session
 	lines   map[string]*grammar.LineTable
 	root    string
 	folders string
@@ -534,13 +520,10 @@ func (w *workspace) inputsLocked(r *rootState) runInputs {
 			in.vers[p] = -1
 		}
 	}
-	if w.s.cfg.Engine.Update != nil {
-		if r.session == nil {
-			r.session = analysis.NewSession(r.path)
-		}
-		in.session = r.session
+	if r.session == nil {
+		r.session = analysis.NewSession(r.path)
 	}
-	in.prev = r.snap.peek()
+	in.session = r.session
 	for m := range r.members {
 		in.members = append(in.members, m)
 	}
@@ -580,78 +563,37 @@ func (o *overlayFS) ReadFile(name string) ([]byte, error) {
 	return text, nil
 }
 
-// parse reuses the newest AST of a file: identical text is not parsed
-// again, and changed text is reparsed incrementally.
-func (w *workspace) parse(name string, text []byte) *grammar.File {
-	eng := w.s.cfg.Engine
-	w.parseMu.Lock()
-	prev := w.asts[name]
-	w.parseMu.Unlock()
-	var f *grammar.File
-	switch {
-	case prev != nil && bytes.Equal(prev.Text, text):
-		return prev
-	case prev != nil && eng.Reparse != nil:
-		f = eng.Reparse(prev, text)
-	default:
-		f = eng.Parse(name, text)
-	}
-	w.parseMu.Lock()
-	w.asts[name] = f
-	w.parseMu.Unlock()
-	return f
-}
-
 func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInputs) {
 	start := time.Now()
 	fsys := &overlayFS{texts: in.texts, lines: in.lines, read: map[string][]byte{}}
-	sn := &snapshot{seq: seq, root: in.root, gens: map[string]uint64{}, vers: map[string]int32{}, texts: map[string][]byte{}, files: map[string]*grammar.File{}, docs: map[string]*grammar.Doc{}}
+	sn := &snapshot{seq: seq, root: in.root, folders: in.folders, gens: map[string]uint64{}, vers: map[string]int32{}, texts: map[string][]byte{}, docs: map[string]*grammar.Doc{}}
 	opts := analysis.Options{FS: fsys, Root: in.folders, Context: ctx}
-	eng := w.s.cfg.Engine
 	canceled := false
 	func() {
 		defer func() {
 			if x := recover(); x != nil {
 				w.s.log.Error("panic in analysis", zap.String("root", in.root), zap.Any("panic", x), zap.String("stack", string(debug.Stack())))
 				sn.ok = false
-				if in.session != nil {
-					// Its graph may be half-updated: start afresh.
-					w.mu.Lock()
-					if r.session == in.session {
-						r.session = nil
-					}
-					w.mu.Unlock()
+				// Its graph may be half-updated: start afresh.
+				w.mu.Lock()
+				if r.session == in.session {
+					r.session = nil
 				}
+				w.mu.Unlock()
 			}
 		}()
-		if in.session != nil {
-			res := eng.Update(in.session, in.root, opts)
-			if res.Canceled {
-				canceled = true
-				return
-			}
-			sn.ok = true
-			sn.diags = res.Diagnostics
-			if res.LoadErr != nil {
-				sn.diags = nil
-			}
-			sn.docs = res.Docs
-			sn.build = w.programOf(sn, in.folders, in.prev)
-			return
-		}
-		opts.Parse, opts.Prev = w.parse, in.prev
-		prog := eng.Load(in.root, opts)
-		if prog != nil && prog.Canceled {
+		res := w.s.cfg.Engine.Update(in.session, in.root, opts)
+		if res.Canceled {
 			canceled = true
 			return
 		}
-		if prog != nil {
-			sn.ok, sn.prog, sn.diags = true, prog, prog.Diagnostics
-			sn.progOnce.Do(func() { sn.built.Store(true) })
-			for _, f := range prog.Files {
-				sn.files[f.Name] = f
-			}
+		sn.ok = true
+		sn.diags = res.Diagnostics
+		if res.LoadErr != nil {
+			sn.diags = nil
 		}
+		sn.docs = res.Docs
+		sn.res = res
 	}()
 	if canceled {
 		w.canceled(r, seq)
@@ -685,29 +627,6 @@ func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInp
 		}
 	}
 	w.finish(r, sn)
-}
-
-// programOf returns the builder of a snapshot's whole program: Load over
-// the texts the run read, with the session's documents as the parse and
-// the previous snapshot's program, when a request built it, as Prev (one
-// version back only: an old program must not outlive its use).
-func (w *workspace) programOf(sn *snapshot, folders string, prev *analysis.Program) func() *analysis.Program {
-	return func() (prog *analysis.Program) {
-		defer func() {
-			if x := recover(); x != nil {
-				w.s.log.Error("panic in analysis", zap.String("root", sn.root), zap.Any("panic", x), zap.String("stack", string(debug.Stack())))
-				prog = nil
-			}
-		}()
-		parse := func(name string, text []byte) *grammar.File {
-			if d := sn.docs[name]; d != nil && bytes.Equal(d.Text, text) {
-				return d.File()
-			}
-			return w.s.cfg.Engine.Parse(name, text)
-		}
-		fsys := &overlayFS{texts: sn.texts, read: map[string][]byte{}}
-		return w.s.cfg.Engine.Load(sn.root, analysis.Options{FS: fsys, Root: folders, Parse: parse, Prev: prev})
-	}
 }
 
 // current reports whether sn read every file at its present generation.
@@ -966,7 +885,7 @@ func (w *workspace) view(ctx context.Context, path string) (*view, error) {
 			if v.file == nil {
 				// No current analysis (stale or failed): parse for
 				// the syntactic features.
-				v.file = w.parse(path, v.text)
+				v.file = grammar.Parse(path, v.text)
 			}
 			return v, nil
 		}
@@ -982,26 +901,49 @@ func (w *workspace) view(ctx context.Context, path string) (*view, error) {
 	}
 }
 
-// allFiles returns a parse of every known file (for workspace symbols).
+// allFiles returns the AST of every known file (for workspace symbols):
+// the one a root's newest snapshot holds when it is of the present text,
+// else a parse.
 func (w *workspace) allFiles() []*grammar.File {
 	w.mu.Lock()
 	type ft struct {
-		p string
-		t []byte
+		p   string
+		t   []byte
+		doc *grammar.Doc
 	}
 	var list []ft
 	for p, f := range w.files {
-		if f.text != nil {
-			list = append(list, ft{p, f.text})
+		if f.text == nil {
+			continue
 		}
+		x := ft{p: p, t: f.text}
+		for _, r := range w.rootsOfLocked(p) {
+			if d := r.snap.docOf(p); d != nil && bytes.Equal(d.Text, f.text) {
+				x.doc = d
+				break
+			}
+		}
+		list = append(list, x)
 	}
 	w.mu.Unlock()
 	sort.Slice(list, func(i, j int) bool { return list[i].p < list[j].p })
 	var out []*grammar.File
 	for _, x := range list {
-		out = append(out, w.parse(x.p, x.t))
+		if x.doc != nil {
+			out = append(out, x.doc.File())
+		} else {
+			out = append(out, grammar.Parse(x.p, x.t))
+		}
 	}
 	return out
+}
+
+// docOf is the document of path in sn, or nil.
+func (sn *snapshot) docOf(path string) *grammar.Doc {
+	if sn == nil {
+		return nil
+	}
+	return sn.docs[path]
 }
 
 // snapshots returns the newest snapshot of every root, sorted by root.

@@ -164,11 +164,7 @@ func newGatedEngine() *gatedEngine {
 		<-g.gate
 		return func() { g.finished.Add(1) }
 	}
-	load, update := g.Engine.Load, g.Engine.Update
-	g.Engine.Load = func(root string, opts analysis.Options) *analysis.Program {
-		defer hold(root, opts)()
-		return load(root, opts)
-	}
+	update := g.Engine.Update
 	g.Engine.Update = func(s *analysis.Session, root string, opts analysis.Options) *analysis.Result {
 		defer hold(root, opts)()
 		return update(s, root, opts)
@@ -254,13 +250,7 @@ func TestCancelRequest(t *testing.T) {
 func TestPanicRecovered(t *testing.T) {
 	e := DefaultEngine()
 	e.Format = func(*grammar.File) ([]byte, error) { panic("formatter exploded") }
-	load, update := e.Load, e.Update
-	e.Load = func(root string, opts analysis.Options) *analysis.Program {
-		if strings.HasSuffix(root, "boom.blazes") {
-			panic("analysis exploded")
-		}
-		return load(root, opts)
-	}
+	update := e.Update
 	e.Update = func(s *analysis.Session, root string, opts analysis.Options) *analysis.Result {
 		if strings.HasSuffix(root, "boom.blazes") {
 			panic("analysis exploded")
