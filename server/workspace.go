@@ -665,8 +665,11 @@ func (w *workspace) finish(r *rootState, sn *snapshot) {
 	r.running--
 	// Files the analysis read that the import scan did not count in this
 	// root (an import the scan cannot see, such as one after a syntax
-	// error): a change to them must re-run it too.
-	if w.roots[r.path] == r {
+	// error): a change to them must re-run it too. Only the newest run
+	// says so: an older one read texts that changed since, and would put
+	// back a file whose import was dropped (whose publication would then
+	// wait for this root to read it, which it never does).
+	if w.roots[r.path] == r && sn.seq == r.seq {
 		for p := range sn.gens {
 			if !r.members[p] {
 				r.members[p] = true
