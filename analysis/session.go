@@ -68,11 +68,11 @@ type Result struct {
 	Rebuilt             bool
 	Evaluated, Findings int
 
-	s       *Session
-	ver     uint64
-	progMu  sync.Mutex
-	prog    *Program
-	stale   bool // the session moved on before Program was asked
+	s      *Session
+	ver    uint64
+	progMu sync.Mutex
+	prog   *Program
+	stale  bool // the session moved on before Program was asked
 }
 
 // sfile is one file of the program.

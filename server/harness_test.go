@@ -41,6 +41,10 @@ type client struct {
 	exitCode  chan int
 	versions  map[string]int32
 	cancelRun context.CancelFunc
+	progress  []json.RawMessage // $/progress values, in order
+	// held makes the client answer a request of this method only once
+	// the channel is closed (nil: every request is answered at once).
+	held map[string]chan struct{}
 }
 
 type testOpts struct {
@@ -48,6 +52,7 @@ type testOpts struct {
 	initOpts any
 	caps     map[string]any
 	files    map[string]string // written into the workspace before initialize
+	held     map[string]chan struct{} // see client.held
 	noInit   bool
 }
 
@@ -70,7 +75,7 @@ func newClient(t testing.TB, o testOpts) *client {
 	a, b := net.Pipe()
 	srv := New(o.cfg)
 	ctx, cancel := context.WithCancel(context.Background())
-	c := &client{t: t, dir: dir, pubs: map[string][]publishDiagnosticsParams{}, changed: make(chan struct{}), exitCode: make(chan int, 1), versions: map[string]int32{}, cancelRun: cancel}
+	c := &client{t: t, dir: dir, pubs: map[string][]publishDiagnosticsParams{}, changed: make(chan struct{}), exitCode: make(chan int, 1), versions: map[string]int32{}, cancelRun: cancel, held: o.held}
 	go func() { c.exitCode <- srv.Run(ctx, a) }()
 	c.conn = jsonrpc2.NewConn(jsonrpc2.NewStream(newQueued(b)))
 	c.conn.Go(ctx, c.handle)
@@ -111,12 +116,28 @@ func (c *client) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 			c.t.Errorf("bad publishDiagnostics: %v", err)
 		}
 		c.pubs[p.URI] = append(c.pubs[p.URI], p)
+	} else if req.Method() == "$/progress" {
+		var p struct {
+			Value json.RawMessage `json:"value"`
+		}
+		if err := json.Unmarshal(req.Params(), &p); err != nil {
+			c.t.Errorf("bad $/progress: %v", err)
+		}
+		c.progress = append(c.progress, p.Value)
 	} else if _, ok := req.(*jsonrpc2.Call); ok {
 		c.requests = append(c.requests, req.Method())
 	}
 	close(c.changed)
 	c.changed = make(chan struct{})
+	hold := c.held[req.Method()]
 	c.mu.Unlock()
+	if hold != nil {
+		go func() {
+			<-hold
+			_ = reply(ctx, nil, nil)
+		}()
+		return nil
+	}
 	_ = reply(ctx, nil, nil)
 	return nil
 }

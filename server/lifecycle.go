@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -48,6 +49,7 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 		inlayRefresh:        c.Workspace.InlayHint.RefreshSupport,
 		codeLensRefresh:     c.Workspace.CodeLens.RefreshSupport,
 		hierarchicalSymbols: c.TextDocument.DocumentSymbol.HierarchicalDocumentSymbolSupport,
+		workDoneProgress:    c.Window.WorkDoneProgress,
 	}
 	s.initialized = true
 	s.mu.Unlock()
@@ -55,9 +57,6 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 	s.ws.folders = folders
 	s.ws.mu.Unlock()
 	s.log.Info("initialize", zap.Strings("folders", folders), zap.Any("settings", s.currentSettings()))
-	if len(folders) > 0 {
-		s.ws.scan(folders)
-	}
 
 	caps := protocol.ServerCapabilities{
 		TextDocumentSync: protocol.TextDocumentSyncOptions{
@@ -95,6 +94,18 @@ func (s *Server) initializedNote(ctx context.Context, raw json.RawMessage) (any,
 	s.mu.Lock()
 	watch := s.caps.watchRegistration
 	s.mu.Unlock()
+	s.ws.mu.Lock()
+	folders := slices.Clone(s.ws.folders)
+	var done chan struct{}
+	if len(folders) > 0 {
+		done = make(chan struct{})
+		s.ws.scans = append(s.ws.scans, done)
+		s.ws.scanning++
+	}
+	s.ws.mu.Unlock()
+	if done != nil {
+		s.scanWorkspace(folders, done)
+	}
 	if watch {
 		s.callClient("client/registerCapability", protocol.RegistrationParams{Registrations: []protocol.Registration{{
 			ID:     "blazes-watch",
@@ -382,8 +393,11 @@ func (s *Server) didChangeWorkspaceFolders(ctx context.Context, raw json.RawMess
 	}
 	s.ws.mu.Lock()
 	s.ws.folders = append(s.ws.folders, add...)
+	done := make(chan struct{})
+	s.ws.scans = append(s.ws.scans, done)
+	s.ws.scanning++
 	s.ws.mu.Unlock()
-	s.ws.scan(add)
+	s.scanWorkspace(add, done)
 	return nil, nil
 }
 

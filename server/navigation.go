@@ -316,7 +316,11 @@ func (s *Server) workspaceSymbol(ctx context.Context, raw json.RawMessage) (any,
 	}
 	q := strings.ToLower(p.Query)
 	out := []protocol.SymbolInformation{}
-	for _, f := range s.ws.allFiles() {
+	files, err := s.ws.allFiles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}

@@ -55,6 +55,8 @@ func TestDroppedImportPublishedDespiteStaleRun(t *testing.T) {
 			t.Fatalf("%s did not start", what)
 		}
 	}
+	var syms []any // answered once the workspace scan is done
+	c.call("workspace/symbol", map[string]any{"query": ""}, &syms)
 	// Version 1 of main imports lib: its analysis reads lib, and is held
 	// once done.
 	c.open("main.blazes", mainText)

@@ -34,8 +34,10 @@ type Config struct {
 	Logger *zap.Logger
 	// Version is reported in serverInfo.
 	Version string
-	// MaxWorkspaceFiles bounds the workspace scan at initialize.
-	MaxWorkspaceFiles int
+	// MaxWorkspaceFiles, MaxScanDepth and MaxScanEntries bound the
+	// workspace scan: the files it reads, how many folders deep it goes
+	// below a workspace folder, and the directory entries it looks at.
+	MaxWorkspaceFiles, MaxScanDepth, MaxScanEntries int
 	// RequestWait bounds how long a request waits for the analysis of the
 	// document version it was sent for before it reads the newest
 	// finished snapshot instead.
@@ -66,6 +68,7 @@ type clientCaps struct {
 	inlayRefresh        bool
 	codeLensRefresh     bool
 	hierarchicalSymbols bool
+	workDoneProgress    bool
 }
 
 // New returns a server; call Run to serve a connection.
@@ -75,6 +78,12 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxWorkspaceFiles == 0 {
 		cfg.MaxWorkspaceFiles = 5000
+	}
+	if cfg.MaxScanDepth == 0 {
+		cfg.MaxScanDepth = 16
+	}
+	if cfg.MaxScanEntries == 0 {
+		cfg.MaxScanEntries = 200_000
 	}
 	if cfg.RequestWait == 0 {
 		cfg.RequestWait = 5 * time.Second

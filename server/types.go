@@ -37,6 +37,9 @@ type initializeParams struct {
 				HierarchicalDocumentSymbolSupport bool `json:"hierarchicalDocumentSymbolSupport"`
 			} `json:"documentSymbol"`
 		} `json:"textDocument"`
+		Window struct {
+			WorkDoneProgress bool `json:"workDoneProgress"`
+		} `json:"window"`
 	} `json:"capabilities"`
 }
 

@@ -3,11 +3,11 @@ package server
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -134,14 +134,16 @@ type rootState struct {
 }
 
 type workspace struct {
-	s       *Server
-	mu      sync.Mutex
-	folders []string
-	files   map[string]*fileState
-	roots   map[string]*rootState
-	nextGen uint64
-	closed  bool
-	fresh   []*rootState // new roots to analyse after the next change
+	s        *Server
+	mu       sync.Mutex
+	folders  []string
+	files    map[string]*fileState
+	roots    map[string]*rootState
+	nextGen  uint64
+	closed   bool
+	fresh    []*rootState    // new roots to analyse after the next change
+	scans    []chan struct{} // one per workspace scan, closed when it is done
+	scanning int             // scans whose files are not in yet: nothing is published meanwhile
 
 	pubMu     sync.Mutex
 	published map[string]bool      // files with diagnostics shown in the client
@@ -182,52 +184,6 @@ func (w *workspace) importRoot(path string) string {
 func within(dir, path string) bool {
 	rel, err := filepath.Rel(dir, path)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// scan reads the *.blazes files of the workspace folders.
-func (w *workspace) scan(folders []string) {
-	max := w.s.cfg.MaxWorkspaceFiles
-	n := 0
-	var found []string
-	for _, dir := range folders {
-		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil
-			}
-			if d.IsDir() {
-				name := d.Name()
-				if p != dir && (strings.HasPrefix(name, ".") || name == "node_modules" || name == "vendor") {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if strings.HasSuffix(p, ".blazes") {
-				n++
-				if n > max {
-					return filepath.SkipAll
-				}
-				found = append(found, p)
-			}
-			return nil
-		})
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	for _, p := range found {
-		if _, ok := w.files[p]; ok {
-			continue
-		}
-		text, err := os.ReadFile(p)
-		if err != nil {
-			continue
-		}
-		w.setTextLocked(p, text, false, 0)
-	}
-	w.recomputeRootsLocked()
-	// Roots the scan made or changed that hold an open document (one
-	// opened while the scan ran) are analysed now.
-	w.changedLocked(nil, false)
-	w.s.log.Info("workspace scanned", zap.Strings("folders", folders), zap.Int("files", len(found)))
 }
 
 // setTextLocked records new text for path and bumps its generation.
@@ -722,6 +678,12 @@ func (w *workspace) publish(files []string) {
 	}
 	var outs []out
 	w.mu.Lock()
+	if w.scanning > 0 {
+		// Diagnostics wait for the workspace's files: a library is
+		// judged with the dataflows that import it. The scan's end
+		// publishes what waited.
+		files = nil
+	}
 	for _, p := range files {
 		f := w.files[p]
 		if f == nil || (!f.open && f.quiet) {
@@ -906,8 +868,18 @@ func (w *workspace) view(ctx context.Context, path string) (*view, error) {
 
 // allFiles returns the AST of every known file (for workspace symbols):
 // the one a root's newest snapshot holds when it is of the present text,
-// else a parse.
-func (w *workspace) allFiles() []*grammar.File {
+// else a parse. It waits for the workspace scans (bounded by ctx).
+func (w *workspace) allFiles(ctx context.Context) ([]*grammar.File, error) {
+	w.mu.Lock()
+	scans := slices.Clone(w.scans)
+	w.mu.Unlock()
+	for _, done := range scans {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	w.mu.Lock()
 	type ft struct {
 		p   string
@@ -938,7 +910,7 @@ func (w *workspace) allFiles() []*grammar.File {
 			out = append(out, grammar.Parse(x.p, x.t))
 		}
 	}
-	return out
+	return out, nil
 }
 
 // docOf is the document of path in sn, or nil.
