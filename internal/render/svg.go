@@ -51,7 +51,15 @@ func severityColor(s analysis.Severity) string {
 type mark struct {
 	key  string
 	text string
-	draw func(w *writer, x, y float64) // the sample, 22 wide, y the row's top
+	draw func(w *writer, x, y float64) // the sample, y the row's top
+	sw   float64                       // the sample's width; 0 means 22
+}
+
+func (m mark) sampleW() float64 {
+	if m.sw > 0 {
+		return m.sw
+	}
+	return 22
 }
 
 func marksOf(g *graph) []mark {
@@ -69,14 +77,14 @@ func marksOf(g *graph) []mark {
 		ms = append(ms, mark{"source", "source (streams leave on the right)", func(w *writer, x, y float64) {
 			w.rect(x, y+2, 22, 12, 6, "none", grey, "")
 			w.dot(x+22, y+8, grey)
-		}})
+		}, 0})
 	}
 	if has(func(n *gnode) bool { return n.kind == kindSink }) {
 		ms = append(ms, mark{"sink", "sink (ringed)", func(w *writer, x, y float64) {
 			w.rect(x, y+2, 22, 12, 6, "none", grey, "")
 			w.rect(x+2, y+4, 18, 8, 4, "none", grey, "")
 			w.dot(x, y+8, grey)
-		}})
+		}, 0})
 	}
 	if has(func(n *gnode) bool { return n.kind == kindComponent || n.kind == kindOther }) {
 		ms = append(ms, mark{"component", "component: inputs left, outputs right", func(w *writer, x, y float64) {
@@ -92,7 +100,7 @@ func marksOf(g *graph) []mark {
 			w.s(`" stroke="` + grey + `"/>`)
 			w.dot(x, y+11, grey)
 			w.dot(x+22, y+11, grey)
-		}})
+		}, 0})
 		ms = append(ms, mark{"port", "interface (port, in its label's colour)", func(w *writer, x, y float64) {
 			w.s(`<line x1="`)
 			w.f(x)
@@ -104,13 +112,13 @@ func marksOf(g *graph) []mark {
 			w.f(y + 8)
 			w.s(`" stroke="` + grey + `" stroke-width="1.4"/>`)
 			w.dot(x+20, y+8, grey)
-		}})
+		}, 0})
 	}
 	if has(func(n *gnode) bool { return n.rep }) {
 		ms = append(ms, mark{"replicated", "replicated component (stacked)", func(w *writer, x, y float64) {
 			w.rect(x+4, y, 18, 12, 2, "#ffffff", grey, "")
 			w.rect(x, y+4, 18, 12, 2, "#ffffff", grey, "")
-		}})
+		}, 0})
 	}
 	edge := func(f func(*gedge) bool) bool {
 		for i := range g.edges {
@@ -123,20 +131,20 @@ func marksOf(g *graph) []mark {
 	if edge(func(e *gedge) bool { return e.rep }) {
 		ms = append(ms, mark{"rep", "a stream that carries rep: its consumer is replicated", func(w *writer, x, y float64) {
 			w.s(`<text x="`)
-			w.f(x + 11)
+			w.f(x + 15)
 			w.s(`" y="`)
 			w.f(y + 12)
 			w.s(`" text-anchor="middle" font-size="10">rep</text>`)
-		}})
+		}, 30})
 	}
 	if edge(func(e *gedge) bool { return e.order }) {
 		ms = append(ms, mark{"order", "a stream that carries order (ordered delivery)", func(w *writer, x, y float64) {
 			w.s(`<text x="`)
-			w.f(x + 11)
+			w.f(x + 15)
 			w.s(`" y="`)
 			w.f(y + 12)
 			w.s(`" text-anchor="middle" font-size="10">order</text>`)
-		}})
+		}, 30})
 	}
 	for _, sev := range []analysis.Severity{analysis.SevError, analysis.SevWarning, analysis.SevInformation, analysis.SevHint} {
 		if has(func(n *gnode) bool {
@@ -158,7 +166,7 @@ func marksOf(g *graph) []mark {
 				w.s(`" y2="`)
 				w.f(y + 8)
 				w.s(`" stroke="` + c + `" stroke-width="2.5" stroke-dasharray="5 3"/>`)
-			}})
+			}, 0})
 		}
 	}
 	return ms
@@ -193,7 +201,7 @@ func SVG(p *analysis.Program) []byte {
 	at := make([]placed, len(marks))
 	mx, my := margin, legendTop+legendRow
 	for i, m := range marks {
-		ew := 28 + textWidth(m.text, subSize)
+		ew := m.sampleW() + 6 + textWidth(m.text, subSize)
 		if mx > margin && mx+ew > width-margin {
 			mx, my = margin, my+legendRow
 		}
@@ -265,7 +273,7 @@ func SVG(p *analysis.Program) []byte {
 		w.s(`<g class="legend-entry" data-mark="` + m.key + `">`)
 		m.draw(w, x, ly)
 		w.s(`<text x="`)
-		w.f(x + 28)
+		w.f(x + m.sampleW() + 6)
 		w.s(`" y="`)
 		w.f(ly + 12)
 		w.s(`">`)
@@ -446,11 +454,15 @@ func (w *writer) node(l *layout, v int) {
 	ports := func(ps []port, out bool) {
 		for k, pt := range ps {
 			x, y := portXY(l, v, k, out)
+			dir := "in"
+			if out {
+				dir = "out"
+			}
 			w.s(`<g class="port-group"><title>`)
 			w.text(pt.title)
 			w.s(`</title><circle class="port" data-mark="port" data-iface="`)
 			w.text(pt.name)
-			w.s(`" cx="`)
+			w.s(`" data-dir="` + dir + `" cx="`)
 			w.f(x)
 			w.s(`" cy="`)
 			w.f(y)
