@@ -382,12 +382,29 @@ stream Self.res -> k
 // programs are the dataflows the structural tests look at.
 func programs(t *testing.T) map[string]*analysis.Program {
 	return map[string]*analysis.Program{
-		"poor":      load(t, "testdata/paper/adtrack/poor.blazes"),
-		"thresh":    load(t, "testdata/paper/adtrack/thresh.blazes"),
-		"wordcount": load(t, "testdata/paper/wordcount.blazes"),
-		"sealed":    load(t, "testdata/paper/wordcount_sealed.blazes"),
-		"cycles":    loadText(t, cyclesText),
-		"generated": loadText(t, string(gen.Dataflow(200, 3))),
+		"poor":       load(t, "testdata/paper/adtrack/poor.blazes"),
+		"thresh":     load(t, "testdata/paper/adtrack/thresh.blazes"),
+		"wordcount":  load(t, "testdata/paper/wordcount.blazes"),
+		"sealed":     load(t, "testdata/paper/wordcount_sealed.blazes"),
+		"cycles":     loadText(t, cyclesText),
+		"generated":  loadText(t, string(gen.Dataflow(200, 3))),
+		"undeclared": undeclared(),
+	}
+}
+
+// undeclared is a program built by hand whose streams meet a component
+// that is not among its declarations: its interfaces still get ports.
+func undeclared() *analysis.Program {
+	x := &analysis.Component{Name: "X"}
+	src := &analysis.Iface{Name: "s", Dir: analysis.DirSource, Label: analysis.LAsync}
+	snk := &analysis.Iface{Name: "k", Dir: analysis.DirSink}
+	a := &analysis.Iface{Comp: x, Name: "a", Dir: analysis.DirIn}
+	b := &analysis.Iface{Comp: x, Name: "b", Dir: analysis.DirIn}
+	o := &analysis.Iface{Comp: x, Name: "o", Dir: analysis.DirOut}
+	return &analysis.Program{
+		Sources: []*analysis.Iface{src},
+		Sinks:   []*analysis.Iface{snk},
+		Streams: []*analysis.Stream{{From: src, To: a, Label: analysis.LAsync}, {From: src, To: b, Rep: true}, {From: o, To: snk}, {From: o, To: a, Order: true}},
 	}
 }
 

@@ -114,6 +114,11 @@ func marksOf(g *graph) []mark {
 			w.dot(x+20, y+8, grey)
 		}, 0})
 	}
+	if has(func(n *gnode) bool { return n.kind == kindOther }) {
+		ms = append(ms, mark{"other", "an endpoint the program does not declare", func(w *writer, x, y float64) {
+			w.rect(x, y+2, 22, 12, 2, analysis.LabelColor(analysis.LNone), "", "")
+		}, 0})
+	}
 	if has(func(n *gnode) bool { return n.rep }) {
 		ms = append(ms, mark{"replicated", "replicated component (stacked)", func(w *writer, x, y float64) {
 			w.rect(x+4, y, 18, 12, 2, "#ffffff", grey, "")
