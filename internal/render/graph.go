@@ -2,8 +2,12 @@
 // colours and edge labels as (*analysis.Program).DOT, laid out left to
 // right in layers (a small Sugiyama-style layout: cycles broken at DFS
 // back edges, longest-path layering, barycenter ordering, then positions
-// by iterated weighted medians). The output is deterministic and the time
-// is close to linear in the size of the graph.
+// by iterated weighted medians that pull each stream's two ports into
+// line). Components show their interfaces as ports, inputs left and
+// outputs right, and every edge runs from port to port; the paths that
+// hold findings are marked. Graphviz is not linked in: its Go builds
+// compile WebAssembly at start-up (docs/graph.md). The output is
+// deterministic and the time is close to linear in the size of the graph.
 package render
 
 import (
