@@ -4,8 +4,9 @@ package main
 // docs/ci/blazes.yml (its run steps, executed as the runner would, against
 // a git repository holding a copy of testdata) and the git pre-commit hook
 // of scripts/pre-commit (in a temporary repository, on bad and good
-// commits). The pre-commit framework's .pre-commit-hooks.yaml is checked
-// for its entry point (the framework itself is not installed here).
+// commits), and the pre-commit framework's hook of .pre-commit-hooks.yaml
+// through `pre-commit try-repo` (scripts/test-pre-commit.sh installs the
+// framework and runs that test).
 
 import (
 	"bytes"
@@ -426,5 +427,44 @@ func TestPreCommitFrameworkHook(t *testing.T) {
 	// language: golang installs the module's commands: blazes must be one.
 	if _, err := os.Stat(filepath.Join(repoRoot, "cmd", "blazes", "main.go")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The pre-commit framework builds this repository's hook and runs it:
+// a clean file passes, a file with a finding fails with the finding. Runs
+// when BLAZES_TEST_PRE_COMMIT=1 (scripts/test-pre-commit.sh, part of make
+// test): the framework's build of the module takes about a minute.
+func TestPreCommitFrameworkTryRepo(t *testing.T) {
+	if os.Getenv("BLAZES_TEST_PRE_COMMIT") != "1" {
+		t.Skip("set BLAZES_TEST_PRE_COMMIT=1 (scripts/test-pre-commit.sh)")
+	}
+	needTools(t, "git", "pre-commit", "go")
+	dir := gitRepo(t, map[string]string{
+		"bad.blazes":  filepath.Join(repoRoot, "testdata/paper/wordcount.blazes"),
+		"good.blazes": filepath.Join(repoRoot, "testdata/paper/wordcount_sealed.blazes"),
+		"notes.txt":   filepath.Join(repoRoot, "README.md"),
+	})
+	home := t.TempDir()
+	tryRepo := func(files ...string) (string, int) {
+		args := append([]string{"try-repo", filepath.Clean(repoRoot), "blazes-check", "--files"}, files...)
+		cmd := exec.Command("pre-commit", args...)
+		cmd.Dir = dir
+		// The framework's GOPATH is under PRE_COMMIT_HOME: a writable module
+		// cache lets the test remove it.
+		cmd.Env = append(os.Environ(), "PRE_COMMIT_HOME="+home, "GOFLAGS="+os.Getenv("GOFLAGS")+" -modcacherw")
+		out, err := cmd.CombinedOutput()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return string(out), ee.ExitCode()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+		return string(out), 0
+	}
+	if out, code := tryRepo("good.blazes", "notes.txt"); code != 0 || !strings.Contains(out, "Passed") {
+		t.Fatalf("a clean file: exit %d\n%s", code, out)
+	}
+	out, code := tryRepo("bad.blazes", "good.blazes")
+	if code != 1 || !strings.Contains(out, "bad.blazes:15:21: warning:") || !strings.Contains(out, "[BLZ001]") {
+		t.Fatalf("a file with a finding: exit %d\n%s", code, out)
 	}
 }
