@@ -31,6 +31,9 @@ const (
 	defaultHelpBase = informationURI + "/blob/main/docs/semantics.md"
 	// srcRootID is the uriBaseId of every artifact location under --sarif-root.
 	srcRootID = "%SRCROOT%"
+	// schemaURI is the official SARIF 2.1.0 schema (errata 01), a copy of
+	// which is testdata/sarif-schema-2.1.0.json.
+	schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 	// fingerprintKey names the partial fingerprint of each result.
 	fingerprintKey = "blazesFindingHash/v1"
 )
@@ -189,6 +192,7 @@ func writeSARIF(w io.Writer, rep report, progs []*analysis.Program, root, helpBa
 		res.WithProperties(props)
 	}
 	doc := sarif.NewReport().AddRun(run)
+	doc.Schema = schemaURI
 	// Encode here rather than with the library's writers: they escape <, >
 	// and & (every "->" of a message would read "-\u003e").
 	enc := json.NewEncoder(w)
@@ -208,7 +212,7 @@ func (o sarifOptions) uri(file string) (u, base string) {
 	abs, err := filepath.Abs(file)
 	if err == nil {
 		if rel, err := filepath.Rel(o.root, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return (&url.URL{Path: filepath.ToSlash(rel)}).EscapedPath(), srcRootID
+			return (&url.URL{Path: filepath.ToSlash(rel)}).String(), srcRootID // ("./" before a first segment with a colon)
 		}
 	} else {
 		abs = file

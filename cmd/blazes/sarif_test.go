@@ -38,11 +38,10 @@ func sarifSchema(t *testing.T) *jsonschema.Schema {
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	const id = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-	if err := c.AddResource(id, doc); err != nil {
+	if err := c.AddResource(schemaURI, doc); err != nil {
 		t.Fatal(err)
 	}
-	sch, err := c.Compile(id)
+	sch, err := c.Compile(schemaURI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,6 +236,14 @@ func TestSARIFValidatesEveryTestdataFile(t *testing.T) {
 	log = checkSARIF(t, sch, other, "a b.blazes")
 	if u := log.Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation; u.URI != "a%20b.blazes" {
 		t.Errorf("file with a blank: %+v", u)
+	}
+	// A colon in the first segment would read as a URI scheme.
+	if err := os.WriteFile(filepath.Join(other, "x:y.blazes"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	log = checkSARIF(t, sch, other, "x:y.blazes")
+	if u := log.Runs[0].Results[0].Locations[0].PhysicalLocation.ArtifactLocation; u.URI != "./x:y.blazes" {
+		t.Errorf("file with a colon: %+v", u)
 	}
 }
 
