@@ -48,6 +48,8 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 		inlayRefresh:        c.Workspace.InlayHint.RefreshSupport,
 		codeLensRefresh:     c.Workspace.CodeLens.RefreshSupport,
 		hierarchicalSymbols: c.TextDocument.DocumentSymbol.HierarchicalDocumentSymbolSupport,
+		plainHover:          prefersPlainText(c.TextDocument.Hover.ContentFormat),
+		showDocument:        c.Window.ShowDocument.Support,
 	}
 	s.initialized = true
 	s.mu.Unlock()
