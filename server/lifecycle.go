@@ -114,6 +114,7 @@ func (s *Server) shutdownReq(ctx context.Context, raw json.RawMessage) (any, err
 	s.shutdown = true
 	s.mu.Unlock()
 	s.ws.close()
+	s.removeExplanations() // some clients kill the server right after exit
 	s.log.Info("shutdown")
 	return nil, nil
 }
