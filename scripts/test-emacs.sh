@@ -9,17 +9,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-have_eglot() { command -v emacs >/dev/null 2>&1 && emacs --batch --eval "(require 'eglot)" >/dev/null 2>&1; }
-have_markdown() { emacs --batch --eval "(progn (package-activate-all) (require 'markdown-mode))" >/dev/null 2>&1; }
-if ! have_eglot || ! have_markdown; then
-  echo "test-emacs: installing emacs-nox elpa-eglot elpa-markdown-mode" >&2
-  apt-get update >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y emacs-nox elpa-eglot elpa-markdown-mode >/dev/null
-fi
-emacs --version | head -1 >&2
-
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+
+# HOME is a scratch folder: the user's own Emacs packages play no part.
+have_eglot() { command -v emacs >/dev/null 2>&1 && HOME="$work" emacs --batch --eval "(require 'eglot)" >/dev/null 2>&1; }
+have_markdown() { HOME="$work" emacs --batch --eval "(progn (package-activate-all) (require 'markdown-mode))" >/dev/null 2>&1; }
+install() {
+  echo "test-emacs: installing $*" >&2
+  apt-get update >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y "$@" >/dev/null
+}
+if ! command -v emacs >/dev/null 2>&1; then install emacs-nox; fi
+if ! have_eglot; then install elpa-eglot; fi # built into Emacs 29 and later
+if ! have_markdown; then install elpa-markdown-mode; fi
+emacs --version | head -1 >&2
 go build -o "$work/blazes-real" ./cmd/blazes
 # The configuration runs `blazes serve` from PATH: this `blazes` is the
 # built binary, logging the session to a file for a failure report.

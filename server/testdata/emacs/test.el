@@ -116,7 +116,8 @@
 
           ;; "Explain this label" (a code action with the blazes.explain
           ;; command): eglot drops a command's result, so the server shows
-          ;; it as a message.
+          ;; it: as a message (eglot 1.9), or in a generated document for
+          ;; an eglot with window/showDocument.
           (goto-char (point-min))
           (search-forward "component Count")
           (let* ((shown nil)
@@ -135,7 +136,15 @@
                         ((symbol-function 'completing-read)
                          (lambda (_prompt _items &rest _) (plist-get explain :title))))
                 (eglot--read-execute-code-action (list explain) server nil)))
-            (blazes-test-wait 20 "the explanation shown" (lambda () shown))
+            (blazes-test-wait 20 "the explanation shown"
+                              (lambda ()
+                                (or shown
+                                    (when-let ((b (cl-find-if
+                                                   (lambda (b)
+                                                     (string-match-p "/blazes-explain-[^/]*/[^/]*\\.md\\'"
+                                                                     (or (buffer-file-name b) "")))
+                                                   (buffer-list))))
+                                      (setq shown (with-current-buffer b (buffer-string)))))))
             (blazes-test-log "explanation shown:\n%s" shown)
             (unless (string-match-p "component Count" shown)
               (blazes-test-fail "explanation %S" shown))))
