@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -86,7 +87,7 @@ func TestExplainShowDocument(t *testing.T) {
 	c := openWC(t, testOpts{caps: map[string]any{"window": map[string]any{"showDocument": map[string]any{"support": true}}}})
 	var md string
 	c.call("workspace/executeCommand", explainArgs(c, "Count {"), &md)
-	if !strings.Contains(md, "Derivation") && !strings.Contains(md, "```text") {
+	if !strings.Contains(md, "**component** `Count`") || !strings.Contains(md, "```text") {
 		t.Fatalf("explain result: %s", md)
 	}
 	var p protocol.ShowDocumentParams
@@ -152,6 +153,28 @@ func TestExplainShowMessage(t *testing.T) {
 	}
 	if n := c.countMessages("window/showDocument"); n != 0 {
 		t.Errorf("showDocument sent to a client without support")
+	}
+
+	// A long explanation is cut at maxMessageLines, saying so.
+	var chain strings.Builder
+	chain.WriteString("dataflow chain\n\nsource s(x)\n\nstream s -> C0.a\n")
+	const n = 80
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&chain, "component C%d {\n  a -> b : CR\n}\n", i)
+		if i > 0 {
+			fmt.Fprintf(&chain, "stream C%d.b -> C%d.a\n", i-1, i)
+		}
+	}
+	c.open("chain.blazes", chain.String())
+	c.waitDiags("chain.blazes", atVersion(1))
+	c.call("workspace/executeCommand", map[string]any{"command": cmdExplain, "arguments": []any{fmt.Sprintf("C%d.b", n-1)}}, &md)
+	if err := json.Unmarshal(c.waitMessage("window/showMessage", 2), &p); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(p.Message, "\n")
+	all := strings.Count(strings.TrimRight(plainText(md), "\n"), "\n") + 1
+	if all <= maxMessageLines || len(lines) != maxMessageLines+1 || lines[maxMessageLines] != fmt.Sprintf("… (%d more lines)", all-maxMessageLines) {
+		t.Errorf("long explanation (%d lines) sent as %d lines ending %q", all, len(lines), lines[len(lines)-1])
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
 	"go.uber.org/zap"
@@ -219,8 +220,9 @@ func fileSafe(title string) string {
 	if name == "" {
 		name = "explanation"
 	}
-	if len(name) > 80 {
-		name = name[:80]
+	for len(name) > 80 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
 	}
 	return name
 }
