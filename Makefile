@@ -5,7 +5,7 @@
 GO      ?= go
 FUZZTIME ?= 20s
 
-.PHONY: all build install check test test-go test-fuzz test-pre-commit test-editors test-neovim test-extension bench bench-lsp fmt vet
+.PHONY: all build install check test test-go test-fuzz test-pre-commit test-editors test-neovim test-emacs test-extension bench bench-lsp fmt vet
 
 all: build
 
@@ -37,10 +37,13 @@ test-fuzz:
 test-pre-commit:
 	./scripts/test-pre-commit.sh
 
-test-editors: test-neovim test-extension
+test-editors: test-neovim test-emacs test-extension
 
 test-neovim:
 	./scripts/test-neovim.sh
+
+test-emacs:
+	./scripts/test-emacs.sh
 
 test-extension: build
 	BLAZES_BIN=$(CURDIR)/bin/blazes ./scripts/test-extension.sh

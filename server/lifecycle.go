@@ -48,6 +48,8 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 		inlayRefresh:        c.Workspace.InlayHint.RefreshSupport,
 		codeLensRefresh:     c.Workspace.CodeLens.RefreshSupport,
 		hierarchicalSymbols: c.TextDocument.DocumentSymbol.HierarchicalDocumentSymbolSupport,
+		plainHover:          prefersPlainText(c.TextDocument.Hover.ContentFormat),
+		showDocument:        c.Window.ShowDocument.Support,
 	}
 	s.initialized = true
 	s.mu.Unlock()
@@ -112,6 +114,7 @@ func (s *Server) shutdownReq(ctx context.Context, raw json.RawMessage) (any, err
 	s.shutdown = true
 	s.mu.Unlock()
 	s.ws.close()
+	s.removeExplanations() // some clients kill the server right after exit
 	s.log.Info("shutdown")
 	return nil, nil
 }
