@@ -1,11 +1,11 @@
 # Blazes: `make test` is the one command that runs every test on a fresh
-# machine (it installs what the editor tests need: neovim, chromium, npm
-# packages). `make check` runs the checker on an example dataflow.
+# machine (it installs what the editor and hook tests need: neovim, chromium,
+# pre-commit, npm packages). `make check` runs the checker on an example dataflow.
 
 GO      ?= go
 FUZZTIME ?= 20s
 
-.PHONY: all build install check test test-go test-fuzz test-editors test-neovim test-extension bench bench-lsp fmt vet
+.PHONY: all build install check test test-go test-fuzz test-pre-commit test-editors test-neovim test-emacs test-extension bench bench-lsp fmt vet
 
 all: build
 
@@ -23,7 +23,7 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
-test: vet test-go test-fuzz test-editors
+test: vet test-go test-fuzz test-pre-commit test-editors
 
 test-go:
 	$(GO) test -race ./...
@@ -32,10 +32,18 @@ test-go:
 test-fuzz:
 	./scripts/fuzz.sh $(FUZZTIME)
 
-test-editors: test-neovim test-extension
+# The pre-commit framework's hook, built as the framework builds it
+# (installs pre-commit with apt-get when missing).
+test-pre-commit:
+	./scripts/test-pre-commit.sh
+
+test-editors: test-neovim test-emacs test-extension
 
 test-neovim:
 	./scripts/test-neovim.sh
+
+test-emacs:
+	./scripts/test-emacs.sh
 
 test-extension: build
 	BLAZES_BIN=$(CURDIR)/bin/blazes ./scripts/test-extension.sh

@@ -21,8 +21,17 @@ go build -o "$work/blazes" ./cmd/blazes
 mkdir -p "$work/ws"
 cp testdata/paper/wordcount.blazes "$work/ws/wc.blazes"
 
+# The :BlazesExplain snippet of docs/editors.md, exactly as users copy it.
+awk '/^```lua/ { n = 0; f = 1; next } f && /^```/ { if (keep) exit; f = 0; next }
+     f { buf[n++] = $0; if ($0 ~ /BlazesExplain/) keep = 1 }
+     END { for (i = 0; i < n; i++) print buf[i] }' docs/editors.md >"$work/explain.lua"
+if ! grep -q BlazesExplain "$work/explain.lua"; then
+  echo "test-neovim: no :BlazesExplain snippet found in docs/editors.md" >&2
+  exit 1
+fi
+
 status=0
-BLAZES_BIN="$work/blazes" BLAZES_WORKDIR="$work/ws" \
+BLAZES_BIN="$work/blazes" BLAZES_WORKDIR="$work/ws" BLAZES_EXPLAIN_SNIPPET="$work/explain.lua" \
   timeout 120 nvim --headless --clean -n -i NONE \
   -c "luafile server/testdata/nvim/test.lua" </dev/null || status=$?
 if [ "$status" -ne 0 ]; then

@@ -3,9 +3,15 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 
 	"github.com/blazes-dev/blazes/analysis"
 )
@@ -46,7 +52,35 @@ func (s *Server) executeCommand(ctx context.Context, raw json.RawMessage) (any, 
 	return nil, invalidParams("unknown command %q (the server has %s and %s)", p.Command, cmdExplain, cmdGraph)
 }
 
+// explain answers the explanation as markdown and also shows it where
+// every client sees it (many clients drop a command's result): a generated
+// document opened with window/showDocument when the client supports it,
+// else a window/showMessage. A last argument {"show": false} asks for the
+// result only, for a client that shows it itself.
 func (s *Server) explain(ctx context.Context, args []json.RawMessage) (any, error) {
+	show := true
+	if n := len(args); n > 0 {
+		var opts struct {
+			Show *bool `json:"show"`
+		}
+		if json.Unmarshal(args[n-1], &opts) == nil && opts.Show != nil {
+			show = *opts.Show
+			args = args[:n-1]
+		}
+	}
+	x, err := s.explainTarget(ctx, args)
+	if err != nil {
+		return nil, err
+	}
+	md := explainMarkdown(x)
+	if show {
+		s.showExplanation(x.Title(), md)
+	}
+	return md, nil
+}
+
+// explainTarget finds what blazes.explain's arguments name.
+func (s *Server) explainTarget(ctx context.Context, args []json.RawMessage) (analysis.Labelled, error) {
 	if len(args) == 0 {
 		return nil, invalidParams("blazes.explain takes [uri, position] or [name]")
 	}
@@ -74,7 +108,7 @@ func (s *Server) explain(ctx context.Context, args []json.RawMessage) (any, erro
 		if x == nil {
 			return nil, invalidParams("blazes.explain: nothing labelled at %d:%d", pos.Line+1, pos.Character+1)
 		}
-		return explainMarkdown(x), nil
+		return x, nil
 	}
 	// A name: look it up in every analysed root.
 	name := strings.TrimSpace(first)
@@ -84,7 +118,7 @@ func (s *Server) explain(ctx context.Context, args []json.RawMessage) (any, erro
 			continue
 		}
 		if x := prog.Lookup(name); x != nil {
-			return explainMarkdown(x), nil
+			return x, nil
 		}
 	}
 	return nil, invalidParams("blazes.explain: no component, interface, stream or path named %q in the open dataflows", name)
@@ -97,4 +131,98 @@ func explainMarkdown(x analysis.Labelled) string {
 	b.WriteString(strings.TrimRight(analysis.Explain(x), "\n"))
 	b.WriteString("\n```\n")
 	return b.String()
+}
+
+// maxMessageLines bounds an explanation sent as window/showMessage.
+const maxMessageLines = 60
+
+// showExplanation shows the explanation of the label titled title.
+func (s *Server) showExplanation(title, md string) {
+	s.mu.Lock()
+	showDoc := s.caps.showDocument
+	s.mu.Unlock()
+	if showDoc {
+		path, err := s.writeExplanation(title, md)
+		if err == nil {
+			s.callClient("window/showDocument", protocol.ShowDocumentParams{URI: protocol.URI(fileURI(path)), TakeFocus: true})
+			return
+		}
+		s.log.Warn("cannot write the explanation; showing it as a message", zap.Error(err))
+	}
+	text := strings.TrimRight(plainText(md), "\n")
+	if lines := strings.Split(text, "\n"); len(lines) > maxMessageLines {
+		text = strings.Join(lines[:maxMessageLines], "\n") + fmt.Sprintf("\n… (%d more lines)", len(lines)-maxMessageLines)
+	}
+	s.notify("window/showMessage", protocol.ShowMessageParams{Type: protocol.MessageTypeInfo, Message: text})
+}
+
+// writeExplanation writes md to a markdown file named after the label in
+// the session's explanation folder (made on first use, removed when the
+// session ends), and returns its path. A label explained again with a
+// different text gets a new file, so an editor that keeps the first one
+// open shows the new text.
+func (s *Server) writeExplanation(title, md string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.explainDir == "" {
+		dir, err := os.MkdirTemp("", "blazes-explain-")
+		if err != nil {
+			return "", err
+		}
+		s.explainDir = dir
+	}
+	base := fileSafe(title)
+	for n := 1; ; n++ {
+		name := base + ".md"
+		if n > 1 {
+			name = fmt.Sprintf("%s-%d.md", base, n)
+		}
+		path := filepath.Join(s.explainDir, name)
+		old, err := os.ReadFile(path)
+		if err == nil && string(old) != md {
+			continue
+		}
+		if err == nil {
+			return path, nil
+		}
+		return path, os.WriteFile(path, []byte(md), 0o644)
+	}
+}
+
+// removeExplanations removes the session's explanation folder.
+func (s *Server) removeExplanations() {
+	s.mu.Lock()
+	dir := s.explainDir
+	s.explainDir = ""
+	s.mu.Unlock()
+	if dir != "" {
+		_ = os.RemoveAll(dir)
+	}
+}
+
+// fileSafe turns a label's title ("Count: words -> counts") into a file
+// name ("Count_words_counts").
+func fileSafe(title string) string {
+	var b strings.Builder
+	sep := false
+	for _, r := range title {
+		if r < 0x80 && (r == '.' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '_') || r >= 0x80 && unicode.IsLetter(r) {
+			if sep && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			sep = false
+			b.WriteRune(r)
+		} else {
+			sep = true
+		}
+	}
+	name := strings.Trim(b.String(), ".")
+	if name == "" {
+		name = "explanation"
+	}
+	for len(name) > 80 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return name
 }

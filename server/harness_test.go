@@ -36,7 +36,8 @@ type client struct {
 
 	mu        sync.Mutex
 	pubs      map[string][]publishDiagnosticsParams
-	requests  []string // methods the server called on the client
+	requests  []string     // methods the server called on the client
+	received  []rpcMessage // every request and notification but publishDiagnostics
 	changed   chan struct{}
 	exitCode  chan int
 	versions  map[string]int32
@@ -47,11 +48,17 @@ type client struct {
 	held map[string]chan struct{}
 }
 
+// rpcMessage is a request or notification the server sent the client.
+type rpcMessage struct {
+	method string
+	params json.RawMessage
+}
+
 type testOpts struct {
 	cfg      Config
 	initOpts any
 	caps     map[string]any
-	files    map[string]string // written into the workspace before initialize
+	files    map[string]string        // written into the workspace before initialize
 	held     map[string]chan struct{} // see client.held
 	noInit   bool
 }
@@ -124,21 +131,28 @@ func (c *client) handle(ctx context.Context, reply jsonrpc2.Replier, req jsonrpc
 			c.t.Errorf("bad $/progress: %v", err)
 		}
 		c.progress = append(c.progress, p.Value)
-	} else if _, ok := req.(*jsonrpc2.Call); ok {
-		c.requests = append(c.requests, req.Method())
+	} else {
+		c.received = append(c.received, rpcMessage{req.Method(), req.Params()})
+		if _, ok := req.(*jsonrpc2.Call); ok {
+			c.requests = append(c.requests, req.Method())
+		}
 	}
 	close(c.changed)
 	c.changed = make(chan struct{})
 	hold := c.held[req.Method()]
 	c.mu.Unlock()
+	var result any
+	if req.Method() == "window/showDocument" {
+		result = map[string]any{"success": true}
+	}
 	if hold != nil {
 		go func() {
 			<-hold
-			_ = reply(ctx, nil, nil)
+			_ = reply(ctx, result, nil)
 		}()
 		return nil
 	}
-	_ = reply(ctx, nil, nil)
+	_ = reply(ctx, result, nil)
 	return nil
 }
 
@@ -275,4 +289,46 @@ func lineOf(text, needle string) (int, int) {
 	l := strings.Count(before, "\n")
 	col := len(before) - strings.LastIndex(before, "\n") - 1
 	return l, col
+}
+
+// waitMessage waits for a request or notification of the given method
+// from the server, the n-th one (from 1), and returns its params.
+func (c *client) waitMessage(method string, n int) json.RawMessage {
+	c.t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		c.mu.Lock()
+		seen := 0
+		var found json.RawMessage
+		for _, m := range c.received {
+			if m.method == method {
+				if seen++; seen == n {
+					found = m.params
+				}
+			}
+		}
+		ch := c.changed
+		c.mu.Unlock()
+		if found != nil {
+			return found
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			c.t.Fatalf("timed out waiting for %s #%d", method, n)
+		}
+	}
+}
+
+// countMessages counts what the server sent of the given method.
+func (c *client) countMessages(method string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, m := range c.received {
+		if m.method == method {
+			n++
+		}
+	}
+	return n
 }

@@ -64,12 +64,64 @@ func (s *Server) hover(ctx context.Context, raw json.RawMessage) (any, error) {
 	if md == "" {
 		return nil, nil
 	}
+	s.mu.Lock()
+	plain := s.caps.plainHover
+	s.mu.Unlock()
 	h := protocol.Hover{Contents: protocol.MarkupContent{Kind: protocol.Markdown, Value: md}}
+	if plain {
+		h.Contents = protocol.MarkupContent{Kind: protocol.PlainText, Value: plainText(md)}
+	}
 	if r != nil {
 		rr := toRange(v.lines, *r)
 		h.Range = &rr
 	}
 	return h, nil
+}
+
+// prefersPlainText reads a client's textDocument.hover.contentFormat, its
+// formats in order of preference: true when plain text comes before
+// markdown. A client that names neither gets markdown.
+func prefersPlainText(formats []string) bool {
+	for _, f := range formats {
+		switch protocol.MarkupKind(f) {
+		case protocol.Markdown:
+			return false
+		case protocol.PlainText:
+			return true
+		}
+	}
+	return false
+}
+
+// plainText renders the markdown of a hover or an explanation (the small
+// subset describe and hoverText write: **strong**, `code`, _emphasis_
+// lines, "- " lists and fenced blocks) as plain text with no markdown
+// syntax left: fenced blocks are indented instead.
+func plainText(md string) string {
+	var b strings.Builder
+	fenced := false
+	for _, line := range strings.SplitAfter(md, "\n") {
+		body := strings.TrimSuffix(line, "\n")
+		nl := line[len(body):]
+		if strings.HasPrefix(body, "```") {
+			fenced = !fenced
+			continue
+		}
+		if fenced {
+			if body != "" {
+				b.WriteString("    ")
+			}
+			b.WriteString(body + nl)
+			continue
+		}
+		body = strings.ReplaceAll(body, "**", "")
+		body = strings.ReplaceAll(body, "`", "")
+		if len(body) > 1 && body[0] == '_' && body[len(body)-1] == '_' {
+			body = body[1 : len(body)-1]
+		}
+		b.WriteString(body + nl)
+	}
+	return b.String()
 }
 
 // hoverText renders the hover of the thing at off, with the range it

@@ -50,6 +50,8 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 		codeLensRefresh:     c.Workspace.CodeLens.RefreshSupport,
 		hierarchicalSymbols: c.TextDocument.DocumentSymbol.HierarchicalDocumentSymbolSupport,
 		workDoneProgress:    c.Window.WorkDoneProgress,
+		plainHover:          prefersPlainText(c.TextDocument.Hover.ContentFormat),
+		showDocument:        c.Window.ShowDocument.Support,
 	}
 	s.initialized = true
 	s.mu.Unlock()
@@ -123,6 +125,7 @@ func (s *Server) shutdownReq(ctx context.Context, raw json.RawMessage) (any, err
 	s.shutdown = true
 	s.mu.Unlock()
 	s.ws.close()
+	s.removeExplanations() // some clients kill the server right after exit
 	s.log.Info("shutdown")
 	return nil, nil
 }

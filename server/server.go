@@ -61,6 +61,7 @@ type Server struct {
 	caps        clientCaps
 	inflight    map[string]context.CancelFunc // request id (JSON) -> cancel
 	runCtx      context.Context               // the session's, cancelled when Run returns
+	explainDir  string                        // generated explanations (window/showDocument)
 }
 
 type clientCaps struct {
@@ -69,6 +70,8 @@ type clientCaps struct {
 	codeLensRefresh     bool
 	hierarchicalSymbols bool
 	workDoneProgress    bool
+	plainHover          bool // hovers as plain text (textDocument.hover.contentFormat)
+	showDocument        bool // window/showDocument (window.showDocument.support)
 }
 
 // New returns a server; call Run to serve a connection.
@@ -134,6 +137,7 @@ func (s *Server) Run(ctx context.Context, rwc io.ReadWriteCloser) int {
 	case <-ctx.Done():
 	}
 	s.ws.close()
+	s.removeExplanations()
 	_ = s.conn.Close()
 	if err := s.conn.Err(); err != nil && !errors.Is(err, io.EOF) {
 		s.log.Debug("connection ended", zap.Error(err))

@@ -36,9 +36,15 @@ type initializeParams struct {
 			DocumentSymbol struct {
 				HierarchicalDocumentSymbolSupport bool `json:"hierarchicalDocumentSymbolSupport"`
 			} `json:"documentSymbol"`
+			Hover struct {
+				ContentFormat []string `json:"contentFormat"`
+			} `json:"hover"`
 		} `json:"textDocument"`
 		Window struct {
 			WorkDoneProgress bool `json:"workDoneProgress"`
+			ShowDocument     struct {
+				Support bool `json:"support"`
+			} `json:"showDocument"`
 		} `json:"window"`
 	} `json:"capabilities"`
 }

@@ -12,14 +12,16 @@ import (
 
 func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("check", "FILE...", "Analyse each dataflow FILE (with its imports) and report its findings.\nExit status: 0 when no finding is at or above --fail-on, 1 when some are, 2 when the check could not run.", stderr)
-	format := fs.String("format", "text", "output format: text or json")
+	format := fs.String("format", "text", "output format: text, json or sarif (SARIF 2.1.0, for code scanning)")
 	failOn := fs.String("fail-on", "warning", "lowest severity that makes the exit status 1: error, warning, information or hint")
 	root := fs.String("root", "", "directory that imports must stay inside (default: the directory of each FILE)")
+	sarifRoot := fs.String("sarif-root", ".", "with --format sarif: the directory that file URIs are relative to (%SRCROOT%); files outside it get absolute file: URIs")
+	helpBase := fs.String("sarif-help-base", defaultHelpBase, "with --format sarif: URL of docs/semantics.md that each rule's helpUri points into (#blz001...)")
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
-	if *format != "text" && *format != "json" {
-		fmt.Fprintf(stderr, "blazes check: --format must be text or json, not %q\n", *format)
+	if *format != "text" && *format != "json" && *format != "sarif" {
+		fmt.Fprintf(stderr, "blazes check: --format must be text, json or sarif, not %q\n", *format)
 		return 2
 	}
 	threshold, ok := parseSeverity(*failOn)
@@ -43,6 +45,11 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	rep := buildReport(progs)
 	switch *format {
+	case "sarif":
+		if err := writeSARIF(stdout, rep, progs, *sarifRoot, *helpBase); err != nil {
+			fmt.Fprintf(stderr, "blazes check: %v\n", err)
+			return 2
+		}
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -23,7 +23,7 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", "", "Run the Blazes language server: LSP over stdin and stdout (nothing but the\nprotocol is written to stdout; logs go to stderr or --logfile).", stderr)
 	listen := fs.String("listen", "", "serve LSP over TCP at `addr` instead of stdio (\":PORT\" listens on 127.0.0.1 only)")
 	logfile := fs.String("logfile", "", "write logs to `file` instead of stderr")
-	level := fs.String("log-level", "info", "log `level`: debug, info, warn or error")
+	level := fs.String("log-level", "warn", "log `level`: debug, info, warn or error (the default logs only problems)")
 	full := fs.Bool("full-analysis", false, "parse and analyse every version from scratch (no incremental reuse), to measure what it saves")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole session to `file` (for performance work: go tool pprof)")
 	if code, done := parseFlags(fs, args); done {

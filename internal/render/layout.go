@@ -26,8 +26,9 @@ type item struct {
 
 // link joins items of adjacent layers, left to right.
 type link struct {
-	a, b int32
-	w    float64 // how much it pulls its ends into line
+	a, b       int32
+	w          float64 // how much it pulls its ends into line
+	offA, offB float64 // where it meets each end, from the end's y (ports)
 }
 
 type layout struct {
@@ -240,8 +241,15 @@ func (l *layout) makeItems(rank []int) {
 			case l.isDummy(x) || l.isDummy(y):
 				w = 2
 			}
+			k0 := link{a: x, b: y, w: w}
+			if k == 0 {
+				k0.offA = l.portDY(e, a)
+			}
+			if k+2 == len(e.items) {
+				k0.offB = l.portDY(e, b)
+			}
 			li := int32(len(l.links))
-			l.links = append(l.links, link{a: x, b: y, w: w})
+			l.links = append(l.links, k0)
 			l.items[x].out = append(l.items[x].out, li)
 			l.items[y].in = append(l.items[y].in, li)
 		}
@@ -479,14 +487,14 @@ func (l *layout) settle(L int, mask int, ds, ws []float64) ([]float64, []float64
 			for _, li := range it.in {
 				k := l.links[li]
 				sw += k.w
-				sy += k.w * l.items[k.a].y
+				sy += k.w * (l.items[k.a].y + k.offA - k.offB)
 			}
 		}
 		if mask&2 != 0 {
 			for _, li := range it.out {
 				k := l.links[li]
 				sw += k.w
-				sy += k.w * l.items[k.b].y
+				sy += k.w * (l.items[k.b].y + k.offB - k.offA)
 			}
 		}
 		d, w := it.y, 0.05
@@ -587,57 +595,30 @@ func (l *layout) cx(i int32) float64 {
 	return l.colX[L] + l.colW[L]/2
 }
 
-// ports spreads the edges that meet a node's side over its height, in the
-// order of their other ends, so that they leave without crossing.
+// portDY is where edge e meets node v, from v's centre: at the producer's
+// output port or the consumer's input port.
+func (l *layout) portDY(e *gedge, v int) float64 {
+	n := &l.g.nodes[v]
+	if v == e.from && e.pa < len(n.outs) {
+		return n.outs[e.pa].dy
+	}
+	if v == e.to && e.pb < len(n.ins) {
+		return n.ins[e.pb].dy
+	}
+	return 0
+}
+
+// ports sets the y where each edge meets its left and right node: the y
+// of the interfaces' ports.
 func (l *layout) ports() {
 	g := l.g
-	type att struct {
-		e     int32
-		other float64
-		isA   bool // the edge's left end
-	}
-	left := make([][]att, len(g.nodes))
-	right := make([][]att, len(g.nodes))
 	for ei := range g.edges {
 		e := &g.edges[ei]
-		if e.loop {
-			continue
-		}
 		a, b := e.from, e.to
 		if e.back {
 			a, b = b, a
 		}
-		var oa, ob float64 // the y of the next item from each end
-		if e.direct {
-			oa, ob = l.items[b].y, l.items[a].y
-		} else {
-			oa, ob = l.items[e.items[1]].y, l.items[e.items[len(e.items)-2]].y
-		}
-		right[a] = append(right[a], att{int32(ei), oa, true})
-		left[b] = append(left[b], att{int32(ei), ob, false})
-	}
-	spread := func(v int, as []att) {
-		if len(as) == 0 {
-			return
-		}
-		sort.SliceStable(as, func(i, j int) bool { return as[i].other < as[j].other })
-		h := g.nodes[v].h
-		step := 0.0
-		if len(as) > 1 {
-			step = min(10, (h-12)/float64(len(as)-1))
-		}
-		y := l.items[v].y
-		for k, a := range as {
-			py := y + (float64(k)-float64(len(as)-1)/2)*step
-			if a.isA {
-				g.edges[a.e].portA = py
-			} else {
-				g.edges[a.e].portB = py
-			}
-		}
-	}
-	for v := range g.nodes {
-		spread(v, right[v])
-		spread(v, left[v])
+		e.portA = l.items[a].y + l.portDY(e, a)
+		e.portB = l.items[b].y + l.portDY(e, b)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -348,6 +349,297 @@ func TestEscaping(t *testing.T) {
 
 func TestGolden(t *testing.T) {
 	golden.Check(t, "testdata/golden/render_wordcount.svg", SVG(load(t, "testdata/paper/wordcount.blazes")))
+	golden.Check(t, "testdata/golden/render_poor.svg", SVG(load(t, "testdata/paper/adtrack/poor.blazes")))
+}
+
+// cyclesText has a back edge, a self-loop, an ordered stream and a
+// component with two inputs.
+const cyclesText = `source s(key)
+sink k(key)
+component A {
+  in rec(key)
+  in fb(key)
+  out res(key)
+  rec -> res : CR
+  fb -> res : CW
+}
+component B {
+  rec -> res : CR
+}
+component Self {
+  in rec(key)
+  out res(key)
+  rec -> res : CW
+}
+stream s -> A.rec
+stream A.res -> B.rec
+stream B.res -> A.fb
+stream B.res -> Self.rec
+stream Self.res -> Self.rec order
+stream Self.res -> k
+`
+
+// programs are the dataflows the structural tests look at.
+func programs(t *testing.T) map[string]*analysis.Program {
+	return map[string]*analysis.Program{
+		"poor":       load(t, "testdata/paper/adtrack/poor.blazes"),
+		"thresh":     load(t, "testdata/paper/adtrack/thresh.blazes"),
+		"wordcount":  load(t, "testdata/paper/wordcount.blazes"),
+		"sealed":     load(t, "testdata/paper/wordcount_sealed.blazes"),
+		"cycles":     loadText(t, cyclesText),
+		"generated":  loadText(t, string(gen.Dataflow(200, 3))),
+		"undeclared": undeclared(),
+	}
+}
+
+// undeclared is a program built by hand whose streams meet a component
+// that is not among its declarations: its interfaces still get ports.
+func undeclared() *analysis.Program {
+	x := &analysis.Component{Name: "X"}
+	src := &analysis.Iface{Name: "s", Dir: analysis.DirSource, Label: analysis.LAsync}
+	snk := &analysis.Iface{Name: "k", Dir: analysis.DirSink}
+	a := &analysis.Iface{Comp: x, Name: "a", Dir: analysis.DirIn}
+	b := &analysis.Iface{Comp: x, Name: "b", Dir: analysis.DirIn}
+	o := &analysis.Iface{Comp: x, Name: "o", Dir: analysis.DirOut}
+	return &analysis.Program{
+		Sources: []*analysis.Iface{src},
+		Sinks:   []*analysis.Iface{snk},
+		Streams: []*analysis.Stream{{From: src, To: a, Label: analysis.LAsync}, {From: src, To: b, Rep: true}, {From: o, To: snk}, {From: o, To: a, Order: true}},
+	}
+}
+
+// ends returns the first and the last point of a path's d.
+func ends(t *testing.T, d string) (x0, y0, x1, y1 float64) {
+	t.Helper()
+	f := strings.FieldsFunc(d, func(r rune) bool { return r == ' ' || r == ',' || (r >= 'A' && r <= 'Z') })
+	if len(f) < 4 || !strings.HasPrefix(d, "M") {
+		t.Fatalf("bad path %q", d)
+	}
+	return atof(f[0]), atof(f[1]), atof(f[len(f)-2]), atof(f[len(f)-1])
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 0.051 }
+
+// TestPorts checks that every interface of a component is a port on its
+// side (inputs left, outputs right), and that every stream's edge starts
+// at its producer's output port and ends at its consumer's input port.
+func TestPorts(t *testing.T) {
+	for name, p := range programs(t) {
+		t.Run(name, func(t *testing.T) {
+			root := parse(t, SVG(p))
+			nodes, edges := groups(root, "node"), groups(root, "edge")
+			// Ports by interface, and on which node.
+			type at struct {
+				x, y float64
+				node string
+			}
+			ports := map[string]at{}
+			for id, g := range nodes {
+				for _, c := range g.find(func(e *elem) bool { return e.name == "circle" && e.attrs["class"] == "port" }) {
+					ports[c.attrs["data-iface"]+"/"+c.attrs["data-dir"]] = at{atof(c.attrs["cx"]), atof(c.attrs["cy"]), id}
+				}
+			}
+			for _, c := range p.Components {
+				box := nodes[c.Name].child("rect")
+				left := atof(box.attrs["x"])
+				right := left + atof(box.attrs["width"])
+				top := atof(box.attrs["y"])
+				bottom := top + atof(box.attrs["height"])
+				for _, side := range []struct {
+					ifaces []*analysis.Iface
+					x      float64
+					dir    string
+				}{{c.Inputs, left, "/in"}, {c.Outputs, right, "/out"}} {
+					for _, i := range side.ifaces {
+						pt, ok := ports[i.FullName()+side.dir]
+						if !ok || pt.node != c.Name {
+							t.Errorf("%s: no port on %s", i.FullName(), c.Name)
+							continue
+						}
+						if !near(pt.x, side.x) || pt.y <= top || pt.y >= bottom {
+							t.Errorf("%s: port at %v,%v, not on the side x=%v between y %v and %v", i.FullName(), pt.x, pt.y, side.x, top, bottom)
+						}
+					}
+				}
+			}
+			seen := map[string]int{}
+			for _, s := range p.Streams {
+				id := s.Name()
+				if k := seen[id]; k > 0 {
+					id += " #" + strconv.Itoa(k+1)
+				}
+				seen[s.Name()]++
+				g := edges[id]
+				if g == nil {
+					t.Errorf("no edge %s", id)
+					continue
+				}
+				x0, y0, x1, y1 := ends(t, g.child("path").attrs["d"])
+				from, ok1 := ports[s.From.FullName()+"/out"]
+				to, ok2 := ports[s.To.FullName()+"/in"]
+				if !ok1 || !ok2 {
+					t.Errorf("%s: no port for an end (%v %v)", id, ok1, ok2)
+					continue
+				}
+				if !near(x0, from.x) || !near(y0, from.y) {
+					t.Errorf("%s starts at %v,%v, not at the port of %s (%v,%v)", id, x0, y0, s.From.FullName(), from.x, from.y)
+				}
+				if !near(x1, to.x) || !near(y1, to.y) {
+					t.Errorf("%s ends at %v,%v, not at the port of %s (%v,%v)", id, x1, y1, s.To.FullName(), to.x, to.y)
+				}
+			}
+		})
+	}
+}
+
+// TestFindingMarks checks that the paths marked are exactly those that
+// hold findings, in the worst finding's severity colour, with the codes,
+// and drawn from the path's input port's row to its output port's.
+func TestFindingMarks(t *testing.T) {
+	total := 0
+	for name, p := range programs(t) {
+		t.Run(name, func(t *testing.T) {
+			root := parse(t, SVG(p))
+			type want struct {
+				sev   analysis.Severity
+				codes []string
+			}
+			wants := map[string]*want{}
+			for _, d := range p.Diagnostics {
+				if d.Component == "" || d.Path == "" {
+					continue
+				}
+				k := d.Component + ": " + d.Path
+				w := wants[k]
+				if w == nil {
+					w = &want{sev: d.Severity}
+					wants[k] = w
+				}
+				w.sev = min(w.sev, d.Severity)
+				w.codes = append(w.codes, d.Code)
+			}
+			got := map[string]bool{}
+			for id, g := range groups(root, "node") {
+				for _, f := range g.find(func(e *elem) bool { return e.name == "g" && e.attrs["class"] == "finding" }) {
+					k := id + ": " + f.attrs["data-path"]
+					got[k] = true
+					w := wants[k]
+					if w == nil {
+						t.Errorf("%s is marked but holds no finding", k)
+						continue
+					}
+					total++
+					path := f.child("path")
+					if path == nil || path.attrs["stroke"] != severityColor(w.sev) || path.attrs["stroke-dasharray"] == "" {
+						t.Errorf("%s: want a dashed path in %s (%s)", k, severityColor(w.sev), w.sev)
+						continue
+					}
+					if f.attrs["data-mark"] != "finding-"+w.sev.String() {
+						t.Errorf("%s: mark %q, want finding-%s", k, f.attrs["data-mark"], w.sev)
+					}
+					text := f.child("text")
+					for _, c := range w.codes {
+						if !strings.Contains(f.attrs["data-code"], c) || text == nil || !strings.Contains(text.text, c) {
+							t.Errorf("%s: the mark lacks the code %s", k, c)
+						}
+					}
+					// From the input's row to the output's.
+					in, out, _ := strings.Cut(f.attrs["data-path"], " -> ")
+					var iy, oy float64
+					for _, c := range g.find(func(e *elem) bool { return e.name == "circle" && e.attrs["class"] == "port" }) {
+						switch c.attrs["data-iface"] + "/" + c.attrs["data-dir"] {
+						case id + "." + in + "/in":
+							iy = atof(c.attrs["cy"])
+						case id + "." + out + "/out":
+							oy = atof(c.attrs["cy"])
+						}
+					}
+					_, y0, _, y1 := ends(t, path.attrs["d"])
+					if iy == 0 || oy == 0 || !near(y0, iy) || !near(y1, oy) {
+						t.Errorf("%s: the mark runs from y %v to %v, the ports are at %v and %v", k, y0, y1, iy, oy)
+					}
+				}
+			}
+			for k := range wants {
+				if !got[k] {
+					t.Errorf("%s holds a finding but is not marked", k)
+				}
+			}
+		})
+	}
+	if total < 3 {
+		t.Errorf("only %d marks over the paper's examples", total)
+	}
+}
+
+// TestLegend checks that the legend has an entry for every mark the
+// drawing uses: every colour of the label palette, the node kinds,
+// ports, replicated components, rep and order, and each finding severity.
+func TestLegend(t *testing.T) {
+	palette := map[string]bool{}
+	for _, k := range []analysis.Label{analysis.LNone, analysis.LAsync, analysis.LRun, analysis.LInst, analysis.LDiverge, {Kind: analysis.Seal}} {
+		palette[analysis.LabelColor(k)] = true
+	}
+	for name, p := range programs(t) {
+		t.Run(name, func(t *testing.T) {
+			root := parse(t, SVG(p))
+			var graph, legend *elem
+			for _, g := range root.children {
+				switch g.attrs["class"] {
+				case "graph":
+					graph = g
+				case "legend":
+					legend = g
+				}
+			}
+			if graph == nil || legend == nil {
+				t.Fatal("no graph or no legend")
+			}
+			entries := map[string]bool{}
+			for _, e := range legend.find(func(e *elem) bool { return e.attrs["class"] == "legend-entry" }) {
+				if tx := e.find(func(e *elem) bool { return e.name == "text" }); len(tx) == 0 || strings.TrimSpace(tx[len(tx)-1].text) == "" {
+					t.Errorf("legend entry %s has no text", e.attrs["data-mark"])
+				}
+				entries[e.attrs["data-mark"]] = true
+			}
+			used := map[string]bool{}
+			for _, e := range graph.find(func(*elem) bool { return true }) {
+				for _, m := range strings.Fields(e.attrs["data-mark"]) {
+					used[m] = true
+				}
+				for _, a := range []string{"fill", "stroke"} {
+					if palette[e.attrs[a]] {
+						used["label-"+e.attrs[a][1:]] = true
+					}
+				}
+			}
+			// What the program holds must show as marks.
+			for _, s := range p.Streams {
+				if s.Rep && !used["rep"] {
+					t.Errorf("stream %s carries rep, no rep mark", s.Name())
+				}
+				if s.Order && !used["order"] {
+					t.Errorf("stream %s carries order, no order mark", s.Name())
+				}
+			}
+			for _, c := range p.Components {
+				if c.Replicated && !used["replicated"] {
+					t.Errorf("%s is replicated, no mark", c.Name)
+				}
+				if len(c.Inputs)+len(c.Outputs) > 0 && !used["port"] {
+					t.Errorf("%s has interfaces, no port mark", c.Name)
+				}
+			}
+			if len(p.Sources) > 0 && !used["source"] || len(p.Sinks) > 0 && !used["sink"] {
+				t.Errorf("sources or sinks are not marked as such: %v", used)
+			}
+			for m := range used {
+				if !entries[m] {
+					t.Errorf("the drawing uses %q, the legend does not explain it", m)
+				}
+			}
+		})
+	}
 }
 
 func TestLarge(t *testing.T) {

@@ -76,6 +76,41 @@ local ok, err = pcall(function()
   if not h or h.err or not h.result then fail('hover failed: ' .. vim.inspect(h)) end
   log('hover ok')
 
+  -- :BlazesExplain, the snippet of docs/editors.md, on a line with
+  -- multi-byte characters before the cursor: the position must be in
+  -- UTF-16 code units. Neovim 0.7 has no window/showDocument, so the
+  -- server shows the explanation as a message.
+  dofile(os.getenv('BLAZES_EXPLAIN_SNIPPET'))
+  local shown, warned
+  local show = vim.lsp.handlers['window/showMessage']
+  vim.lsp.handlers['window/showMessage'] = function(err, result, ctx, config)
+    shown = result.message
+    return show(err, result, ctx, config)
+  end
+  local notify = vim.notify
+  vim.notify = function(msg, level, opts)
+    if level == vim.log.levels.WARN then warned = msg end
+    return notify(msg, level, opts)
+  end
+  local target
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+    if line:find('^stream Count%.counts') then target = i end
+  end
+  if not target then fail('no stream Count.counts line') end
+  local line = '/* ✓✓✓✓✓✓✓✓ */ stream Count.counts -> Commit.counts'
+  vim.api.nvim_buf_set_lines(buf, target - 1, target, false, { line })
+  vim.api.nvim_win_set_cursor(0, { target, line:find('counts ->', 1, true) - 1 }) -- (row, byte column)
+  vim.cmd('BlazesExplain')
+  if not vim.wait(20000, function() return shown ~= nil or warned ~= nil end, 50) then
+    fail('no explanation shown within 20s')
+  end
+  if not shown then fail('explain failed: ' .. warned) end
+  log('explanation shown:\n' .. shown)
+  local first = shown:match('^[^\n]*')
+  if not first:find('Count.counts', 1, true) or first:find('Commit', 1, true) then
+    fail('explained the wrong thing (a byte column?): ' .. first)
+  end
+
   client.stop()
   vim.wait(3000, function() return client.is_stopped() end, 50)
 end)
