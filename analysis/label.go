@@ -1,7 +1,11 @@
 // Package analysis builds the dataflow graph of a Blazes program, infers the
 // label of every stream, interface and path (SPEC §3), reports findings
-// (SPEC §4) and computes their fixes as text edits. It is pure Go: no LSP,
-// no JSON, no I/O beyond the FS it is given.
+// (SPEC §4) and computes their fixes as text edits. It owns the one
+// analysis, Session, which keeps the graph between versions of the texts;
+// Load is a fresh session, and Result.Program is the immutable program of
+// one version that every reader (CLI, hovers, code actions, explain,
+// graph) uses. It must not know the LSP, JSON, the editor or the
+// workspace: no I/O beyond the FS it is given.
 package analysis
 
 import (

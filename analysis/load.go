@@ -426,7 +426,7 @@ func sortDiagnostics(ds []*Diagnostic) {
 
 // compareDiagnostics orders diagnostics by file, offset and code, then
 // totally, so that diagnostics come out the same however they were found
-// (Load and Session find them differently).
+// (an incremental update finds them in another order than a fresh one).
 func compareDiagnostics(a, b *Diagnostic) int {
 	if c := strings.Compare(a.File, b.File); c != 0 {
 		return c

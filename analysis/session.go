@@ -31,7 +31,7 @@ import (
 //   - re-resolves the streams that name a changed name, and attaches them
 //     in program order;
 //   - re-labels the components downstream of what changed (the SCCs of
-//     that region in topological order, as Load does);
+//     that region in topological order, each to its least fixpoint);
 //   - recomputes the worst-downstream candidates (reach) of everything
 //     upstream of a label that moved, and the findings of every
 //     component upstream or downstream of a change.
@@ -148,8 +148,8 @@ type update struct {
 	resolve map[*entry]bool     // streams to resolve again
 }
 
-// Update analyses the present texts (read through opts.FS; opts.Parse and
-// opts.Prev are ignored: the session keeps its own documents and graph).
+// Update analyses the present texts, read through opts.FS: the session
+// keeps its own documents and graph, and brings them up to date.
 func (s *Session) Update(opts Options) *Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -256,7 +256,8 @@ func (s *Session) reset() {
 	s.b = builder{p: &s.prog, comps: map[string]*Component{}, ends: map[string]*Iface{}}
 }
 
-// load reads the root and its imports in Load's order, bringing each
+// load reads the root and its imports in program order (depth first, in
+// import order), bringing each
 // file's document up to date, and reports the file-level diagnostics
 // (syntax and imports, absolute). Files the session had keep their
 // sfile, so that a file list equal to the previous one is recognised.
@@ -614,7 +615,7 @@ func (s *Session) resolveStreams(u *update) {
 // the components it re-labelled.
 func (s *Session) relabel(u *update, res *Result) []*Component {
 	// rep(C) of the components whose inputs changed: the first rep
-	// stream into them in program order is the witness, as in Load.
+	// stream into them in program order is the witness.
 	for c := range u.dirty {
 		c.Replicated, c.RepStream = false, nil
 		for _, i := range c.Inputs {

@@ -3,7 +3,8 @@
 // go.lsp.dev/jsonrpc2 with its own small dispatcher (protocol v0.12.0's
 // dispatcher predates LSP 3.17 and loses didChange ranges), uses
 // go.lsp.dev/protocol's types for params and results, and keeps an
-// immutable analysed snapshot per document version.
+// immutable analysed snapshot per version of each root, whose program is
+// the one run that made its diagnostics (analysis.Result.Program).
 package server
 
 import (
