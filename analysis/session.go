@@ -1076,6 +1076,7 @@ func (r *Result) Program() *Program {
 func (s *Session) program(diags []*Diagnostic) *Program {
 	p := &Program{Root: s.root, Diagnostics: diags, byName: map[string]*Component{}}
 	ifaces := map[*Iface]*Iface{}
+	var ar copyArena
 	for _, f := range s.files {
 		af := f.doc.File()
 		p.Files = append(p.Files, af)
@@ -1083,18 +1084,19 @@ func (s *Session) program(diags []*Diagnostic) *Program {
 			off := grammar.Pos(f.doc.Start(e.idx))
 			switch {
 			case e.comp != nil:
-				c := copyComponent(e.comp, af, f.doc.Decl(e.idx).(*grammar.Component), off, ifaces)
+				c := copyComponent(e.comp, af, f.doc.Decl(e.idx).(*grammar.Component), off, ifaces, &ar)
 				p.Components = append(p.Components, c)
 				p.byName[c.Name] = c
 			case e.end != nil:
-				i := *e.end
+				i := ar.iface()
+				*i = *e.end
 				i.File, i.Decl, i.NameRange = af, f.doc.Decl(e.idx), shiftRange(e.end.NameRange, off)
 				i.In, i.Out, i.reach, i.tj = nil, nil, candidate{}, tarjan{}
-				ifaces[e.end] = &i
+				ifaces[e.end] = i
 				if i.Dir == DirSource {
-					p.Sources = append(p.Sources, &i)
+					p.Sources = append(p.Sources, i)
 				} else {
-					p.Sinks = append(p.Sinks, &i)
+					p.Sinks = append(p.Sinks, i)
 				}
 			}
 		}
@@ -1139,32 +1141,19 @@ func shiftRange(r grammar.Range, off grammar.Pos) grammar.Range {
 }
 
 // copyComponent copies c, whose declaration is decl with positions off
-// bytes on, with its interfaces (recorded in ifaces) and paths.
-func copyComponent(c *Component, f *grammar.File, decl *grammar.Component, off grammar.Pos, ifaces map[*Iface]*Iface) *Component {
-	// The nodes of c's declaration and their absolute copies, member by
-	// member (a path's ends declare interfaces by use).
-	abs := make(map[grammar.Node]grammar.Node, 3*len(decl.Members))
-	for k, m := range c.Decl.Members {
-		am := decl.Members[k]
-		abs[m] = am
-		if gp, ok := m.(*grammar.Path); ok {
-			ap := am.(*grammar.Path)
-			if gp.From != nil {
-				abs[gp.From] = ap.From
-			}
-			if gp.To != nil {
-				abs[gp.To] = ap.To
-			}
-		}
-	}
-	n := *c
+// bytes on, with its interfaces (recorded in ifaces) and paths, into the
+// blocks of ar.
+func copyComponent(c *Component, f *grammar.File, decl *grammar.Component, off grammar.Pos, ifaces map[*Iface]*Iface, ar *copyArena) *Component {
+	n := ar.comp()
+	*n = *c
 	n.File, n.Decl, n.tj = f, decl, tarjan{}
 	iface := func(i *Iface) *Iface {
-		x := *i
-		x.Comp, x.File, x.Decl, x.NameRange = &n, f, abs[i.Decl], shiftRange(i.NameRange, off)
+		x := ar.iface()
+		*x = *i
+		x.Comp, x.File, x.Decl, x.NameRange = n, f, absMember(c.Decl, decl, i.Decl), shiftRange(i.NameRange, off)
 		x.In, x.Out, x.Paths, x.reach, x.tj = nil, nil, nil, candidate{}, tarjan{}
-		ifaces[i] = &x
-		return &x
+		ifaces[i] = x
+		return x
 	}
 	n.Inputs = make([]*Iface, len(c.Inputs))
 	for k, i := range c.Inputs {
@@ -1176,12 +1165,70 @@ func copyComponent(c *Component, f *grammar.File, decl *grammar.Component, off g
 	}
 	n.Paths = make([]*Path, len(c.Paths))
 	for k, q := range c.Paths {
-		x := *q
-		x.Comp, x.Decl, x.In, x.Out = &n, abs[q.Decl].(*grammar.Path), ifaces[q.In], ifaces[q.Out]
+		x := ar.path()
+		*x = *q
+		x.Comp, x.Decl, x.In, x.Out = n, absMember(c.Decl, decl, q.Decl).(*grammar.Path), ifaces[q.In], ifaces[q.Out]
 		x.relevant = slices.Clone(q.relevant)
-		x.In.Paths = append(x.In.Paths, &x)
-		x.Out.Paths = append(x.Out.Paths, &x)
-		n.Paths[k] = &x
+		x.In.Paths = append(x.In.Paths, x)
+		x.Out.Paths = append(x.Out.Paths, x)
+		n.Paths[k] = x
 	}
-	return &n
+	return n
+}
+
+// absMember returns the node of abs that is node of rel, the same
+// component declaration with other positions: a member, or an end of a
+// path (which declares an interface by use). Components have a handful of
+// members: a linear search.
+func absMember(rel, abs *grammar.Component, node grammar.Node) grammar.Node {
+	for k, m := range rel.Members {
+		if m == node {
+			return abs.Members[k]
+		}
+		if gp, ok := m.(*grammar.Path); ok {
+			switch {
+			case gp.From == node:
+				return abs.Members[k].(*grammar.Path).From
+			case gp.To == node:
+				return abs.Members[k].(*grammar.Path).To
+			}
+		}
+	}
+	return nil
+}
+
+// copyArena allocates the nodes of a program's copy in blocks.
+type copyArena struct {
+	comps  []Component
+	ifaces []Iface
+	paths  []Path
+}
+
+const copyBlock = 256
+
+func (a *copyArena) comp() *Component {
+	if len(a.comps) == 0 {
+		a.comps = make([]Component, copyBlock)
+	}
+	x := &a.comps[0]
+	a.comps = a.comps[1:]
+	return x
+}
+
+func (a *copyArena) iface() *Iface {
+	if len(a.ifaces) == 0 {
+		a.ifaces = make([]Iface, copyBlock)
+	}
+	x := &a.ifaces[0]
+	a.ifaces = a.ifaces[1:]
+	return x
+}
+
+func (a *copyArena) path() *Path {
+	if len(a.paths) == 0 {
+		a.paths = make([]Path, copyBlock)
+	}
+	x := &a.paths[0]
+	a.paths = a.paths[1:]
+	return x
 }

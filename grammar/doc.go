@@ -98,6 +98,13 @@ func NewDoc(name string, text []byte) *Doc {
 		d.starts[i] = s.start
 		d.kinds[i] = d.pieces[i].c.kind()
 	}
+	// The parse made the absolute chunks File needs: keep them rather
+	// than shift the pieces back (a first request of a new document, or
+	// a whole program's copy, asks for File at once).
+	d.fileOnce.Do(func() {
+		d.file = &File{Name: name, Text: text, Lines: d.Lines, chunks: chunks}
+		d.file.assemble()
+	})
 	return d
 }
 
@@ -316,9 +323,10 @@ func (d *Doc) errors() []*SyntaxError {
 
 // File returns the whole file with absolute positions, equal to
 // Parse(d.Name, d.Text) and usable as the previous version for Reparse and
-// ReparseEdit. It is built once, on first use, from shifted copies of the
-// pieces: that costs a copy of every declaration, which is why the pieces
-// are there for whoever can do without.
+// ReparseEdit. NewDoc keeps the one its parse made; a Doc made by an edit
+// builds it once, on first use, from shifted copies of the pieces: that
+// costs a copy of every declaration, which is why the pieces are there for
+// whoever can do without.
 func (d *Doc) File() *File {
 	d.fileOnce.Do(func() {
 		chunks := make([]*chunk, len(d.pieces))
