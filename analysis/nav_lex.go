@@ -2,68 +2,6 @@ package analysis
 
 import "github.com/blazes-dev/blazes/grammar"
 
-// TokKind is the kind of a lexical token seen by the editor helpers.
-type TokKind uint8
-
-const (
-	TokIdent TokKind = iota
-	TokKeyword
-	TokAnnotation // CR CW OR OW
-	TokString
-	TokComment
-	TokPunct
-)
-
-// Token is a token of the editor lexer: its kind and byte range.
-type Token struct {
-	Kind  TokKind
-	Range grammar.Range
-	Text  string
-}
-
-// Keywords of the language (SPEC §1), annotations included.
-var Keywords = []string{"dataflow", "import", "source", "sink", "component", "in", "out", "stream", "seal", "rep", "order", "CR", "CW", "OR", "OW"}
-
-// IsKeyword reports whether s is reserved.
-func IsKeyword(s string) bool { return grammar.IsKeyword(s) }
-
-// IsIdent reports whether s is a valid identifier that is not a keyword.
-func IsIdent(s string) bool {
-	if s == "" || IsKeyword(s) {
-		return false
-	}
-	for i, c := range s {
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
-// Lex splits text into tokens with the parser's lexer (grammar.Tokens),
-// tolerating anything, and keeps each token's text for the editor helpers.
-func Lex(text []byte) []Token {
-	toks := grammar.Tokens(text)
-	out := make([]Token, len(toks))
-	for i, t := range toks {
-		k := TokPunct
-		switch t.Kind {
-		case grammar.TokenIdent:
-			k = TokIdent
-		case grammar.TokenKeyword:
-			k = TokKeyword
-		case grammar.TokenAnnotation:
-			k = TokAnnotation
-		case grammar.TokenString:
-			k = TokString
-		case grammar.TokenComment:
-			k = TokComment
-		}
-		out[i] = Token{Kind: k, Range: t.Range, Text: string(text[t.Range.Start:t.Range.End])}
-	}
-	return out
-}
-
 // CompletionKind says what may be written at a cursor.
 type CompletionKind uint8
 
@@ -96,24 +34,24 @@ type CompletionContext struct {
 // CompleteAt works out what may be written at off in text (f, when
 // non-nil, is its parse and helps to find the enclosing declaration).
 func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext {
-	toks := Lex(text)
+	toks := grammar.Tokens(text)
 	ctx := CompletionContext{Kind: CompleteTopLevel, Replace: grammar.Range{Start: off, End: off}}
 	// Tokens strictly before the cursor; the one under it may be the prefix.
-	var before []Token
+	var before []grammar.Token
 	for _, t := range toks {
 		if t.Range.Start >= off {
 			break
 		}
-		if t.Kind == TokComment || t.Kind == TokString {
-			if off < t.Range.End || (off == t.Range.End && t.Kind == TokComment && t.Text[1] == '/') {
+		if t.Kind == grammar.TokenComment || t.Kind == grammar.TokenString {
+			if off < t.Range.End || (off == t.Range.End && t.Kind == grammar.TokenComment && t.Text[1] == '/') {
 				ctx.Kind = CompleteNothing
 				return ctx
 			}
-			if t.Kind == TokComment {
+			if t.Kind == grammar.TokenComment {
 				continue
 			}
 		}
-		if (t.Kind == TokIdent || t.Kind == TokKeyword || t.Kind == TokAnnotation) && t.Range.End >= off {
+		if (t.Kind == grammar.TokenIdent || t.Kind == grammar.TokenKeyword || t.Kind == grammar.TokenAnnotation) && t.Range.End >= off {
 			ctx.Prefix = string(text[t.Range.Start:off])
 			ctx.Replace = grammar.Range{Start: t.Range.Start, End: t.Range.End}
 			break
@@ -140,7 +78,7 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 				depth--
 			}
 		}
-		if depth == 0 && t.Kind == TokKeyword && (t.Text == "source" || t.Text == "sink" || t.Text == "component" || t.Text == "stream" || t.Text == "import" || t.Text == "dataflow") {
+		if depth == 0 && t.Kind == grammar.TokenKeyword && (t.Text == "source" || t.Text == "sink" || t.Text == "component" || t.Text == "stream" || t.Text == "import" || t.Text == "dataflow") {
 			start = i
 		}
 	}
@@ -148,11 +86,11 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 	if len(seg) == 0 {
 		return ctx
 	}
-	last := func(k int) Token { // k-th token from the end, 1-based
+	last := func(k int) grammar.Token { // k-th token from the end, 1-based
 		if len(seg) >= k {
 			return seg[len(seg)-k]
 		}
-		return Token{Kind: TokPunct}
+		return grammar.Token{Kind: grammar.TokenPunct}
 	}
 	// Inside parentheses or brackets?
 	open := -1
@@ -169,7 +107,7 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 	head := seg[0].Text
 	switch head {
 	case "component":
-		if len(seg) >= 2 && seg[1].Kind == TokIdent {
+		if len(seg) >= 2 && seg[1].Kind == grammar.TokenIdent {
 			ctx.Comp = seg[1].Text
 		}
 		braced := false
@@ -231,7 +169,7 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 				arrow = i
 			}
 		}
-		if last(1).Text == "." && last(2).Kind == TokIdent {
+		if last(1).Text == "." && last(2).Kind == grammar.TokenIdent {
 			ctx.Kind = CompleteIfaceOf
 			ctx.Comp = last(2).Text
 			ctx.Producer = arrow < 0
@@ -293,11 +231,11 @@ type LexSym struct {
 // yet (the one being typed): components, sources, sinks, and each
 // component's interfaces (declared with in/out or used in a path).
 func LexicalSymbols(text []byte) []LexSym {
-	toks := Lex(text)
+	toks := grammar.Tokens(text)
 	var out []LexSym
-	var code []Token
+	var code []grammar.Token
 	for _, t := range toks {
-		if t.Kind != TokComment {
+		if t.Kind != grammar.TokenComment {
 			code = append(code, t)
 		}
 	}
@@ -307,7 +245,7 @@ func LexicalSymbols(text []byte) []LexSym {
 		}
 		var attrs []string
 		for j := i + 1; j < len(code) && code[j].Text != ")" && code[j].Text != "{" && code[j].Text != "}"; j++ {
-			if code[j].Kind == TokIdent {
+			if code[j].Kind == grammar.TokenIdent {
 				attrs = append(attrs, code[j].Text)
 			}
 		}
@@ -317,11 +255,11 @@ func LexicalSymbols(text []byte) []LexSym {
 	depth := 0
 	for i := 0; i < len(code); i++ {
 		t := code[i]
-		next := func(k int) Token {
+		next := func(k int) grammar.Token {
 			if i+k < len(code) {
 				return code[i+k]
 			}
-			return Token{Kind: TokPunct}
+			return grammar.Token{Kind: grammar.TokenPunct}
 		}
 		switch {
 		case t.Text == "{":
@@ -333,26 +271,26 @@ func LexicalSymbols(text []byte) []LexSym {
 			if depth == 0 {
 				comp = ""
 			}
-		case depth == 0 && t.Kind == TokKeyword && (t.Text == "source" || t.Text == "sink") && next(1).Kind == TokIdent:
+		case depth == 0 && t.Kind == grammar.TokenKeyword && (t.Text == "source" || t.Text == "sink") && next(1).Kind == grammar.TokenIdent:
 			k := SymSource
 			if t.Text == "sink" {
 				k = SymSink
 			}
 			out = append(out, LexSym{Sym: Symbol{Kind: k, Name: next(1).Text}, Schema: schema(i + 2), Decl: true})
-		case depth == 0 && t.Text == "component" && next(1).Kind == TokIdent:
+		case depth == 0 && t.Text == "component" && next(1).Kind == grammar.TokenIdent:
 			comp = next(1).Text
 			out = append(out, LexSym{Sym: Symbol{Kind: SymComponent, Name: comp}, Decl: true})
-		case depth == 0 && t.Kind == TokKeyword && t.Text != "in" && t.Text != "out":
+		case depth == 0 && t.Kind == grammar.TokenKeyword && t.Text != "in" && t.Text != "out":
 			comp = ""
-		case depth == 1 && comp != "" && (t.Text == "in" || t.Text == "out") && next(1).Kind == TokIdent:
+		case depth == 1 && comp != "" && (t.Text == "in" || t.Text == "out") && next(1).Kind == grammar.TokenIdent:
 			k := SymInput
 			if t.Text == "out" {
 				k = SymOutput
 			}
 			out = append(out, LexSym{Sym: Symbol{Kind: k, Comp: comp, Name: next(1).Text}, Schema: schema(i + 2), Decl: true})
-		case depth == 1 && comp != "" && t.Kind == TokIdent && next(1).Text == "->":
+		case depth == 1 && comp != "" && t.Kind == grammar.TokenIdent && next(1).Text == "->":
 			out = append(out, LexSym{Sym: Symbol{Kind: SymInput, Comp: comp, Name: t.Text}})
-			if next(2).Kind == TokIdent {
+			if next(2).Kind == grammar.TokenIdent {
 				out = append(out, LexSym{Sym: Symbol{Kind: SymOutput, Comp: comp, Name: next(2).Text}})
 			}
 		}
@@ -363,17 +301,17 @@ func LexicalSymbols(text []byte) []LexSym {
 // LexicalStreams finds "stream A[.x] -> B[.y]" declarations with the lexer
 // alone: pairs of producer and consumer symbols.
 func LexicalStreams(text []byte) [][2]Symbol {
-	var code []Token
-	for _, t := range Lex(text) {
-		if t.Kind != TokComment {
+	var code []grammar.Token
+	for _, t := range grammar.Tokens(text) {
+		if t.Kind != grammar.TokenComment {
 			code = append(code, t)
 		}
 	}
 	endpoint := func(i int, producer bool) (Symbol, int, bool) {
-		if i >= len(code) || code[i].Kind != TokIdent {
+		if i >= len(code) || code[i].Kind != grammar.TokenIdent {
 			return Symbol{}, i, false
 		}
-		if i+2 < len(code) && code[i+1].Text == "." && code[i+2].Kind == TokIdent {
+		if i+2 < len(code) && code[i+1].Text == "." && code[i+2].Kind == grammar.TokenIdent {
 			k := SymInput
 			if producer {
 				k = SymOutput

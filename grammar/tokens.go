@@ -17,6 +17,7 @@ const (
 type Token struct {
 	Kind  TokenKind
 	Range Range
+	Text  string // the token's text
 }
 
 // Tokens lexes text with the parser's own lexer and returns every token,
@@ -28,7 +29,8 @@ func Tokens(text []byte) []Token {
 	ci := 0
 	flush := func(before int) {
 		for ci < len(r.comments) && int(r.comments[ci].Range.Start) < before {
-			out = append(out, Token{Kind: TokenComment, Range: r.comments[ci].Range})
+			c := r.comments[ci].Range
+			out = append(out, Token{Kind: TokenComment, Range: c, Text: string(text[c.Start:c.End])})
 			ci++
 		}
 	}
@@ -48,7 +50,7 @@ func Tokens(text []byte) []Token {
 		case tInvalid:
 			k = TokenInvalid
 		}
-		out = append(out, Token{Kind: k, Range: Range{Pos(t.start), Pos(t.end)}})
+		out = append(out, Token{Kind: k, Range: Range{Pos(t.start), Pos(t.end)}, Text: string(text[t.start:t.end])})
 	}
 	flush(len(text) + 1)
 	return out
@@ -56,3 +58,16 @@ func Tokens(text []byte) []Token {
 
 // IsKeyword reports whether s is a reserved word of the language.
 func IsKeyword(s string) bool { return keywords[s] }
+
+// IsIdent reports whether s is a valid identifier that is not a keyword.
+func IsIdent(s string) bool {
+	if s == "" || IsKeyword(s) {
+		return false
+	}
+	for i, c := range s {
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}

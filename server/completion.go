@@ -51,21 +51,21 @@ func encodeTokens(text []byte, lt *grammar.LineTable, f *grammar.File) []uint32 
 		byStart[o.Range.Start] = o
 	}
 	var toks []semTok
-	for _, t := range analysis.Lex(text) {
+	for _, t := range grammar.Tokens(text) {
 		switch t.Kind {
-		case analysis.TokKeyword:
+		case grammar.TokenKeyword:
 			toks = append(toks, semTok{r: t.Range, typ: 0})
-		case analysis.TokAnnotation:
+		case grammar.TokenAnnotation:
 			toks = append(toks, semTok{r: t.Range, typ: 5})
-		case analysis.TokComment:
+		case grammar.TokenComment:
 			toks = append(toks, semTok{r: t.Range, typ: 6})
-		case analysis.TokString:
+		case grammar.TokenString:
 			toks = append(toks, semTok{r: t.Range, typ: 7})
-		case analysis.TokPunct:
+		case grammar.TokenPunct:
 			if t.Text == "->" {
 				toks = append(toks, semTok{r: t.Range, typ: 9})
 			}
-		case analysis.TokIdent:
+		case grammar.TokenIdent:
 			o, ok := byStart[t.Range.Start]
 			if !ok {
 				continue

@@ -107,8 +107,8 @@ func (s *Server) references(ctx context.Context, raw json.RawMessage) (any, erro
 func renameTarget(v *view, off grammar.Pos) (*analysis.Occurrence, error) {
 	occ := analysis.OccurrenceAt(v.file, off)
 	if occ == nil {
-		for _, t := range analysis.Lex(v.text) {
-			if t.Range.Contains(off) && (t.Kind == analysis.TokKeyword || t.Kind == analysis.TokAnnotation) {
+		for _, t := range grammar.Tokens(v.text) {
+			if t.Range.Contains(off) && (t.Kind == grammar.TokenKeyword || t.Kind == grammar.TokenAnnotation) {
 				return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%q is a keyword and cannot be renamed", t.Text)
 			}
 		}
@@ -151,10 +151,10 @@ func (s *Server) rename(ctx context.Context, raw json.RawMessage) (any, error) {
 		return nil, err
 	}
 	name := p.NewName
-	if analysis.IsKeyword(name) {
+	if grammar.IsKeyword(name) {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%q is a keyword: choose another name", name)
 	}
-	if !analysis.IsIdent(name) {
+	if !grammar.IsIdent(name) {
 		return nil, jsonrpc2.Errorf(jsonrpc2.InvalidParams, "%q is not a valid name: names are letters, digits and _, not starting with a digit", name)
 	}
 	if name == occ.Sym.Name {
@@ -404,8 +404,8 @@ func (s *Server) foldingRange(ctx context.Context, raw json.RawMessage) (any, er
 			}
 		}
 	}
-	for _, t := range analysis.Lex(v.text) {
-		if t.Kind != analysis.TokComment {
+	for _, t := range grammar.Tokens(v.text) {
+		if t.Kind != grammar.TokenComment {
 			continue
 		}
 		a, b := line(t.Range.Start), line(t.Range.End)
