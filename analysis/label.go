@@ -173,3 +173,25 @@ func Compatible(s Label, gate string) bool {
 	}
 	return true
 }
+
+// Meaning says in one line what a label means (SPEC §2), for hovers and
+// inlay hints.
+func (l Label) Meaning() string {
+	switch l.Kind {
+	case Seal:
+		return "deterministic contents, nondeterministic order, punctuated on attributes [" + l.Key + "]"
+	case Async:
+		return "deterministic contents, nondeterministic order (the default)"
+	case Run:
+		return "contents may differ from run to run (a replay after a failure may disagree with the first run)"
+	case Inst:
+		return "contents may differ between replicas within one run (transient divergence)"
+	case Diverge:
+		return "replicas' state may become permanently inconsistent"
+	case NDRead:
+		return "an order-sensitive read whose answer depends on how it interleaves with writes: transient nondeterminism"
+	case Taint:
+		return "a write that leaves the component's state order-dependent (or holding contents that differ between replicas): persistent nondeterminism"
+	}
+	return "not reached by any stream"
+}

@@ -176,7 +176,7 @@ func (s *Server) inlayHint(ctx context.Context, raw json.RawMessage) (any, error
 			if sm.File != f || sm.Decl == nil || sm.Label.Kind == analysis.None {
 				continue
 			}
-			add(sm.Decl.Range.End, ": "+sm.Label.String(), LabelMeaning(sm.Label))
+			add(sm.Decl.Range.End, ": "+sm.Label.String(), sm.Label.Meaning())
 		}
 	}
 	if st.Interfaces {
@@ -201,7 +201,7 @@ func (s *Server) inlayHint(ctx context.Context, raw json.RawMessage) (any, error
 			case *grammar.Sink:
 				at = d.Range.End
 			}
-			add(at, ": "+i.Label.String(), LabelMeaning(i.Label))
+			add(at, ": "+i.Label.String(), i.Label.Meaning())
 		}
 	}
 	if st.Paths {
@@ -210,7 +210,7 @@ func (s *Server) inlayHint(ctx context.Context, raw json.RawMessage) (any, error
 				if c.File != f || pa.Decl == nil || pa.Internal.Kind == analysis.None {
 					continue
 				}
-				add(pa.Decl.Range.End, pa.Internal.String(), LabelMeaning(pa.Internal))
+				add(pa.Decl.Range.End, pa.Internal.String(), pa.Internal.Meaning())
 			}
 		}
 	}

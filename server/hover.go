@@ -12,27 +12,6 @@ import (
 	"github.com/blazes-dev/blazes/grammar"
 )
 
-// LabelMeaning is one line per label kind (SPEC §2).
-func LabelMeaning(l analysis.Label) string {
-	switch l.Kind {
-	case analysis.Seal:
-		return "deterministic contents, nondeterministic order, punctuated on attributes [" + l.Key + "]"
-	case analysis.Async:
-		return "deterministic contents, nondeterministic order (the default)"
-	case analysis.Run:
-		return "contents may differ from run to run (a replay after a failure may disagree with the first run)"
-	case analysis.Inst:
-		return "contents may differ between replicas within one run (transient divergence)"
-	case analysis.Diverge:
-		return "replicas' state may become permanently inconsistent"
-	case analysis.NDRead:
-		return "an order-sensitive read whose answer depends on how it interleaves with writes: transient nondeterminism"
-	case analysis.Taint:
-		return "a write that leaves the component's state order-dependent (or holding contents that differ between replicas): persistent nondeterminism"
-	}
-	return "not reached by any stream"
-}
-
 func labelText(l analysis.Label) string {
 	if l.Kind == analysis.None {
 		return "(unlabelled)"
@@ -41,7 +20,7 @@ func labelText(l analysis.Label) string {
 }
 
 func labelLine(b *strings.Builder, what string, l analysis.Label) {
-	fmt.Fprintf(b, "- %s: **`%s`** — %s\n", what, labelText(l), LabelMeaning(l))
+	fmt.Fprintf(b, "- %s: **`%s`** — %s\n", what, labelText(l), l.Meaning())
 }
 
 // positionIn resolves a request position in the view.
