@@ -8,6 +8,9 @@ import (
 	"github.com/blazes-dev/blazes/internal/gen"
 )
 
+// memFS serves texts by name, and plays the editor: it says what edit
+// turned a text it served before into the present one (the span between
+// their longest common prefix and suffix), as an editor's didChange does.
 type memFS map[string][]byte
 
 func (m memFS) ReadFile(name string) ([]byte, error) {
@@ -15,6 +18,23 @@ func (m memFS) ReadFile(name string) ([]byte, error) {
 		return b, nil
 	}
 	return nil, fmt.Errorf("%s: no such file", name)
+}
+
+func (m memFS) Edits(name string, from []byte) ([]TextEdit, bool) {
+	text, ok := m[name]
+	if !ok {
+		return nil, false
+	}
+	n := min(len(from), len(text))
+	p := 0
+	for p < n && from[p] == text[p] {
+		p++
+	}
+	s := 0
+	for s < n-p && from[len(from)-1-s] == text[len(text)-1-s] {
+		s++
+	}
+	return []TextEdit{{Old: from, New: text, Start: p, OldEnd: len(from) - s, NewEnd: len(text) - s}}, true
 }
 
 // BenchmarkCheck is a cold check (parse, build, infer, findings, fixes) of

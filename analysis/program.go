@@ -13,14 +13,25 @@ type FS interface {
 	ReadFile(name string) ([]byte, error)
 }
 
-// LinesFS is an FS that also has the line tables of the texts it serves
-// (the language server keeps one per open document, updated edit by
-// edit). A Session's documents share them instead of making their own.
-type LinesFS interface {
+// TextEdit is one change of a file's text as an editor reports it:
+// Old[Start:OldEnd] was replaced, giving New, whose New[Start:NewEnd] is
+// the inserted text (offsets in bytes).
+type TextEdit struct {
+	Old, New              []byte
+	Start, OldEnd, NewEnd int
+	Lines                 *grammar.LineTable // New's line table, or nil
+}
+
+// EditsFS is an FS that also knows the edits that made the texts it
+// serves (the language server's open documents): a Session then hands
+// each edit to its document (grammar.Doc.Edit), and nothing has to find
+// out what changed by comparing texts.
+type EditsFS interface {
 	FS
-	// Lines returns the line table of text, the text ReadFile returned
-	// for name, or nil.
-	Lines(name string, text []byte) *grammar.LineTable
+	// Edits returns the edits that turn from, a text ReadFile returned
+	// for name before (the same slice), into the one it returns now, in
+	// order; false when it does not know them.
+	Edits(name string, from []byte) ([]TextEdit, bool)
 }
 
 // OSFS reads from the operating system.

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -283,13 +284,8 @@ func (s *Session) load(opts Options, rootText []byte) ([]*sfile, map[*sfile]gram
 		case f == nil:
 			f = &sfile{name: name, doc: grammar.NewDoc(name, text)}
 		case !sameBytes(f.doc.Text, text):
-			var lines *grammar.LineTable
-			if lfs, ok := opts.FS.(LinesFS); ok {
-				lines = lfs.Lines(name, text)
-			}
-			if doc, sp := f.doc.ReparseWith(text, lines); doc != f.doc {
-				f.doc = doc
-				splices[f] = sp
+			if doc, sp := editDoc(f.doc, opts.FS, name, text); doc != f.doc {
+				f.doc, splices[f] = doc, sp
 			}
 		}
 		b.byName[name] = &grammar.File{Name: name}
@@ -319,6 +315,39 @@ func (s *Session) load(opts Options, rootText []byte) ([]*sfile, map[*sfile]gram
 	}
 	visit(s.root, rootText)
 	return files, splices, diags
+}
+
+// editDoc brings doc up to text: by the edits fsys knows (EditsFS), each
+// handed to the document, or else by a new parse of the whole text (doc
+// itself when the text is the same, as a file read again from the disk
+// is). The splice says which pieces of doc the result replaced.
+func editDoc(doc *grammar.Doc, fsys FS, name string, text []byte) (*grammar.Doc, grammar.Splice) {
+	if efs, ok := fsys.(EditsFS); ok {
+		if edits, ok := efs.Edits(name, doc.Text); ok && len(edits) > 0 && sameBytes(edits[len(edits)-1].New, text) {
+			n0 := len(doc.Pieces())
+			var sp grammar.Splice
+			for k, e := range edits {
+				before := len(doc.Pieces())
+				var s grammar.Splice
+				doc, s = doc.Edit(e.New, e.Start, e.OldEnd, e.NewEnd, e.Lines)
+				if k == 0 {
+					sp = s
+					continue
+				}
+				// The pieces at the end that neither edit replaced are
+				// the old document's; so are those before both.
+				tail := min(before-sp.NewEnd, before-s.OldEnd)
+				n := len(doc.Pieces())
+				sp = grammar.Splice{Start: min(sp.Start, s.Start), OldEnd: n0 - tail, NewEnd: n - tail}
+			}
+			return doc, sp
+		}
+	}
+	if bytes.Equal(doc.Text, text) {
+		return doc, grammar.Splice{}
+	}
+	nd := grammar.NewDoc(name, text)
+	return nd, grammar.Splice{OldEnd: len(doc.Pieces()), NewEnd: len(nd.Pieces())}
 }
 
 func (s *Session) newEntry(f *sfile, i int, p *grammar.Piece) *entry {

@@ -17,7 +17,7 @@ type File struct {
 	Comments []*Comment
 	Errors   []*SyntaxError // every syntax error, in source order
 
-	// chunks are the per-declaration parse results Reparse reuses.
+	// chunks are the per-declaration parse results (see Doc).
 	chunks []*chunk
 }
 

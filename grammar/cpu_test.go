@@ -22,7 +22,7 @@ func TestCPUEdit(t *testing.T) {
 		t.Skip("set BLAZES_CPU=1")
 	}
 	text := igen.Dataflow(10000, 1)
-	f := Parse("g", text)
+	d := NewDoc("g", text)
 	for _, frac := range []float64{0.5, 0.02} {
 		edited, i := oneCharEdit(text, frac)
 		for _, m := range []struct {
@@ -30,8 +30,7 @@ func TestCPUEdit(t *testing.T) {
 			fn   func()
 			n    int
 		}{
-			{"ReparseEdit", func() { ReparseEdit(f, edited, i, i, i+1) }, 200},
-			{"Reparse", func() { Reparse(f, edited) }, 200},
+			{"Doc.Edit", func() { d.Edit(edited, i, i, i+1, nil) }, 200},
 			{"Parse", func() { Parse("g", edited) }, 5},
 		} {
 			m.fn()

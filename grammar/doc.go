@@ -11,10 +11,10 @@ import (
 // parsed on its own, with every position in it relative to the piece's
 // start. An edit re-lexes and re-parses only the pieces it touches (the
 // region reparseEdit relexes) and shares every other *Piece as it is:
-// same pointer, nothing copied or shifted. ReparseEdit must instead copy
-// every declaration after the edit to move its absolute offsets, which in
-// a big file costs far more than the edit; a Doc's edit costs the edited
-// declarations plus a copy of a few slices of one word per piece or line.
+// same pointer, nothing copied or shifted: an edit costs the edited
+// declarations plus a copy of a few slices of one word per piece or line,
+// where absolute positions would make it copy every declaration after the
+// edit.
 //
 // A Doc is immutable once built and safe for concurrent readers.
 type Doc struct {
@@ -110,54 +110,29 @@ func NewDoc(name string, text []byte) *Doc {
 
 // Edit returns the Doc of text, the new version of d.Text after one edit
 // that replaced d.Text[start:oldEnd] by text[start:newEnd] (offsets in
-// bytes; everything before start and after the edit is unchanged), and
-// which pieces it replaced. It relexes and reparses what ReparseEdit does
-// and shares every other piece of d. d is not modified. When the offsets
-// do not describe the difference between the two texts, Edit falls back to
-// Reparse, which finds the edit itself. On a nil Doc, or one not made by
-// NewDoc or Edit, it parses text as NewDoc does.
-func (d *Doc) Edit(text []byte, start, oldEnd, newEnd int) (*Doc, Splice) {
-	if d == nil || len(d.pieces) == 0 {
-		return d.Reparse(text)
-	}
-	old := d.Text
-	if start < 0 || start > oldEnd || oldEnd > len(old) || newEnd < start || newEnd > len(text) ||
-		len(old)-oldEnd != len(text)-newEnd ||
-		!bytes.Equal(old[:start], text[:start]) || !bytes.Equal(old[oldEnd:], text[newEnd:]) {
-		return d.Reparse(text)
-	}
-	return d.edit(text, start, oldEnd, newEnd, nil)
-}
-
-// Reparse is Edit for the edit between the longest common prefix and the
-// longest common suffix of d.Text and text.
-func (d *Doc) Reparse(text []byte) (*Doc, Splice) {
-	return d.ReparseWith(text, nil)
-}
-
-// ReparseWith is Reparse with the line table of text when the caller has
-// it (the language server keeps one per open document): the new Doc
-// shares it instead of making its own. A table of another text is
-// ignored. For the same text it returns d itself.
-func (d *Doc) ReparseWith(text []byte, lines *LineTable) (*Doc, Splice) {
+// bytes; the caller guarantees that everything before start and after the
+// edit is unchanged: the editor told it so), and which pieces it replaced.
+// It relexes and reparses only the pieces the edit touches and shares
+// every other piece of d. lines, when not nil, is text's line table (the
+// language server keeps one per open document), which the new Doc shares
+// instead of making its own. d is not modified. Offsets out of range, a
+// nil Doc or one not made by NewDoc or Edit make it parse text as NewDoc
+// does, every piece replaced.
+func (d *Doc) Edit(text []byte, start, oldEnd, newEnd int, lines *LineTable) (*Doc, Splice) {
 	if lines != nil && !lines.indexes(text) {
 		lines = nil
 	}
-	if d == nil || len(d.pieces) == 0 {
+	if d == nil || len(d.pieces) == 0 || start < 0 || start > oldEnd || oldEnd > len(d.Text) ||
+		newEnd < start || newEnd > len(text) || len(d.Text)-oldEnd != len(text)-newEnd {
 		name := ""
+		n := 0
 		if d != nil {
-			name = d.Name
+			name, n = d.Name, len(d.pieces)
 		}
 		nd := NewDoc(name, text)
-		return nd, Splice{NewEnd: len(nd.pieces)}
+		return nd, Splice{OldEnd: n, NewEnd: len(nd.pieces)}
 	}
-	old := d.Text
-	p := commonPrefix(old, text)
-	if p == len(old) && p == len(text) {
-		return d, Splice{} // the same text: the same Doc
-	}
-	s := commonSuffix(old[p:], text[p:])
-	return d.edit(text, p, len(old)-s, len(text)-s, lines)
+	return d.edit(text, start, oldEnd, newEnd, lines)
 }
 
 // edit is Edit on checked offsets.
@@ -322,8 +297,7 @@ func (d *Doc) errors() []*SyntaxError {
 }
 
 // File returns the whole file with absolute positions, equal to
-// Parse(d.Name, d.Text) and usable as the previous version for Reparse and
-// ReparseEdit. NewDoc keeps the one its parse made; a Doc made by an edit
+// Parse(d.Name, d.Text). NewDoc keeps the one its parse made; a Doc made by an edit
 // builds it once, on first use, from shifted copies of the pieces: that
 // costs a copy of every declaration, which is why the pieces are there for
 // whoever can do without.

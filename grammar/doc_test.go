@@ -123,13 +123,13 @@ func applyDoc(r *rand.Rand, d *Doc, e edit) (*Doc, Splice, []byte) {
 	next, newEnd := e.apply(d.Text)
 	switch r.Intn(8) {
 	case 0:
-		nd, sp := d.Reparse(next)
+		nd, sp := reparseDoc(d, next)
 		return nd, sp, next
 	case 1:
-		nd, sp := d.Edit(next, e.start, e.oldEnd+1, newEnd)
+		nd, sp := d.Edit(next, e.start, e.oldEnd+1, newEnd, nil)
 		return nd, sp, next
 	}
-	nd, sp := d.Edit(next, e.start, e.oldEnd, newEnd)
+	nd, sp := d.Edit(next, e.start, e.oldEnd, newEnd, nil)
 	return nd, sp, next
 }
 
@@ -213,7 +213,7 @@ func TestDocShares(t *testing.T) {
 	d := NewDoc("g", text)
 	for _, frac := range []float64{0.02, 0.5, 0.98} {
 		edited, i := oneCharEdit(text, frac)
-		nd, sp := d.Edit(edited, i, i, i+1)
+		nd, sp := d.Edit(edited, i, i, i+1, nil)
 		if sp.OldEnd != sp.Start+1 || sp.NewEnd != sp.Start+1 {
 			t.Fatalf("at %v: splice %+v, want one piece", frac, sp)
 		}
@@ -226,7 +226,7 @@ func TestDocShares(t *testing.T) {
 		if p := nd.Pieces()[sp.Start]; p == d.Pieces()[sp.Start] || !bytes.Contains(p.Text, []byte("x")) {
 			t.Fatalf("at %v: the edited piece was not replaced", frac)
 		}
-		back, bsp := nd.Edit(text, i, i+1, i)
+		back, bsp := nd.Edit(text, i, i+1, i, nil)
 		checkSplice(t, nd, back, bsp)
 		checkDoc(t, back, Parse("g", text))
 	}
@@ -239,7 +239,7 @@ func TestDocReusesMoved(t *testing.T) {
 	b := "component B { c -> d : CW }\n"
 	tail := "stream A.b -> B.c\n"
 	d := NewDoc("n", []byte(a+b+tail))
-	nd, sp := d.Reparse([]byte(b + a + tail))
+	nd, sp := reparseDoc(d, []byte(b+a+tail))
 	checkDoc(t, nd, Parse("n", []byte(b+a+tail)))
 	checkSplice(t, d, nd, sp)
 	op, np := d.Pieces(), nd.Pieces()
@@ -257,7 +257,7 @@ func TestDocReusesMoved(t *testing.T) {
 	}
 	for _, texts := range [][2]string{{a + b + tail, a + b + b + tail}, {strings.Join(many, ""), strings.Join(twice, "")}} {
 		d := NewDoc("n", []byte(texts[0]))
-		nd, sp := d.Reparse([]byte(texts[1]))
+		nd, sp := reparseDoc(d, []byte(texts[1]))
 		checkDoc(t, nd, Parse("n", []byte(texts[1])))
 		checkSplice(t, d, nd, sp)
 		reused := 0
@@ -278,17 +278,17 @@ func TestDocFileAsPrev(t *testing.T) {
 	d := NewDoc("n", []byte(example))
 	i := strings.Index(example, "counts -> db")
 	text := []byte(example[:i] + "x" + example[i:])
-	d2, _ := d.Edit(text, i, i, i+1)
+	d2, _ := d.Edit(text, i, i, i+1, nil)
 	f := d2.File()
 	if d2.File() != f {
 		t.Fatalf("File built twice")
 	}
 	back := []byte(example)
 	want := Parse("n", back)
-	if g := ReparseEdit(f, back, i, i+1, i); !equalFiles(g, want) {
+	if g := editFile(f, back, i, i+1, i); !equalFiles(g, want) {
 		t.Fatalf("ReparseEdit from a Doc's File: %s", diffFiles(g, want))
 	}
-	if g := Reparse(f, back); !equalFiles(g, want) {
+	if g := reparseFile(f, back); !equalFiles(g, want) {
 		t.Fatalf("Reparse from a Doc's File: %s", diffFiles(g, want))
 	}
 }
@@ -298,12 +298,12 @@ func TestDocFileAsPrev(t *testing.T) {
 func TestDocNil(t *testing.T) {
 	var d *Doc
 	text := []byte(example)
-	nd, sp := d.Edit(text, 0, 0, 0)
+	nd, sp := d.Edit(text, 0, 0, 0, nil)
 	checkDoc(t, nd, Parse("", text))
 	if sp != (Splice{0, 0, len(nd.Pieces())}) {
 		t.Fatalf("splice %+v", sp)
 	}
-	nd, _ = (&Doc{Name: "z"}).Reparse(text)
+	nd, _ = reparseDoc(&Doc{Name: "z"}, text)
 	checkDoc(t, nd, Parse("z", text))
 }
 
@@ -313,7 +313,7 @@ func TestDocBadOffsets(t *testing.T) {
 	d := NewDoc("n", []byte(example))
 	text := []byte(strings.Replace(example, "Count", "Counter", -1))
 	for _, off := range [][3]int{{0, 0, 0}, {5, 3, 9}, {0, len(example), len(text) + 1}, {-1, 0, 0}, {10, 20, 20}} {
-		nd, sp := d.Edit(text, off[0], off[1], off[2])
+		nd, sp := d.Edit(text, off[0], off[1], off[2], nil)
 		checkDoc(t, nd, Parse("n", text))
 		checkSplice(t, d, nd, sp)
 	}
@@ -344,7 +344,7 @@ func TestDocConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			nd, _ := d.Edit(edited, i, i, i+1)
+			nd, _ := d.Edit(edited, i, i, i+1, nil)
 			nd.Errors()
 			d.Errors()
 			files[k] = d.File()
@@ -374,7 +374,7 @@ func FuzzDoc(f *testing.F) {
 		watchDisagreement(t)
 		d, want := NewDoc("fuzz", data), Parse("fuzz", data)
 		checkDoc(t, d, want)
-		half, _ := NewDoc("fuzz", data[:len(data)/2]).Reparse(data)
+		half, _ := reparseDoc(NewDoc("fuzz", data[:len(data)/2]), data)
 		checkDoc(t, half, want)
 		r := rand.New(rand.NewSource(int64(seed)))
 		for step := 0; step < 4; step++ {
@@ -399,11 +399,11 @@ func BenchmarkDocEdit10k(b *testing.B) {
 		frac float64
 	}{{"middle", 0.5}, {"top", 0.02}} {
 		edited, i := oneCharEdit(text, where.frac)
-		de, _ := d.Edit(edited, i, i, i+1)
+		de, _ := d.Edit(edited, i, i, i+1, nil)
 		b.Run(where.name+"/insert", func(b *testing.B) {
 			b.ReportAllocs()
 			for n := 0; n < b.N; n++ {
-				if g, _ := d.Edit(edited, i, i, i+1); len(g.Errors()) > 0 {
+				if g, _ := d.Edit(edited, i, i, i+1, nil); len(g.Errors()) > 0 {
 					b.Fatal(g.Errors()[0])
 				}
 			}
@@ -411,7 +411,7 @@ func BenchmarkDocEdit10k(b *testing.B) {
 		b.Run(where.name+"/delete", func(b *testing.B) {
 			b.ReportAllocs()
 			for n := 0; n < b.N; n++ {
-				if g, _ := de.Edit(text, i, i+1, i); len(g.Errors()) > 0 {
+				if g, _ := de.Edit(text, i, i+1, i, nil); len(g.Errors()) > 0 {
 					b.Fatal(g.Errors()[0])
 				}
 			}

@@ -20,17 +20,17 @@ func FuzzParse(f *testing.F) {
 		p := Parse("fuzz", data)
 		checkRanges(t, p)
 		half := Parse("fuzz", data[:len(data)/2])
-		if r := Reparse(half, data); !equalFiles(r, p) {
+		if r := reparseFile(half, data); !equalFiles(r, p) {
 			t.Fatalf("Reparse differs from Parse")
 		}
 		// An edit inserting the middle third of data, then removing it.
 		i, j := len(data)/3, 2*len(data)/3
 		cut := append(append([]byte{}, data[:i]...), data[j:]...)
 		pc := Parse("fuzz", cut)
-		if r := ReparseEdit(pc, data, i, i, j); !equalFiles(r, p) {
+		if r := editFile(pc, data, i, i, j); !equalFiles(r, p) {
 			t.Fatalf("ReparseEdit (insertion) differs from Parse")
 		}
-		if r := ReparseEdit(p, cut, i, j, i); !equalFiles(r, pc) {
+		if r := editFile(p, cut, i, j, i); !equalFiles(r, pc) {
 			t.Fatalf("ReparseEdit (deletion) differs from Parse")
 		}
 		if len(p.Errors) > 0 {

@@ -103,7 +103,7 @@ func lex(text []byte) *lexResult {
 // comments and lexical errors it meets to r. Its only state besides the
 // offset is whether a newline was seen since the last token, so lexing from
 // the start of a token gives the same tokens as lexing the whole text:
-// Reparse uses that to relex only around an edit.
+// Doc.Edit uses that to relex only around an edit.
 type scanner struct {
 	text    []byte
 	i       int

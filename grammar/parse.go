@@ -1,7 +1,6 @@
 package grammar
 
 import (
-	"bytes"
 	"runtime"
 	"sort"
 	"strconv"
@@ -17,7 +16,7 @@ import (
 // chunk's result depends only on its own text (a chunk starts at the start
 // of a token, with the lexer and the splitter in their initial state, and
 // ends where the next chunk's keyword starts or at the end of the file),
-// which is what lets Reparse reuse it when the same text reappears at
+// which is what lets Doc.Edit reuse it when the same text reappears at
 // another offset.
 type chunk struct {
 	start, end int    // byte range of the chunk's text
@@ -56,137 +55,8 @@ func Parse(name string, text []byte) *File {
 	return f
 }
 
-// Reparse parses text, the new version of prev's text, reusing what it
-// can of prev: it finds the part of the text that changed (the span
-// between the longest common prefix and the longest common suffix of the
-// two texts) and does what ReparseEdit does for that edit. The result
-// equals Parse(prev.Name, text). prev is not modified, and may be read
-// concurrently.
-func Reparse(prev *File, text []byte) *File {
-	if prev == nil {
-		return Parse("", text)
-	}
-	if len(prev.chunks) == 0 || prev.Lines == nil {
-		return Parse(prev.Name, text)
-	}
-	old := prev.Text
-	p := commonPrefix(old, text)
-	s := commonSuffix(old[p:], text[p:])
-	return reparseEdit(prev, text, p, len(old)-s, len(text)-s)
-}
-
-// ReparseEdit parses text, the new version of prev's text after one edit
-// that replaced prev.Text[start:oldEnd] by text[start:newEnd] (offsets in
-// bytes; everything before start and after the edit is unchanged). It
-// relexes and reparses only from the declaration before the edit up to
-// the first declaration after it that starts where an old one started,
-// shifted by the edit; the declarations before that region are shared with
-// prev, those after it are copied with their offsets shifted, and the line
-// table is updated rather than rebuilt. So its cost is that of the edited
-// declarations plus a copy of what follows the edit, not a whole parse.
-//
-// The result equals Parse(prev.Name, text). prev is not modified and may
-// be read concurrently: reused nodes are copied when their offsets move
-// and shared as they are when they do not (nodes are never mutated after
-// parsing). Neither text may be modified afterwards. When the offsets do
-// not describe the difference between the two texts, ReparseEdit falls
-// back to Reparse, which finds the edit itself.
-func ReparseEdit(prev *File, text []byte, start, oldEnd, newEnd int) *File {
-	if prev == nil {
-		return Parse("", text)
-	}
-	if len(prev.chunks) == 0 || prev.Lines == nil {
-		return Parse(prev.Name, text)
-	}
-	old := prev.Text
-	if start < 0 || start > oldEnd || oldEnd > len(old) || newEnd < start || newEnd > len(text) ||
-		len(old)-oldEnd != len(text)-newEnd ||
-		!bytes.Equal(old[:start], text[:start]) || !bytes.Equal(old[oldEnd:], text[newEnd:]) {
-		return Reparse(prev, text)
-	}
-	return reparseEdit(prev, text, start, oldEnd, newEnd)
-}
-
-// commonPrefix is the length of the longest common prefix of a and b.
-func commonPrefix(a, b []byte) int {
-	n := min(len(a), len(b))
-	i := 0
-	const block = 256
-	for i+block <= n && bytes.Equal(a[i:i+block], b[i:i+block]) {
-		i += block
-	}
-	for i < n && a[i] == b[i] {
-		i++
-	}
-	return i
-}
-
-// commonSuffix is the length of the longest common suffix of a and b.
-func commonSuffix(a, b []byte) int {
-	n := min(len(a), len(b))
-	i := 0
-	const block = 256
-	for i+block <= n && bytes.Equal(a[len(a)-i-block:len(a)-i], b[len(b)-i-block:len(b)-i]) {
-		i += block
-	}
-	for i < n && a[len(a)-1-i] == b[len(b)-1-i] {
-		i++
-	}
-	return i
-}
-
-// reparseEdit is ReparseEdit on checked offsets.
-func reparseEdit(prev *File, text []byte, start, oldEnd, newEnd int) *File {
-	oc := prev.chunks
-	delta := newEnd - oldEnd
-	r := relexRegion(text, len(oc), func(i int) int { return oc[i].start }, func(i int) int { return oc[i].kwEnd }, start, oldEnd, newEnd)
-	a, b, lr, spans := r.a, r.b, r.lr, r.spans
-
-	// Old chunks of the replaced region whose text reappears are reused
-	// (a declaration moved by a cut and paste, or an edit that left a
-	// declaration in the region unchanged).
-	oldText := prev.Text
-	replaced := oc[a:b]
-	var byText map[string]*chunk
-	if len(replaced) > 8 && len(spans) > 1 {
-		byText = make(map[string]*chunk, len(replaced))
-		for _, c := range replaced {
-			byText[string(oldText[c.start:c.end])] = c
-		}
-	}
-	var ar arena
-	cached := func(s span) *chunk {
-		t := text[s.start:s.end]
-		if byText != nil {
-			if c, ok := byText[string(t)]; ok {
-				return c.shift(&ar, s.start-c.start)
-			}
-			return nil
-		}
-		for _, c := range replaced {
-			if c.end-c.start == len(t) && bytes.Equal(oldText[c.start:c.end], t) {
-				return c.shift(&ar, s.start-c.start)
-			}
-		}
-		return nil
-	}
-	src := source{s: string(text[r.start:r.end]), base: r.start}
-	mid := parseSpans(src, lr, spans, cached)
-
-	chunks := make([]*chunk, 0, a+len(mid)+len(oc)-b)
-	chunks = append(chunks, oc[:a]...)
-	chunks = append(chunks, mid...)
-	chunks = append(chunks, oc[b:]...)
-	if delta != 0 {
-		shiftAll(chunks[len(chunks)-(len(oc)-b):], delta, &ar)
-	}
-	f := &File{Name: prev.Name, Text: text, Lines: prev.Lines.edited(text, start, oldEnd, newEnd), chunks: chunks}
-	f.assemble()
-	return f
-}
-
-// region is the part of a file that an edit makes reparseEdit and
-// Doc.Edit lex and split again: the old chunks [a, b) are replaced by the
+// region is the part of a file that an edit makes Doc.Edit lex and split
+// again: the old chunks [a, b) are replaced by the
 // chunks of spans, which cover text[start:end] and whose tokens are in lr.
 type region struct {
 	a, b       int
@@ -254,32 +124,6 @@ func relexRegion(text []byte, n int, startOf, kwEndOf func(int) int, start, oldE
 		}
 	}
 	return region{a: a, b: b, start: regionStart, end: regionEnd, lr: lr, spans: spans}
-}
-
-// shiftAll replaces each chunk of cs by its copy shifted by d. A long run
-// (an edit near the top of a big file moves everything after it) is split
-// over the CPUs, each part with an arena of its own.
-func shiftAll(cs []*chunk, d int, ar *arena) {
-	workers := runtime.GOMAXPROCS(0)
-	if len(cs) < 4096 || workers < 2 {
-		for i, c := range cs {
-			cs[i] = c.shift(ar, d)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		part := cs[w*len(cs)/workers : (w+1)*len(cs)/workers]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var ar arena
-			for i, c := range part {
-				part[i] = c.shift(&ar, d)
-			}
-		}()
-	}
-	wg.Wait()
 }
 
 // parseSpans makes the chunks of spans, whose tokens are in lr: from

@@ -304,7 +304,7 @@ func TestGarbage(t *testing.T) {
 			if name != "1MB comment" && name != "nested {}" && name != "1MB line" && len(f.Errors) == 0 {
 				t.Errorf("no error")
 			}
-			g := Reparse(Parse(name, []byte("source x\n")), in)
+			g := reparseFile(Parse(name, []byte("source x\n")), in)
 			if !equalFiles(f, g) {
 				t.Errorf("Reparse differs from Parse")
 			}

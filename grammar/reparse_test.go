@@ -66,7 +66,7 @@ func TestReparseEqualsParse(t *testing.T) {
 		for step := 0; step < 60; step++ {
 			text = randomEdit(r, text)
 			before := snapshot(f)
-			g := Reparse(f, text)
+			g := reparseFile(f, text)
 			want := Parse("n", text)
 			if !equalFiles(g, want) {
 				t.Fatalf("seed %d step %d: Reparse differs from Parse on %q", si, step, text)
@@ -88,28 +88,6 @@ func snapshot(f *File) string {
 		fmt.Fprint(&b, e.Range, e.Msg)
 	}
 	return b.String()
-}
-
-// TestReparseReuses checks that unchanged declarations are not parsed
-// again: their nodes are shared when they did not move.
-func TestReparseReuses(t *testing.T) {
-	f := Parse("n", []byte(example))
-	text := strings.Replace(example, "CW", "CR", 1) // inside Commit
-	g := Reparse(f, []byte(text))
-	if f.Decls[0] != g.Decls[0] || f.Decls[1] != g.Decls[1] {
-		t.Errorf("declarations before the edit were not reused")
-	}
-	if f.Decls[3] == g.Decls[3] {
-		t.Errorf("the edited declaration was reused")
-	}
-	text2 := "\n" + text
-	h := Reparse(g, []byte(text2))
-	if h.Decls[0] == g.Decls[0] || h.Decls[0].Span() != g.Decls[0].Span().Shift(1) {
-		t.Errorf("moved declaration not copied and shifted")
-	}
-	if !equalFiles(h, Parse("n", []byte(text2))) {
-		t.Errorf("differs from Parse")
-	}
 }
 
 // genBig is a file of n components wired into a chain.
@@ -135,35 +113,6 @@ func BenchmarkParse10k(b *testing.B) {
 		if len(f.Errors) > 0 {
 			b.Fatal(f.Errors[0])
 		}
-	}
-}
-
-func BenchmarkReparse10kOneChar(b *testing.B) {
-	text := genBig(10000)
-	f := Parse("big", text)
-	i := strings.Index(string(text), "component C5000 {")
-	edited := append([]byte{}, text...)
-	edited[i+len("component C5000 {")+6] = 'j' // in  i -> in  j
-	b.SetBytes(int64(len(text)))
-	b.ResetTimer()
-	for n := 0; n < b.N; n++ {
-		g := Reparse(f, edited)
-		if len(g.Errors) > 0 {
-			b.Fatal(g.Errors[0])
-		}
-	}
-}
-
-// BenchmarkReparse10kInsert inserts a character early in the file, so
-// that every later declaration moves and is copied.
-func BenchmarkReparse10kInsert(b *testing.B) {
-	text := genBig(10000)
-	f := Parse("big", text)
-	i := strings.Index(string(text), "C1 {")
-	edited := append(append(append([]byte{}, text[:i+2]...), 'x'), text[i+2:]...)
-	b.ResetTimer()
-	for n := 0; n < b.N; n++ {
-		Reparse(f, edited)
 	}
 }
 
@@ -299,10 +248,10 @@ func TestReparseEditEqualsParse(t *testing.T) {
 			e := randomEditFor(r, text)
 			next, newEnd := e.apply(text)
 			before := snapshot(f)
-			g := ReparseEdit(f, next, e.start, e.oldEnd, newEnd)
+			g := editFile(f, next, e.start, e.oldEnd, newEnd)
 			want := Parse("n", next)
 			if !equalFiles(g, want) {
-				t.Fatalf("seed %d step %d: ReparseEdit(%+v) differs from Parse\nbefore: %q\nafter:  %q\n%s", si, step, e, text, next, diffFiles(g, want))
+				t.Fatalf("seed %d step %d: editFile(%+v) differs from Parse\nbefore: %q\nafter:  %q\n%s", si, step, e, text, next, diffFiles(g, want))
 			}
 			if snapshot(f) != before {
 				t.Fatalf("ReparseEdit modified its previous snapshot")
@@ -351,7 +300,7 @@ func TestReparseEditFarComment(t *testing.T) {
 	steps := []edit{{i, i, "/*"}, {i + 2, i + 2, " x"}, {i + 4, i + 4, "*/"}, {i, i + 6, ""}}
 	for k, e := range steps {
 		next, newEnd := e.apply(text)
-		g := ReparseEdit(f, next, e.start, e.oldEnd, newEnd)
+		g := editFile(f, next, e.start, e.oldEnd, newEnd)
 		if want := Parse("n", next); !equalFiles(g, want) {
 			t.Fatalf("step %d: differs from Parse: %s", k, diffFiles(g, want))
 		}
@@ -368,31 +317,13 @@ func TestReparseEditBadOffsets(t *testing.T) {
 	f := Parse("n", []byte(example))
 	text := strings.Replace(example, "Count", "Counter", -1)
 	for _, off := range [][3]int{{0, 0, 0}, {5, 3, 9}, {0, len(example), len(text) + 1}, {-1, 0, 0}, {10, 20, 20}} {
-		g := ReparseEdit(f, []byte(text), off[0], off[1], off[2])
+		g := editFile(f, []byte(text), off[0], off[1], off[2])
 		if !equalFiles(g, Parse("n", []byte(text))) {
 			t.Fatalf("offsets %v: differs from Parse", off)
 		}
 	}
-	if g := ReparseEdit(nil, []byte(text), 0, 0, 0); !equalFiles(g, Parse("", []byte(text))) {
+	if g := editFile(nil, []byte(text), 0, 0, 0); !equalFiles(g, Parse("", []byte(text))) {
 		t.Fatalf("nil prev")
-	}
-}
-
-// TestReparseEditShares: declarations before the edit are shared, the
-// edited one is new, those after it are shifted copies.
-func TestReparseEditShares(t *testing.T) {
-	f := Parse("n", []byte(example))
-	i := strings.Index(example, "counts -> db")
-	text := example[:i] + "x" + example[i:]
-	g := ReparseEdit(f, []byte(text), i, i, i+1)
-	if f.Decls[0] != g.Decls[0] || f.Decls[2] != g.Decls[2] {
-		t.Errorf("declarations before the edit were not shared")
-	}
-	if f.Decls[3] == g.Decls[3] {
-		t.Errorf("the edited declaration was reused")
-	}
-	if g.Decls[4] == f.Decls[4] || g.Decls[4].Span() != f.Decls[4].Span().Shift(1) {
-		t.Errorf("declaration after the edit not copied and shifted")
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"go.lsp.dev/uri"
 	"go.uber.org/zap"
 
+	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
 )
 
@@ -208,12 +209,25 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 		return nil, nil
 	}
 	text, lines := f.text, f.edited
+	log := f.edits
 	for _, c := range p.ContentChanges {
-		text, lines = applyChange(text, lines, c)
+		e, clamped := applyChange(text, lines, c)
+		if clamped {
+			s.log.Debug("didChange range outside the text, clamped", zap.String("path", path), zap.Any("range", c.Range))
+		}
+		if e.Start < 0 {
+			log = nil // repaired text: no edit describes it
+		} else {
+			if len(log) >= maxEdits {
+				log = slices.Clone(log[len(log)-maxEdits/2:])
+			}
+			log = append(log, e)
+		}
+		text, lines = e.New, e.Lines
 	}
 	oldImports := f.imports
 	f = w.setTextLocked(path, text, true, p.TextDocument.Version)
-	f.edited, f.lines = lines, lines
+	f.edited, f.lines, f.edits = lines, lines, log
 	if !equalStrings(oldImports, f.imports) {
 		w.recomputeRootsLocked()
 	}
@@ -221,21 +235,30 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 	return nil, nil
 }
 
+// maxEdits bounds a document's edit log: a session whose document is
+// older than the log parses the text again.
+const maxEdits = 8
+
 // applyChange applies one content change (UTF-16 range, or the whole text)
-// to text. lines, when not nil, is the line table of text and says that
-// text is valid UTF-8: the change then costs the splice, with no scan of
-// the whole text. The result's table is returned the same way (nil when
-// the result had to be repaired or is a whole new text).
-func applyChange(text []byte, lines *grammar.LineTable, c contentChange) ([]byte, *grammar.LineTable) {
+// to text and returns it as an exact edit: the new text, where the change
+// went, and the new text's line table. lines, when not nil, is the line
+// table of text and says that text is valid UTF-8: the change then costs
+// the splice, with no scan of the whole text. The edit's Lines is nil when
+// the result had to be repaired or is a whole new text; its Start is -1
+// when invalid UTF-8 was repaired (no edit describes the result). clamped
+// reports a range outside the text, which is clamped to it as editors
+// expect.
+func applyChange(text []byte, lines *grammar.LineTable, c contentChange) (e analysis.TextEdit, clamped bool) {
 	if c.Range == nil {
-		return validUTF8([]byte(c.Text)), nil
+		out := validUTF8([]byte(c.Text))
+		return analysis.TextEdit{Old: text, New: out, Start: 0, OldEnd: len(text), NewEnd: len(out)}, false
 	}
 	known := lines != nil
 	if !known {
 		lines = grammar.NewLineTable(text)
 	}
-	start, _ := lines.Offset(grammar.LSPPosition{Line: int(c.Range.Start.Line), Character: int(c.Range.Start.Character)})
-	end, _ := lines.Offset(grammar.LSPPosition{Line: int(c.Range.End.Line), Character: int(c.Range.End.Character)})
+	start, ok1 := lines.Offset(grammar.LSPPosition{Line: int(c.Range.Start.Line), Character: int(c.Range.Start.Character)})
+	end, ok2 := lines.Offset(grammar.LSPPosition{Line: int(c.Range.End.Line), Character: int(c.Range.End.Character)})
 	if end < start {
 		start, end = end, start
 	}
@@ -243,12 +266,14 @@ func applyChange(text []byte, lines *grammar.LineTable, c contentChange) ([]byte
 	out = append(out, text[:start]...)
 	out = append(out, c.Text...)
 	out = append(out, text[end:]...)
+	e = analysis.TextEdit{Old: text, New: out, Start: int(start), OldEnd: int(end), NewEnd: int(start) + len(c.Text)}
 	// Offsets fall between characters, so valid text with valid text
 	// inserted is valid.
 	if known && utf8.ValidString(c.Text) || !known && utf8.Valid(out) {
-		return out, lines.Edited(out, int(start), int(end), int(start)+len(c.Text))
+		e.Lines = lines.Edited(out, e.Start, e.OldEnd, e.NewEnd)
+		return e, !ok1 || !ok2
 	}
-	return validUTF8(out), nil
+	return analysis.TextEdit{Old: text, New: validUTF8(out), Start: -1}, !ok1 || !ok2
 }
 
 // validUTF8 replaces invalid UTF-8 by U+FFFD: offsets and UTF-16 columns

@@ -146,7 +146,13 @@ func FuzzTextModel(f *testing.F) {
 		var lines *grammar.LineTable
 		for i, c := range decodeChanges(ops) {
 			before := string(cur)
-			cur, lines = applyChange(cur, lines, c)
+			e, _ := applyChange(cur, lines, c)
+			if e.Start >= 0 && (string(e.Old) != before || e.OldEnd < e.Start || e.NewEnd < e.Start ||
+				before[:e.Start] != string(e.New[:e.Start]) || before[e.OldEnd:] != string(e.New[e.NewEnd:]) ||
+				string(e.New[e.Start:e.NewEnd]) != c.Text && c.Range != nil) {
+				t.Fatalf("change %d %s %q to %q: the edit %d %d %d does not describe the change", i, mustJSON(c.Range), c.Text, before, e.Start, e.OldEnd, e.NewEnd)
+			}
+			cur, lines = e.New, e.Lines
 			if lines != nil && !reflect.DeepEqual(lines, grammar.NewLineTable(cur)) {
 				t.Fatalf("change %d %s %q to %q: the kept line table is not the text's", i, mustJSON(c.Range), c.Text, before)
 			}

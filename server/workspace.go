@@ -41,10 +41,11 @@ type fileState struct {
 	version int32  // LSP version while open
 	text    []byte // open: the editor's text; closed: the disk text (nil if unreadable)
 	gen     uint64
-	imports []string           // resolved import paths (absolute)
-	quiet   bool               // closed by the editor: do not publish until something it uses changes
-	lines   *grammar.LineTable // the text's line table, when built
-	edited  *grammar.LineTable // the same, kept by didChange: the text is valid UTF-8
+	imports []string            // resolved import paths (absolute)
+	quiet   bool                // closed by the editor: do not publish until something it uses changes
+	lines   *grammar.LineTable  // the text's line table, when built
+	edited  *grammar.LineTable  // the same, kept by didChange: the text is valid UTF-8
+	edits   []analysis.TextEdit // the latest didChange edits that led to text, oldest first (see maxEdits)
 }
 
 // snapshot is the immutable result of one analysis run of a root. The
@@ -196,7 +197,7 @@ func (w *workspace) setTextLocked(path string, text []byte, open bool, version i
 	f.open = open
 	f.version = version
 	f.text = text
-	f.lines, f.edited = nil, nil
+	f.lines, f.edited, f.edits = nil, nil, nil
 	w.nextGen++
 	f.gen = w.nextGen
 	f.imports = scanImports(path, text)
@@ -455,19 +456,19 @@ type runInputs struct {
 	gens    map[string]uint64
 	vers    map[string]int32
 	session *analysis.Session
-	lines   map[string]*grammar.LineTable
+	edits   map[string][]analysis.TextEdit
 	root    string
 	folders string
 }
 
 func (w *workspace) inputsLocked(r *rootState) runInputs {
-	in := runInputs{texts: map[string][]byte{}, lines: map[string]*grammar.LineTable{}, gens: map[string]uint64{}, vers: map[string]int32{}, root: r.path, folders: w.importRoot(r.path)}
+	in := runInputs{texts: map[string][]byte{}, edits: map[string][]analysis.TextEdit{}, gens: map[string]uint64{}, vers: map[string]int32{}, root: r.path, folders: w.importRoot(r.path)}
 	for p, f := range w.files {
 		if f.text != nil {
 			in.texts[p] = f.text
 		}
-		if f.edited != nil {
-			in.lines[p] = f.edited
+		if len(f.edits) > 0 {
+			in.edits[p] = f.edits
 		}
 		in.gens[p] = f.gen
 		if f.open {
@@ -487,17 +488,24 @@ func (w *workspace) inputsLocked(r *rootState) runInputs {
 }
 
 // overlayFS serves known files from memory (open documents win over the
-// disk) and the rest from the disk, recording what was read. It has the
-// line tables didChange keeps (analysis.LinesFS).
+// disk) and the rest from the disk, recording what was read. It knows the
+// edits that made the open documents' texts (analysis.EditsFS).
 type overlayFS struct {
 	texts map[string][]byte
-	lines map[string]*grammar.LineTable
+	edits map[string][]analysis.TextEdit
 	mu    sync.Mutex
 	read  map[string][]byte
 }
 
-func (o *overlayFS) Lines(name string, text []byte) *grammar.LineTable {
-	return o.lines[name] // the Doc checks that it is text's
+// Edits returns the logged edits from the one that changed from on.
+func (o *overlayFS) Edits(name string, from []byte) ([]analysis.TextEdit, bool) {
+	log := o.edits[name]
+	for i, e := range log {
+		if len(e.Old) == len(from) && (len(from) == 0 || &e.Old[0] == &from[0]) {
+			return log[i:], true
+		}
+	}
+	return nil, false
 }
 
 func (o *overlayFS) ReadFile(name string) ([]byte, error) {
@@ -521,7 +529,7 @@ func (o *overlayFS) ReadFile(name string) ([]byte, error) {
 
 func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInputs) {
 	start := time.Now()
-	fsys := &overlayFS{texts: in.texts, lines: in.lines, read: map[string][]byte{}}
+	fsys := &overlayFS{texts: in.texts, edits: in.edits, read: map[string][]byte{}}
 	sn := &snapshot{seq: seq, root: in.root, folders: in.folders, gens: map[string]uint64{}, vers: map[string]int32{}, texts: map[string][]byte{}, docs: map[string]*grammar.Doc{}}
 	opts := analysis.Options{FS: fsys, Root: in.folders, Context: ctx}
 	canceled := false
