@@ -232,7 +232,7 @@ func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 	}
 	fmt.Fprintf(&b, ". %s.", wayOut(p, bad))
 	d := &Diagnostic{
-		Location:  Location{File: p.Comp.File.Name, Range: p.Decl.Ann.Range},
+		Location:  at(p.Comp.File, p.Decl.Ann.Range),
 		Severity:  sev,
 		Code:      code,
 		Message:   b.String(),
@@ -298,13 +298,13 @@ func (d *Diagnostic) addRelated(f *grammar.File, r grammar.Range, msg string) {
 	if len(d.Related) >= maxRelated {
 		return
 	}
-	d.Related = append(d.Related, Related{Location: Location{File: f.Name, Range: r}, Message: msg})
+	d.Related = append(d.Related, Related{Location: at(f, r), Message: msg})
 }
 
 func replicaWriteFinding(p *Path) *Diagnostic {
 	l := p.In.Label
 	d := &Diagnostic{
-		Location:  Location{File: p.Comp.File.Name, Range: p.Decl.Ann.Range},
+		Location:  at(p.Comp.File, p.Decl.Ann.Range),
 		Severity:  SevInformation,
 		Code:      CodeReplicaWrite,
 		Component: p.Comp.Name,
@@ -375,10 +375,10 @@ func orderFinding(s *Stream) *Diagnostic {
 		}
 	}
 	mk := func(code, msg string) *Diagnostic {
-		d := &Diagnostic{Location: Location{File: s.File.Name, Range: r}, Severity: SevHint, Code: code, Message: msg}
+		d := &Diagnostic{Location: at(s.File, r), Severity: SevHint, Code: code, Message: msg}
 		if a := orderAttr(s.Decl); a != nil {
 			d.Fixes = []Fix{{Title: "Remove order from stream " + s.Name(), Kind: "remove",
-				Edits: []Edit{{File: s.File.Name, Range: grammar.Range{Start: precedingSpace(s.File.Text, a.Range.Start), End: a.Range.End}}}}}
+				Edits: []Edit{editAt(s.File, grammar.Range{Start: precedingSpace(s.File.Text, a.Range.Start), End: a.Range.End}, "")}}}
 		}
 		return d
 	}

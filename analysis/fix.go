@@ -117,10 +117,10 @@ func sealFix(p *Path, bad []Labelled, key string) (Fix, bool) {
 func attrEdit(f *grammar.File, end grammar.Pos, attrs []*grammar.StreamAttr, text string) Edit {
 	for i := len(attrs) - 1; i >= 0; i-- {
 		if a := attrs[i]; a.Kind == grammar.AttrSeal {
-			return Edit{File: f.Name, Range: a.Range, NewText: text}
+			return editAt(f, a.Range, text)
 		}
 	}
-	return Edit{File: f.Name, Range: grammar.Range{Start: end, End: end}, NewText: " " + text}
+	return editAt(f, grammar.Range{Start: end, End: end}, " "+text)
 }
 
 // sealUpstream finds where seal(attrs) must go so that stream s carries
@@ -189,7 +189,7 @@ func orderFix(bad []Labelled) (Fix, bool) {
 			if s.Order || s.Decl == nil {
 				continue
 			}
-			edits = append(edits, Edit{File: s.File.Name, Range: grammar.Range{Start: s.Decl.Range.End, End: s.Decl.Range.End}, NewText: " order"})
+			edits = append(edits, editAt(s.File, grammar.Range{Start: s.Decl.Range.End, End: s.Decl.Range.End}, " order"))
 			names = append(names, s.Name())
 		}
 	}

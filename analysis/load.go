@@ -51,7 +51,7 @@ type builder struct {
 
 func (b *builder) errorf(f *grammar.File, r grammar.Range, code, format string, args ...any) *Diagnostic {
 	d := &Diagnostic{
-		Location: Location{File: f.Name, Range: r},
+		Location: at(f, r),
 		Severity: SevError,
 		Code:     code,
 		Message:  fmt.Sprintf(format, args...),
@@ -263,7 +263,7 @@ func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
 			}
 			if prev := find(list, it.Name.Name); prev != nil {
 				dg := b.errorf(f, it.Name.Range, CodeDuplicate, "%s interface %s of %s is already declared", it.Dir, it.Name.Name, c.Name)
-				dg.Related = append(dg.Related, Related{Location: Location{File: f.Name, Range: prev.NameRange}, Message: "first declared here"})
+				dg.Related = append(dg.Related, Related{Location: at(f, prev.NameRange), Message: "first declared here"})
 				continue
 			}
 			i := iface(it.Dir, it.Name, it)
@@ -284,7 +284,7 @@ func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
 		}
 		if dup != nil {
 			dg := b.errorf(f, gp.Range, CodeDuplicatePath, "path %s -> %s is declared twice in %s", gp.From.Name, gp.To.Name, c.Name)
-			dg.Related = append(dg.Related, Related{Location: Location{File: f.Name, Range: dup.Decl.Range}, Message: "first declared here"})
+			dg.Related = append(dg.Related, Related{Location: at(f, dup.Decl.Range), Message: "first declared here"})
 			continue
 		}
 		in := iface(grammar.In, gp.From, gp.From)

@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -23,8 +22,9 @@ import (
 // from a piece (a component with its interfaces and paths, a source, a
 // stream) is kept, and stays valid however the text around it moves,
 // because its positions are relative to the piece too; each piece is
-// analysed as a file of its own whose name identifies the piece, and
-// diagnostics become absolute only when they are handed out.
+// analysed as a *grammar.File of its own, which every location in it
+// names (Location.in), and diagnostics become absolute only when they are
+// handed out.
 //
 // An update then:
 //   - builds the nodes of the added declarations and re-elects the
@@ -47,10 +47,9 @@ type Session struct {
 	files  []*sfile
 	byPath map[string]*sfile
 	syms   map[string]*symbol
-	pieces map[string]*entry // by the name of the piece's file
+	pieces map[*grammar.File]*entry // by the piece's file
 	noisy  map[*entry]bool   // entries holding diagnostics
 	memo   map[*Diagnostic]*absMemo
-	nextID int
 	ver    uint64 // counts updates: a Result's program is of one version
 	b      builder
 	prog   Program // the scratch program the builder reports into
@@ -135,10 +134,6 @@ func NewSessionOf(root string, docs map[string]*grammar.Doc) *Session {
 	}
 	return s
 }
-
-// pieceSep separates a file name from a piece number in the names of
-// piece files; a path cannot contain it.
-const pieceSep = "\x00"
 
 // update is the state of one Update between its phases.
 type update struct {
@@ -251,7 +246,7 @@ func (s *Session) reset() {
 	s.files = nil
 	s.byPath = map[string]*sfile{}
 	s.syms = map[string]*symbol{}
-	s.pieces = map[string]*entry{}
+	s.pieces = map[*grammar.File]*entry{}
 	s.noisy = map[*entry]bool{}
 	s.memo = map[*Diagnostic]*absMemo{}
 	s.b = builder{p: &s.prog, comps: map[string]*Component{}, ends: map[string]*Iface{}}
@@ -306,6 +301,7 @@ func (s *Session) load(opts Options, rootText []byte) ([]*sfile, map[*sfile]gram
 			for _, d := range b.p.Diagnostics {
 				d.Range.Start += start
 				d.Range.End += start
+				d.in = nil // absolute now
 				diags = append(diags, d)
 			}
 			if ok {
@@ -351,13 +347,12 @@ func editDoc(doc *grammar.Doc, fsys FS, name string, text []byte) (*grammar.Doc,
 }
 
 func (s *Session) newEntry(f *sfile, i int, p *grammar.Piece) *entry {
-	s.nextID++
 	e := &entry{file: f, idx: i, piece: p}
-	e.pf = &grammar.File{Name: f.name + pieceSep + strconv.Itoa(s.nextID), Text: p.Text}
+	e.pf = &grammar.File{Name: f.name, Text: p.Text}
 	if p.Decl != nil {
 		e.pf.Decls = []grammar.Decl{p.Decl}
 	}
-	s.pieces[e.pf.Name] = e
+	s.pieces[e.pf] = e
 	switch d := p.Decl.(type) {
 	case *grammar.Source:
 		if d.Name != nil {
@@ -394,7 +389,7 @@ func (s *Session) sym(name string) *symbol {
 // remove takes a piece out of the program.
 func (s *Session) remove(e *entry, u *update, touched map[string]bool) {
 	e.gone = true
-	delete(s.pieces, e.pf.Name)
+	delete(s.pieces, e.pf)
 	delete(s.noisy, e)
 	if e.name != "" {
 		y := s.sym(e.name)
@@ -479,11 +474,11 @@ func (s *Session) elect(name string, u *update) {
 			what = "sink"
 		}
 		e.dup = &Diagnostic{
-			Location: Location{File: e.pf.Name, Range: declName(e.piece.Decl).Range},
+			Location: at(e.pf, declName(e.piece.Decl).Range),
 			Severity: SevError,
 			Code:     CodeDuplicate,
 			Message:  what + " " + name + " is already declared",
-			Related:  []Related{{Location: Location{File: win.pf.Name, Range: declName(win.piece.Decl).Range}, Message: "first declared here"}},
+			Related:  []Related{{Location: at(win.pf, declName(win.piece.Decl).Range), Message: "first declared here"}},
 		}
 	}
 	for _, e := range y.decls {
@@ -887,7 +882,7 @@ func (s *Session) refind(u *update, fwd []*Component, res *Result) {
 // place in the graph: inputs without producer, its findings, and the
 // order hints of the streams into it.
 func (s *Session) findingsOf(c *Component) {
-	e := s.pieces[c.File.Name]
+	e := s.pieces[c.File]
 	if e == nil {
 		return
 	}
@@ -1018,22 +1013,14 @@ func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *abs
 	k := 0
 	loc := func(l Location) Location {
 		var e *entry
-		name := l.File
 		if old != nil {
 			e = m.ents[k]
-			if e != nil {
-				name = e.file.name
-			} else if base, _, ok := strings.Cut(l.File, pieceSep); ok {
-				name = base
-			}
-		} else if base, _, ok := strings.Cut(l.File, pieceSep); ok {
-			name = base
-			e = s.pieces[l.File]
-			m.ents = append(m.ents, e)
 		} else {
-			m.ents = append(m.ents, nil)
+			e = s.pieces[l.in]
+			m.ents = append(m.ents, e)
 		}
 		k++
+		name := l.File
 		if e == nil {
 			m.starts = append(m.starts, 0)
 			return Location{File: name, Range: l.Range}
@@ -1058,7 +1045,7 @@ func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *abs
 		for i, fx := range d.Fixes {
 			edits := take(&ar.edits, len(fx.Edits))
 			for j, ed := range fx.Edits {
-				l := loc(Location{File: ed.File, Range: ed.Range})
+				l := loc(Location{File: ed.File, Range: ed.Range, in: ed.in})
 				edits[j] = Edit{File: l.File, Range: l.Range, NewText: ed.NewText}
 			}
 			fx.Edits = edits

@@ -155,6 +155,15 @@ func (s Severity) String() string {
 type Location struct {
 	File  string
 	Range grammar.Range
+
+	in *grammar.File // the piece of a Session the range is relative to (see at), or nil
+}
+
+// at is the location of r in f: a file, or a piece of a Session's
+// document, whose positions the Session makes absolute when it hands the
+// location out.
+func at(f *grammar.File, r grammar.Range) Location {
+	return Location{File: f.Name, Range: r, in: f}
 }
 
 // Related is a diagnostic's related information.
@@ -168,6 +177,13 @@ type Edit struct {
 	File    string
 	Range   grammar.Range
 	NewText string
+
+	in *grammar.File // as Location.in
+}
+
+// editAt is the edit of r in f (see at).
+func editAt(f *grammar.File, r grammar.Range, text string) Edit {
+	return Edit{File: f.Name, Range: r, NewText: text, in: f}
 }
 
 // Fix is a set of edits that resolves a finding.
