@@ -48,7 +48,7 @@ type Session struct {
 	byPath map[string]*sfile
 	syms   map[string]*symbol
 	pieces map[*grammar.File]*entry // by the piece's file
-	noisy  map[*entry]bool   // entries holding diagnostics
+	noisy  map[*entry]bool          // entries holding diagnostics
 	memo   map[*Diagnostic]*absMemo
 	ver    uint64 // counts updates: a Result's program is of one version
 	b      builder

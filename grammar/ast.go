@@ -1,6 +1,9 @@
 // Package grammar lexes and parses .blazes files into a small AST with exact
-// byte ranges. It knows nothing of labels or of the LSP; positions are kept
-// apart from nodes (see Pos and LineTable), as in go/token.
+// byte ranges. It owns the syntax: tokens and reserved words (Tokens,
+// IsKeyword, IsIdent), the AST, files kept as separately parsed pieces that
+// an exact edit updates (Doc), byte lines and columns (LineTable) and the
+// formatter. It knows nothing of labels, of the LSP or of UTF-16; positions
+// are kept apart from nodes (see Pos and LineTable), as in go/token.
 package grammar
 
 // File is one parsed .blazes file. A file with syntax errors still carries

@@ -320,45 +320,24 @@ func TestLineTable(t *testing.T) {
 	}
 	x := bytes.IndexByte(text, 'x')
 	tests := []struct {
-		off  int
-		pos  Position
-		lsp  LSPPosition
-		back bool // Offset(lsp) == off
+		off int
+		pos Position
 	}{
-		{0, Position{0, 1, 1}, LSPPosition{0, 0}, true},
-		{2, Position{2, 1, 3}, LSPPosition{0, 2}, true}, // the '\r': end of line 0
-		{4, Position{4, 2, 1}, LSPPosition{1, 0}, true},
-		{x, Position{x, 2, 9}, LSPPosition{1, 6}, true}, // "// " 3 units + emoji 2 units + " " 1
-		{x + 3, Position{x + 3, 3, 1}, LSPPosition{2, 0}, true},
-		{x + 5, Position{x + 5, 3, 3}, LSPPosition{2, 1}, true}, // after é (2 bytes, 1 unit)
-		{len(text), Position{len(text), 4, 1}, LSPPosition{3, 0}, true},
+		{0, Position{0, 1, 1}},
+		{2, Position{2, 1, 3}}, // the '\r'
+		{4, Position{4, 2, 1}},
+		{x, Position{x, 2, 9}}, // byte columns
+		{x + 3, Position{x + 3, 3, 1}},
+		{x + 5, Position{x + 5, 3, 3}}, // after é (2 bytes)
+		{len(text), Position{len(text), 4, 1}},
 	}
 	for _, tc := range tests {
 		if got := lt.Position(Pos(tc.off)); got != tc.pos {
 			t.Errorf("Position(%d) = %+v, want %+v", tc.off, got, tc.pos)
 		}
-		if got := lt.LSP(Pos(tc.off)); got != tc.lsp {
-			t.Errorf("LSP(%d) = %+v, want %+v", tc.off, got, tc.lsp)
+		if l := lt.Line(Pos(tc.off)); l != tc.pos.Line-1 || lt.LineStart(l) != tc.off-tc.pos.Column+1 {
+			t.Errorf("Line(%d) = %d starting at %d", tc.off, l, lt.LineStart(l))
 		}
-		if off, ok := lt.Offset(tc.lsp); tc.back && (!ok || int(off) != tc.off) {
-			t.Errorf("Offset(%+v) = %d %v, want %d", tc.lsp, off, ok, tc.off)
-		}
-	}
-	// Past the end of a line clamps to the line's end (before \r\n).
-	if off, ok := lt.Offset(LSPPosition{0, 99}); ok || off != 2 {
-		t.Errorf("Offset past end = %d %v", off, ok)
-	}
-	if off, ok := lt.Offset(LSPPosition{99, 0}); ok || int(off) != len(text) {
-		t.Errorf("Offset past last line = %d %v", off, ok)
-	}
-	// Emoji comment: the comment's LSP range counts surrogate pairs.
-	f := Parse("e", []byte("source a // 😀😀\nsink b"))
-	c := f.Comments[0]
-	if r := f.Lines.LSPRange(c.Range); r != (LSPRange{LSPPosition{0, 9}, LSPPosition{0, 16}}) {
-		t.Errorf("comment LSP range %+v", r)
-	}
-	if r := f.Lines.LSPRange(f.Decls[1].Span()); r != (LSPRange{LSPPosition{1, 0}, LSPPosition{1, 6}}) {
-		t.Errorf("sink LSP range %+v", r)
 	}
 }
 
@@ -488,21 +467,4 @@ func TestBrokenImportKept(t *testing.T) {
 	if r := f.Imports[0].PathRange; string(f.Text[r.Start:r.End]) != `"lib.blazes"` {
 		t.Errorf("path range %v", r)
 	}
-}
-
-// LSPRange, which counts a one-line range's end from its start, agrees
-// with converting both ends on their own, on ASCII and non-ASCII text,
-// CRLF, ranges across lines and out of the text.
-func FuzzLSPRange(f *testing.F) {
-	f.Add([]byte("source s\r\ncomponent C { in -> out : CR }\n"), 3, 20)
-	f.Add([]byte("é😀 abcdefghijklmnop\n\nxyz𝄞"), 1, 17)
-	f.Add([]byte("abcdefghijklmnopqrstuvwxyz0123456789"), 9, 33)
-	f.Fuzz(func(t *testing.T, text []byte, a, b int) {
-		lt := NewLineTable(text)
-		r := Range{Start: Pos(a), End: Pos(b)}
-		want := LSPRange{Start: lt.LSP(r.Start), End: lt.LSP(r.End)}
-		if got := lt.LSPRange(r); got != want {
-			t.Fatalf("LSPRange(%v) = %v, want %v", r, got, want)
-		}
-	})
 }

@@ -2,10 +2,8 @@ package grammar
 
 import (
 	"bytes"
-	"encoding/binary"
 	"math"
 	"sort"
-	"unicode/utf8"
 )
 
 // Pos is a byte offset into a file's text. Like go/token, nodes keep only
@@ -31,19 +29,6 @@ type Position struct {
 	Offset int
 	Line   int
 	Column int
-}
-
-// LSPPosition is the Language Server Protocol's position: zero-based line
-// and zero-based UTF-16 code unit column.
-type LSPPosition struct {
-	Line      int `json:"line"`
-	Character int `json:"character"`
-}
-
-// LSPRange is a range in LSP coordinates.
-type LSPRange struct {
-	Start LSPPosition `json:"start"`
-	End   LSPPosition `json:"end"`
 }
 
 // LineTable converts between byte offsets and lines/columns for one text.
@@ -179,81 +164,9 @@ func (t *LineTable) Position(off Pos) Position {
 	return Position{Offset: o, Line: l + 1, Column: o - t.at(l) + 1}
 }
 
-// LSP converts an offset to an LSP position (UTF-16 columns).
-func (t *LineTable) LSP(off Pos) LSPPosition {
-	o := t.clamp(off)
-	l := t.line(o)
-	return LSPPosition{Line: l, Character: utf16Len(t.text[t.at(l):o])}
-}
+// Line returns the zero-based line holding off (clamped into the text).
+func (t *LineTable) Line(off Pos) int { return t.line(t.clamp(off)) }
 
-// LSPRange converts a Range to LSP coordinates.
-func (t *LineTable) LSPRange(r Range) LSPRange {
-	start := t.LSP(r.Start)
-	// Most ranges end on the line they start on: count on from the start.
-	s, e := t.clamp(r.Start), t.clamp(r.End)
-	if e >= s && (s == len(t.text) || utf8.RuneStart(t.text[s])) && (start.Line+1 >= t.count() || e < t.at(start.Line+1)) {
-		return LSPRange{Start: start, End: LSPPosition{Line: start.Line, Character: start.Character + utf16Len(t.text[s:e])}}
-	}
-	return LSPRange{Start: start, End: t.LSP(r.End)}
-}
-
-// Offset converts an LSP position to a byte offset. ok is false when the
-// position lies outside the text; the returned offset is then clamped to
-// the nearest valid one (end of line, or end of text), which is what
-// editors expect for positions past the end of a line.
-func (t *LineTable) Offset(p LSPPosition) (off Pos, ok bool) {
-	if p.Line < 0 || p.Character < 0 {
-		return 0, false
-	}
-	if p.Line >= t.count() {
-		return Pos(len(t.text)), false
-	}
-	start := t.at(p.Line)
-	end := len(t.text)
-	if p.Line+1 < t.count() {
-		end = t.at(p.Line+1) - 1 // the '\n'
-	}
-	if end > start && t.text[end-1] == '\r' && end < len(t.text) && t.text[end] == '\n' {
-		end--
-	}
-	units := 0
-	for i := start; i < end; {
-		if units >= p.Character {
-			return Pos(i), units == p.Character
-		}
-		r, size := utf8.DecodeRune(t.text[i:end])
-		if r >= 0x10000 {
-			units += 2
-		} else {
-			units++
-		}
-		i += size
-	}
-	return Pos(end), units == p.Character
-}
-
-// utf16Len counts UTF-16 code units in b; invalid bytes count as one unit
-// each (they decode as U+FFFD).
-func utf16Len(b []byte) int {
-	n := 0
-	// ASCII, eight bytes at a time.
-	for len(b) >= 8 && binary.LittleEndian.Uint64(b)&0x8080808080808080 == 0 {
-		n += 8
-		b = b[8:]
-	}
-	for len(b) > 0 {
-		if b[0] < utf8.RuneSelf {
-			n++
-			b = b[1:]
-			continue
-		}
-		r, size := utf8.DecodeRune(b)
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-		b = b[size:]
-	}
-	return n
-}
+// LineStart is the offset where zero-based line l starts (l must be less
+// than LineCount).
+func (t *LineTable) LineStart(l int) int { return t.at(l) }

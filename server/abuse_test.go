@@ -27,6 +27,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 // Protocol abuse: a client that writes raw bytes to the server's real
@@ -801,7 +802,7 @@ func applyEditsChecked(t *testing.T, what, text string, edits []protocol.TextEdi
 		s, end := refOffset(text, e.Range.Start), refOffset(text, e.Range.End)
 		for _, p := range []protocol.Position{e.Range.Start, e.Range.End} {
 			off := refOffset(text, p)
-			if back := lt.LSP(grammar.Pos(off)); back.Line != int(p.Line) || back.Character != int(p.Character) {
+			if back := lsppos.Of(lt, grammar.Pos(off)); back.Line != int(p.Line) || back.Character != int(p.Character) {
 				t.Errorf("%s: position %d:%d does not exist in the text (nearest %d:%d)", what, p.Line, p.Character, back.Line, back.Character)
 			}
 		}

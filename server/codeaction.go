@@ -11,6 +11,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 type codeActionParams struct {
@@ -115,7 +116,7 @@ func (s *Server) codeLens(ctx context.Context, raw json.RawMessage) (any, error)
 		if n > 0 {
 			title = fmt.Sprintf("needs coordination (%d)", n)
 		}
-		pos := lspPos(v.lines.LSP(cd.Name.Range.Start))
+		pos := lspPos(lsppos.Of(v.lines, cd.Name.Range.Start))
 		r := toRange(v.lines, cd.Name.Range)
 		out = append(out, protocol.CodeLens{
 			Range:   r,
@@ -168,7 +169,7 @@ func (s *Server) inlayHint(ctx context.Context, raw json.RawMessage) (any, error
 		if at < lo || at > hi {
 			return
 		}
-		out = append(out, inlayHint{Position: lspPos(v.lines.LSP(at)), Label: label, Kind: 1, Tooltip: tip, PaddingLeft: true})
+		out = append(out, inlayHint{Position: lspPos(lsppos.Of(v.lines, at)), Label: label, Kind: 1, Tooltip: tip, PaddingLeft: true})
 	}
 	f := v.file
 	if st.Streams {

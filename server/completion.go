@@ -10,6 +10,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 func filepathJoin(file, rel string) string {
@@ -92,7 +93,7 @@ func encodeTokens(text []byte, lt *grammar.LineTable, f *grammar.File) []uint32 
 	data := make([]uint32, 0, len(toks)*5)
 	prevLine, prevChar := 0, 0
 	emit := func(start, end grammar.Pos, typ, mods uint32) {
-		a, b := lt.LSP(start), lt.LSP(end)
+		a, b := lsppos.Of(lt, start), lsppos.Of(lt, end)
 		if b.Line != a.Line || b.Character <= a.Character {
 			return
 		}

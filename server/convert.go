@@ -9,6 +9,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 // DocsURL is where each finding code is explained (anchor: the code in
@@ -18,7 +19,7 @@ const DocsURL = "https://github.com/blazes-dev/blazes/blob/main/docs/semantics.m
 // Conversions between analysis/grammar types and protocol types: the only
 // place where byte offsets become UTF-16 positions.
 
-func lspPos(p grammar.LSPPosition) protocol.Position {
+func lspPos(p lsppos.Position) protocol.Position {
 	return protocol.Position{Line: uint32(p.Line), Character: uint32(p.Character)}
 }
 
@@ -26,12 +27,12 @@ func toRange(lt *grammar.LineTable, r grammar.Range) protocol.Range {
 	if lt == nil {
 		return protocol.Range{}
 	}
-	x := lt.LSPRange(r)
+	x := lsppos.RangeOf(lt, r)
 	return protocol.Range{Start: lspPos(x.Start), End: lspPos(x.End)}
 }
 
 func toOffset(lt *grammar.LineTable, p protocol.Position) grammar.Pos {
-	off, _ := lt.Offset(grammar.LSPPosition{Line: int(p.Line), Character: int(p.Character)})
+	off, _ := lsppos.Offset(lt, lsppos.Position{Line: int(p.Line), Character: int(p.Character)})
 	return off
 }
 

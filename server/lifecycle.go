@@ -16,6 +16,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 // Commands the server executes.
@@ -257,8 +258,8 @@ func applyChange(text []byte, lines *grammar.LineTable, c contentChange) (e anal
 	if !known {
 		lines = grammar.NewLineTable(text)
 	}
-	start, ok1 := lines.Offset(grammar.LSPPosition{Line: int(c.Range.Start.Line), Character: int(c.Range.Start.Character)})
-	end, ok2 := lines.Offset(grammar.LSPPosition{Line: int(c.Range.End.Line), Character: int(c.Range.End.Character)})
+	start, ok1 := lsppos.Offset(lines, lsppos.Position{Line: int(c.Range.Start.Line), Character: int(c.Range.Start.Character)})
+	end, ok2 := lsppos.Offset(lines, lsppos.Position{Line: int(c.Range.End.Line), Character: int(c.Range.End.Character)})
 	if end < start {
 		start, end = end, start
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 // files returns the view's document and every file of the programs that
@@ -383,7 +384,7 @@ func (s *Server) foldingRange(ctx context.Context, raw json.RawMessage) (any, er
 		return nil, err
 	}
 	out := []foldingRange{}
-	line := func(o grammar.Pos) uint32 { return uint32(v.lines.LSP(o).Line) }
+	line := func(o grammar.Pos) uint32 { return uint32(lsppos.Of(v.lines, o).Line) }
 	if f := v.file; f != nil {
 		if n := len(f.Imports); n > 1 {
 			a, b := line(f.Imports[0].Range.Start), line(f.Imports[n-1].Range.End)

@@ -24,6 +24,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 // The soak test drives the real server in-process with thousands of
@@ -521,7 +522,7 @@ func coldDiagnostics(dir string, docs map[string]*soakDoc) map[string][]string {
 			if d := docs[name]; d == nil || !d.open || filepath.Dir(dg.File) != dir {
 				continue
 			}
-			rg := grammar.NewLineTable([]byte(texts[dg.File])).LSPRange(dg.Range)
+			rg := lsppos.RangeOf(grammar.NewLineTable([]byte(texts[dg.File])), dg.Range)
 			key := fmt.Sprintf("%s %d:%d-%d:%d %s", dg.Code, rg.Start.Line, rg.Start.Character, rg.End.Line, rg.End.Character, dg.Message)
 			if !seen[name+"\x00"+key] {
 				seen[name+"\x00"+key] = true

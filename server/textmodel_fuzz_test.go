@@ -11,6 +11,7 @@ import (
 	"go.lsp.dev/protocol"
 
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 // The server's text model is applyChange: one didChange content change (a
@@ -194,8 +195,8 @@ func checkRoundTrip(t *testing.T, text []byte) {
 		if o > 0 && text[o-1] == '\r' && o < len(text) && text[o] == '\n' {
 			continue
 		}
-		p := lt.LSP(grammar.Pos(o))
-		back, ok := lt.Offset(p)
+		p := lsppos.Of(lt, grammar.Pos(o))
+		back, ok := lsppos.Offset(lt, p)
 		if int(back) != o || !ok {
 			t.Fatalf("offset %d -> %v -> %d (ok %v) in %q", o, p, back, ok, text)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 const libText = "component Count {\n  words -> counts : CW\n}\n"
@@ -327,14 +328,14 @@ func TestRandomEditsMatchColdAnalysis(t *testing.T) {
 		var want []string
 		for _, d := range cold.Diagnostics {
 			if d.File == path {
-				rg := grammar.NewLineTable([]byte(text)).LSPRange(d.Range)
+				rg := lsppos.RangeOf(grammar.NewLineTable([]byte(text)), d.Range)
 				want = append(want, d.Code+" "+mustJSON(rg)+" "+d.Message)
 			}
 		}
 		var got []string
 		for _, d := range p.Diagnostics {
-			rg := grammar.LSPRange{Start: grammar.LSPPosition{Line: int(d.Range.Start.Line), Character: int(d.Range.Start.Character)},
-				End: grammar.LSPPosition{Line: int(d.Range.End.Line), Character: int(d.Range.End.Character)}}
+			rg := lsppos.Range{Start: lsppos.Position{Line: int(d.Range.Start.Line), Character: int(d.Range.Start.Character)},
+				End: lsppos.Position{Line: int(d.Range.End.Line), Character: int(d.Range.End.Character)}}
 			got = append(got, d.Code.(string)+" "+mustJSON(rg)+" "+d.Message)
 		}
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -90,21 +91,21 @@ type (
 		Labels      jsonLabels       `json:"labels"`
 	}
 	jsonDiagnostic struct {
-		File      string           `json:"file"`
-		Range     grammar.LSPRange `json:"range"`
-		Severity  string           `json:"severity"`
-		Code      string           `json:"code"`
-		Message   string           `json:"message"`
-		Component string           `json:"component,omitempty"`
-		Path      string           `json:"path,omitempty"`
-		Label     string           `json:"label,omitempty"`
-		Related   []jsonRelated    `json:"related,omitempty"`
-		Fixes     []jsonFix        `json:"fixes,omitempty"`
+		File      string        `json:"file"`
+		Range     lsppos.Range  `json:"range"`
+		Severity  string        `json:"severity"`
+		Code      string        `json:"code"`
+		Message   string        `json:"message"`
+		Component string        `json:"component,omitempty"`
+		Path      string        `json:"path,omitempty"`
+		Label     string        `json:"label,omitempty"`
+		Related   []jsonRelated `json:"related,omitempty"`
+		Fixes     []jsonFix     `json:"fixes,omitempty"`
 	}
 	jsonRelated struct {
-		File    string           `json:"file"`
-		Range   grammar.LSPRange `json:"range"`
-		Message string           `json:"message"`
+		File    string       `json:"file"`
+		Range   lsppos.Range `json:"range"`
+		Message string       `json:"message"`
 	}
 	jsonFix struct {
 		Title     string     `json:"title"`
@@ -113,9 +114,9 @@ type (
 		Edits     []jsonEdit `json:"edits"`
 	}
 	jsonEdit struct {
-		File    string           `json:"file"`
-		Range   grammar.LSPRange `json:"range"`
-		NewText string           `json:"newText"`
+		File    string       `json:"file"`
+		Range   lsppos.Range `json:"range"`
+		NewText string       `json:"newText"`
 	}
 	jsonLabels struct {
 		Interfaces []jsonIface  `json:"interfaces"`
@@ -161,11 +162,11 @@ func buildReport(progs []*analysis.Program) report {
 	files := map[string]*grammar.File{}
 	seenDiag := map[string]bool{}
 	seenLabel := map[string]bool{}
-	rng := func(file string, r grammar.Range) grammar.LSPRange {
+	rng := func(file string, r grammar.Range) lsppos.Range {
 		if f := files[file]; f != nil {
-			return f.Lines.LSPRange(r)
+			return lsppos.RangeOf(f.Lines, r)
 		}
-		return grammar.LSPRange{}
+		return lsppos.Range{}
 	}
 	out := &rep.JSON
 	out.Diagnostics = []jsonDiagnostic{}

@@ -10,6 +10,7 @@ import (
 	"github.com/pmezard/go-difflib/difflib"
 
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 func runFmt(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -34,7 +35,7 @@ func runFmt(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		f := grammar.Parse(name, text)
 		if len(f.Errors) > 0 {
 			for _, e := range f.Errors {
-				p := f.Lines.LSP(e.Range.Start)
+				p := lsppos.Of(f.Lines, e.Range.Start)
 				fmt.Fprintf(stderr, "%s:%d:%d: %s\n", name, p.Line+1, p.Character+1, e.Msg)
 			}
 			fmt.Fprintf(stderr, "blazes fmt: %s has syntax errors; not formatted\n", name)

@@ -20,6 +20,7 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
+	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 const (
@@ -236,13 +237,13 @@ func (o sarifOptions) artifact(file string) *sarif.ArtifactLocation {
 // region converts a zero-based LSP range (UTF-16 columns) into a SARIF
 // region: one-based, columns in UTF-16 code units (the run's columnKind),
 // endColumn one past the last character.
-func region(r grammar.LSPRange) *sarif.Region {
+func region(r lsppos.Range) *sarif.Region {
 	return sarif.NewRegion().
 		WithStartLine(r.Start.Line + 1).WithStartColumn(r.Start.Character + 1).
 		WithEndLine(r.End.Line + 1).WithEndColumn(r.End.Character + 1)
 }
 
-func (o sarifOptions) physical(file string, r grammar.LSPRange) *sarif.PhysicalLocation {
+func (o sarifOptions) physical(file string, r lsppos.Range) *sarif.PhysicalLocation {
 	return sarif.NewPhysicalLocation().WithArtifactLocation(o.artifact(file)).WithRegion(region(r))
 }
 
@@ -307,12 +308,12 @@ func (f *fingerprinter) of(d jsonDiagnostic, uri string, files map[string]*gramm
 }
 
 // snippet is the text of r in f, blanks collapsed ("" if unknown).
-func snippet(f *grammar.File, r grammar.LSPRange) string {
+func snippet(f *grammar.File, r lsppos.Range) string {
 	if f == nil || f.Lines == nil {
 		return ""
 	}
-	s, ok1 := f.Lines.Offset(r.Start)
-	e, ok2 := f.Lines.Offset(r.End)
+	s, ok1 := lsppos.Offset(f.Lines, r.Start)
+	e, ok2 := lsppos.Offset(f.Lines, r.End)
 	if !ok1 || !ok2 || e < s || int(e) > len(f.Text) {
 		return ""
 	}
