@@ -3,8 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"sort"
+	"path/filepath"
 	"strings"
 
 	"go.lsp.dev/jsonrpc2"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
-	"github.com/blazes-dev/blazes/server/lsppos"
 )
 
 // files returns the view's document and every file of the programs that
@@ -350,70 +348,6 @@ func (s *Server) workspaceSymbol(ctx context.Context, raw json.RawMessage) (any,
 	return out, nil
 }
 
-func (s *Server) formatting(ctx context.Context, raw json.RawMessage) (any, error) {
-	_, path, err := decodeDoc[textDocumentParams](raw)
-	if err != nil {
-		return nil, err
-	}
-	if s.cfg.Engine.Format == nil {
-		return nil, jsonrpc2.NewError(jsonrpc2.MethodNotFound, "formatting is not available in this build")
-	}
-	v, err := s.ws.view(ctx, path)
-	if err != nil {
-		return nil, err
-	}
-	out := []protocol.TextEdit{}
-	f := v.file
-	if f == nil || len(f.Errors) > 0 {
-		return out, nil // never format a file with syntax errors
-	}
-	text, err := s.cfg.Engine.Format(f)
-	if err != nil {
-		return nil, fmt.Errorf("format: %w", err)
-	}
-	if string(text) == string(v.text) {
-		return out, nil
-	}
-	whole := toRange(v.lines, grammar.Range{Start: 0, End: grammar.Pos(len(v.text))})
-	return []protocol.TextEdit{{Range: whole, NewText: string(text)}}, nil
-}
-
-func (s *Server) foldingRange(ctx context.Context, raw json.RawMessage) (any, error) {
-	_, v, err := decodeView[textDocumentParams](s, ctx, raw)
-	if err != nil {
-		return nil, err
-	}
-	out := []foldingRange{}
-	line := func(o grammar.Pos) uint32 { return uint32(lsppos.Of(v.lines, o).Line) }
-	if f := v.file; f != nil {
-		if n := len(f.Imports); n > 1 {
-			a, b := line(f.Imports[0].Range.Start), line(f.Imports[n-1].Range.End)
-			if b > a {
-				out = append(out, foldingRange{StartLine: a, EndLine: b, Kind: "imports"})
-			}
-		}
-		for _, d := range f.Decls {
-			a, b := line(d.Span().Start), line(d.Span().End)
-			if c, ok := d.(*grammar.Component); ok && c.RBrace > c.LBrace {
-				a, b = line(c.LBrace), line(c.RBrace)
-				if b > a {
-					b-- // keep the closing brace visible
-				}
-			}
-			if b > a {
-				out = append(out, foldingRange{StartLine: a, EndLine: b})
-			}
-		}
-	}
-	for _, t := range grammar.Tokens(v.text) {
-		if t.Kind != grammar.TokenComment {
-			continue
-		}
-		a, b := line(t.Range.Start), line(t.Range.End)
-		if b > a {
-			out = append(out, foldingRange{StartLine: a, EndLine: b, Kind: "comment"})
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].StartLine < out[j].StartLine })
-	return out, nil
+func filepathJoin(file, rel string) string {
+	return filepath.Clean(filepath.Join(filepath.Dir(file), rel))
 }
