@@ -176,21 +176,7 @@ func (s *Server) didOpen(ctx context.Context, raw json.RawMessage) (any, error) 
 	if err != nil {
 		return nil, err
 	}
-	w := s.ws
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	old := w.files[path]
-	var oldImports []string
-	if old != nil {
-		oldImports = old.imports
-	}
-	f := w.setTextLocked(path, []byte(p.TextDocument.Text), true, p.TextDocument.Version)
-	f.quiet = false
-	if old == nil || !equalStrings(oldImports, f.imports) {
-		w.recomputeRootsLocked()
-	}
-	w.changedLocked([]string{path}, true)
-	return nil, nil
+	return s.modify(modification{path: path, action: modOpen, text: []byte(p.TextDocument.Text), version: p.TextDocument.Version})
 }
 
 func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error) {
@@ -198,47 +184,21 @@ func (s *Server) didChange(ctx context.Context, raw json.RawMessage) (any, error
 	if err != nil {
 		return nil, err
 	}
-	w := s.ws
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	f := w.files[path]
-	if f == nil || !f.open {
-		return nil, invalidParams("didChange for %s, which is not open", path)
-	}
-	if p.TextDocument.Version != 0 && p.TextDocument.Version < f.version {
-		s.log.Warn("out-of-order didChange ignored", zap.String("path", path), zap.Int32("version", p.TextDocument.Version), zap.Int32("have", f.version))
-		return nil, nil
-	}
-	text, lines := f.text, f.edited
-	log := f.edits
-	for _, c := range p.ContentChanges {
-		e, clamped := applyChange(text, lines, c)
-		if clamped {
-			s.log.Debug("didChange range outside the text, clamped", zap.String("path", path), zap.Any("range", c.Range))
-		}
-		if e.Start < 0 {
-			log = nil // repaired text: no edit describes it
-		} else {
-			if len(log) >= maxEdits {
-				log = slices.Clone(log[len(log)-maxEdits/2:])
-			}
-			log = append(log, e)
-		}
-		text, lines = e.New, e.Lines
-	}
-	oldImports := f.imports
-	f = w.setTextLocked(path, text, true, p.TextDocument.Version)
-	f.edited, f.lines, f.edits = lines, lines, log
-	if !equalStrings(oldImports, f.imports) {
-		w.recomputeRootsLocked()
-	}
-	w.changedLocked([]string{path}, true)
-	return nil, nil
+	return s.modify(modification{path: path, action: modChange, changes: p.ContentChanges, version: p.TextDocument.Version})
 }
 
-// maxEdits bounds a document's edit log: a session whose document is
-// older than the log parses the text again.
-const maxEdits = 8
+// modify hands modifications to the workspace and logs what it noted.
+func (s *Server) modify(mods ...modification) (any, error) {
+	notes, err := s.ws.didModify(mods)
+	for _, n := range notes {
+		if n.ignored {
+			s.log.Warn("modification ignored", zap.String("path", n.path), zap.String("why", n.what))
+		} else {
+			s.log.Debug("modification adjusted", zap.String("path", n.path), zap.String("why", n.what))
+		}
+	}
+	return nil, err
+}
 
 // applyChange applies one content change (UTF-16 range, or the whole text)
 // to text and returns it as an exact edit: the new text, where the change
@@ -291,43 +251,11 @@ func (s *Server) didClose(ctx context.Context, raw json.RawMessage) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	w := s.ws
-	w.mu.Lock()
-	f := w.files[path]
-	if f == nil {
-		w.mu.Unlock()
-		return nil, nil
-	}
 	disk, rerr := os.ReadFile(path)
-	inWorkspace := false
-	for _, d := range w.folders {
-		if within(d, path) {
-			inWorkspace = true
-		}
+	if rerr != nil {
+		disk = nil
 	}
-	oldImports := f.imports
-	if rerr != nil || !inWorkspace {
-		// Not a workspace file on disk: forget it.
-		delete(w.files, path)
-		w.recomputeRootsLocked()
-		w.changedLocked(oldImports, false)
-	} else {
-		same := string(disk) == string(f.text)
-		if same {
-			f.open = false
-			f.version = 0
-		} else {
-			f = w.setTextLocked(path, disk, false, 0)
-			if !equalStrings(oldImports, f.imports) {
-				w.recomputeRootsLocked()
-			}
-			w.changedLocked([]string{path}, false)
-		}
-		f.quiet = true
-	}
-	w.mu.Unlock()
-	w.clear(path)
-	return nil, nil
+	return s.modify(modification{path: path, action: modClose, text: disk})
 }
 
 func (s *Server) didSave(ctx context.Context, raw json.RawMessage) (any, error) { return nil, nil }
@@ -337,56 +265,21 @@ func (s *Server) didChangeWatchedFiles(ctx context.Context, raw json.RawMessage)
 	if err := decode(raw, &p); err != nil {
 		return nil, err
 	}
-	w := s.ws
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var changed []string
-	regraph := false
+	var mods []modification
 	for _, c := range p.Changes {
 		path := uriPath(c.URI)
 		if path == "" || !strings.HasSuffix(path, ".blazes") {
 			continue
 		}
-		f := w.files[path]
-		if f != nil && f.open {
-			continue // the editor's text wins
-		}
-		text, err := os.ReadFile(path)
-		if c.Type == 3 || err != nil {
-			if f != nil {
-				changed = append(changed, path)
-				changed = append(changed, f.imports...)
-				delete(w.files, path)
-				regraph = true
+		m := modification{path: path, action: modDisk}
+		if c.Type != 3 { // not deleted
+			if text, err := os.ReadFile(path); err == nil {
+				m.text = text
 			}
-			// importers of a deleted file now report a bad import
-			for _, g := range w.files {
-				for _, i := range g.imports {
-					if i == path {
-						changed = append(changed, g.path)
-					}
-				}
-			}
-			continue
 		}
-		if f != nil && string(f.text) == string(text) {
-			continue
-		}
-		var old []string
-		if f != nil {
-			old = f.imports
-		}
-		f = w.setTextLocked(path, text, false, 0)
-		if !equalStrings(old, f.imports) || old == nil {
-			regraph = true
-		}
-		changed = append(changed, path)
+		mods = append(mods, m)
 	}
-	if regraph {
-		w.recomputeRootsLocked()
-	}
-	w.changedLocked(changed, true)
-	return nil, nil
+	return s.modify(mods...)
 }
 
 func (s *Server) didChangeConfiguration(ctx context.Context, raw json.RawMessage) (any, error) {

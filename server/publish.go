@@ -5,6 +5,7 @@ import (
 
 	segjson "github.com/segmentio/encoding/json"
 	"go.lsp.dev/protocol"
+	"go.uber.org/zap"
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
@@ -101,4 +102,32 @@ func (s *Server) publishFrame(path string, version *int32, sn *snapshot, ds []*a
 	buf = append(buf, "}}"...)
 	cache.size = len(buf)
 	return buf
+}
+
+// publishDiagnostics writes the publication of path's diagnostics (the
+// workspace's reporter).
+func (s *Server) publishDiagnostics(path string, version *int32, sn *snapshot, diags []*analysis.Diagnostic, cache *pubCache) {
+	frame := s.publishFrame(path, version, sn, diags, cache)
+	if err := s.frames.writeReserved(frame); err != nil {
+		s.log.Debug("publish failed", zap.String("path", path), zap.Error(err))
+	}
+}
+
+// clearDiagnostics publishes no diagnostics for path.
+func (s *Server) clearDiagnostics(path string) {
+	s.notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: fileURI(path), Diagnostics: []protocol.Diagnostic{}})
+}
+
+// analysed logs the end of an analysis and, when its diagnostics were
+// published, asks the client to refresh its inlay hints and code lenses.
+func (s *Server) analysed(sn *snapshot, current bool) {
+	s.log.Debug("analysed", zap.String("root", sn.root), zap.Uint64("seq", sn.seq), zap.Duration("took", sn.took), zap.Bool("current", current))
+	if current {
+		s.refreshClient()
+	}
+}
+
+// analysisPanicked logs a panic of the analysis.
+func (s *Server) analysisPanicked(root string, x any, stack []byte) {
+	s.log.Error("panic in analysis", zap.String("root", root), zap.Any("panic", x), zap.String("stack", string(stack)))
 }

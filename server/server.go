@@ -102,7 +102,7 @@ func New(cfg Config) *Server {
 		settings: DefaultSettings(),
 		inflight: map[string]context.CancelFunc{},
 	}
-	s.ws = newWorkspace(s)
+	s.ws = newWorkspace(s, cfg.Engine, cfg.RequestWait)
 	return s
 }
 

@@ -14,9 +14,6 @@ import (
 	"sync"
 	"time"
 
-	"go.lsp.dev/protocol"
-	"go.uber.org/zap"
-
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
 )
@@ -134,8 +131,29 @@ type rootState struct {
 	session *analysis.Session             // the root's incremental analysis
 }
 
+// reporter is what the workspace tells the world outside it; the Server
+// implements it (publications go to the connection, events to the log).
+// The workspace knows nothing of the connection, the configuration or the
+// log.
+type reporter interface {
+	// publishDiagnostics sends the diagnostics of one file; the
+	// workspace serialises the calls. cache is what the file's previous
+	// publication left for this one to reuse.
+	publishDiagnostics(path string, version *int32, sn *snapshot, diags []*analysis.Diagnostic, cache *pubCache)
+	// clearDiagnostics publishes no diagnostics for path.
+	clearDiagnostics(path string)
+	// analysed reports the end of an analysis; current says that its
+	// diagnostics were published.
+	analysed(sn *snapshot, current bool)
+	// analysisPanicked reports a panic of the analysis of root.
+	analysisPanicked(root string, x any, stack []byte)
+}
+
 type workspace struct {
-	s        *Server
+	out         reporter
+	update      func(s *analysis.Session, root string, opts analysis.Options) *analysis.Result
+	requestWait time.Duration
+
 	mu       sync.Mutex
 	folders  []string
 	files    map[string]*fileState
@@ -146,18 +164,18 @@ type workspace struct {
 	scans    []chan struct{} // one per workspace scan, closed when it is done
 	scanning int             // scans whose files are not in yet: nothing is published meanwhile
 
-	pubMu     sync.Mutex
-	published map[string]bool      // files with diagnostics shown in the client
-	encoded   map[string]*pubCache // what each open document's last publication left
+	pubMu   sync.Mutex
+	encoded map[string]*pubCache // what each open document's last publication left
 }
 
-func newWorkspace(s *Server) *workspace {
+func newWorkspace(out reporter, eng Engine, requestWait time.Duration) *workspace {
 	return &workspace{
-		s:         s,
-		files:     map[string]*fileState{},
-		roots:     map[string]*rootState{},
-		published: map[string]bool{},
-		encoded:   map[string]*pubCache{},
+		out:         out,
+		update:      eng.Update,
+		requestWait: requestWait,
+		files:       map[string]*fileState{},
+		roots:       map[string]*rootState{},
+		encoded:     map[string]*pubCache{},
 	}
 }
 
@@ -536,7 +554,7 @@ func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInp
 	func() {
 		defer func() {
 			if x := recover(); x != nil {
-				w.s.log.Error("panic in analysis", zap.String("root", in.root), zap.Any("panic", x), zap.String("stack", string(debug.Stack())))
+				w.out.analysisPanicked(in.root, x, debug.Stack())
 				sn.ok = false
 				// Its graph may be half-updated: start afresh.
 				w.mu.Lock()
@@ -546,7 +564,7 @@ func (w *workspace) run(ctx context.Context, r *rootState, seq uint64, in runInp
 				w.mu.Unlock()
 			}
 		}()
-		res := w.s.cfg.Engine.Update(in.session, in.root, opts)
+		res := w.update(in.session, in.root, opts)
 		if res.Canceled {
 			canceled = true
 			return
@@ -665,11 +683,10 @@ func (w *workspace) finish(r *rootState, sn *snapshot) {
 		}
 	}
 	w.mu.Unlock()
-	w.s.log.Debug("analysed", zap.String("root", sn.root), zap.Uint64("seq", sn.seq), zap.Duration("took", sn.took), zap.Bool("current", current))
 	if current {
 		w.publish(files)
-		w.s.refreshClient()
 	}
+	w.out.analysed(sn, current)
 }
 
 // publish sends the diagnostics of files whose every root snapshot is
@@ -760,11 +777,7 @@ func (w *workspace) publish(files []string) {
 				w.encoded[o.path] = cache
 			}
 		}
-		frame := w.s.publishFrame(o.path, o.ver, o.sn, o.diag, cache)
-		w.published[o.path] = true
-		if err := w.s.frames.writeReserved(frame); err != nil {
-			w.s.log.Debug("publish failed", zap.String("path", o.path), zap.Error(err))
-		}
+		w.out.publishDiagnostics(o.path, o.ver, o.sn, o.diag, cache)
 	}
 }
 
@@ -772,8 +785,7 @@ func (w *workspace) publish(files []string) {
 func (w *workspace) clear(path string) {
 	w.pubMu.Lock()
 	defer w.pubMu.Unlock()
-	w.s.notify("textDocument/publishDiagnostics", publishDiagnosticsParams{URI: fileURI(path), Diagnostics: []protocol.Diagnostic{}})
-	delete(w.published, path)
+	w.out.clearDiagnostics(path)
 	delete(w.encoded, path)
 }
 
@@ -806,7 +818,7 @@ func (v *view) prog() *analysis.Program {
 // wait for stale runs: a run of an older text never satisfies the wait,
 // and a newer text supersedes it.
 func (w *workspace) view(ctx context.Context, path string) (*view, error) {
-	deadline := time.NewTimer(w.s.cfg.RequestWait)
+	deadline := time.NewTimer(w.requestWait)
 	defer deadline.Stop()
 	for {
 		w.mu.Lock()
