@@ -1,6 +1,7 @@
 package server
 
 import (
+	"sort"
 	"strconv"
 
 	segjson "github.com/segmentio/encoding/json"
@@ -130,4 +131,108 @@ func (s *Server) analysed(sn *snapshot, current bool) {
 // analysisPanicked logs a panic of the analysis.
 func (s *Server) analysisPanicked(root string, x any, stack []byte) {
 	s.log.Error("panic in analysis", zap.String("root", root), zap.Any("panic", x), zap.String("stack", string(stack)))
+}
+
+// publish sends the diagnostics of files whose every root snapshot is
+// current. Publications are serialised, so they go out in order.
+func (w *workspace) publish(files []string) {
+	w.pubMu.Lock()
+	defer w.pubMu.Unlock()
+	sort.Strings(files)
+	type out struct {
+		path string
+		ver  *int32
+		diag []*analysis.Diagnostic
+		sn   *snapshot
+	}
+	var outs []out
+	w.mu.Lock()
+	if w.scanning > 0 {
+		// Diagnostics wait for the workspace's files: a library is
+		// judged with the dataflows that import it. The scan's end
+		// publishes what waited.
+		files = nil
+	}
+	for _, p := range files {
+		f := w.files[p]
+		if f == nil || (!f.open && f.quiet) {
+			continue
+		}
+		roots := w.rootsOfLocked(p)
+		if len(roots) == 0 {
+			continue
+		}
+		ok := true
+		var diags []*analysis.Diagnostic
+		var seen map[string]bool // across roots: a library's findings once
+		if len(roots) > 1 {
+			seen = map[string]bool{}
+		}
+		var first *snapshot
+		for _, r := range roots {
+			if !w.currentLocked(r.snap) || r.snap.gens[p] != f.gen {
+				ok = false
+				break
+			}
+			if first == nil {
+				first = r.snap
+			}
+			if !r.snap.ok {
+				continue
+			}
+			for _, d := range r.snap.diags {
+				if d.File != p {
+					continue
+				}
+				if seen != nil {
+					k := d.Code + "\x00" + d.Message + "\x00" + rangeKey(d.Range)
+					if seen[k] {
+						continue
+					}
+					seen[k] = true
+				}
+				diags = append(diags, d)
+			}
+		}
+		if !ok {
+			continue
+		}
+		o := out{path: p, diag: diags, sn: first}
+		if f.open {
+			v := f.version
+			o.ver = &v
+		}
+		outs = append(outs, o)
+	}
+	// Forget what was kept for documents that are no longer open.
+	for p := range w.encoded {
+		if f := w.files[p]; f == nil || !f.open {
+			delete(w.encoded, p)
+		}
+	}
+	w.mu.Unlock()
+	for _, o := range outs {
+		// Only documents being edited (they have a version) keep what
+		// the next publication may reuse.
+		cache := w.encoded[o.path]
+		if cache == nil {
+			cache = &pubCache{}
+			if o.ver != nil {
+				w.encoded[o.path] = cache
+			}
+		}
+		w.out.publishDiagnostics(o.path, o.ver, o.sn, o.diag, cache)
+	}
+}
+
+// clear publishes no diagnostics for path (a closed document).
+func (w *workspace) clear(path string) {
+	w.pubMu.Lock()
+	defer w.pubMu.Unlock()
+	w.out.clearDiagnostics(path)
+	delete(w.encoded, path)
+}
+
+func rangeKey(r grammar.Range) string {
+	return strconv.Itoa(int(r.Start)) + "-" + strconv.Itoa(int(r.End))
 }
