@@ -71,3 +71,36 @@ func IsIdent(s string) bool {
 	}
 	return true
 }
+
+// ImportPaths returns the paths of the imports at the head of text, as
+// the parser reads them: imports come before every declaration, so it
+// lexes only as far as the first token that is not part of a dataflow
+// name or an import (a caller that keeps the import graph up to date on
+// every keystroke pays for the head of the file only). An import without
+// a path, or with an empty one, is left out.
+func ImportPaths(text []byte) []string {
+	sc := scanner{text: text, newline: true, r: &lexResult{}}
+	var out []string
+	for {
+		t, _, ok := sc.next()
+		if !ok || t.kind != tKeyword {
+			return out
+		}
+		switch string(text[t.start:t.end]) {
+		case "dataflow":
+			if n, _, ok := sc.next(); !ok || n.kind != tIdent {
+				return out
+			}
+		case "import":
+			s, _, ok := sc.next()
+			if !ok || s.kind != tString {
+				return out
+			}
+			if p := unquote(string(text[s.start:s.end])); p != "" {
+				out = append(out, p)
+			}
+		default:
+			return out
+		}
+	}
+}

@@ -20,3 +20,20 @@ func TestTokens(t *testing.T) {
 		t.Errorf("tokens:\n%v\nwant\n%v", got, want)
 	}
 }
+
+// ImportPaths reads the imports at the head of a file as the parser does
+// (comments skipped, escapes resolved) and stops at the first declaration.
+func TestImportPaths(t *testing.T) {
+	text := "// head\ndataflow d /* c */\nimport \"a.blazes\"\nimport \"sub/b\\\"q.blazes\"\nimport \"\"\nsource s\nimport \"late.blazes\"\n"
+	got := ImportPaths([]byte(text))
+	if len(got) != 2 || got[0] != "a.blazes" || got[1] != `sub/b"q.blazes` {
+		t.Errorf("ImportPaths = %q", got)
+	}
+	f := Parse("x", []byte(text))
+	if len(f.Imports) != 4 || f.Imports[0].Path != got[0] || f.Imports[1].Path != got[1] {
+		t.Errorf("the parser reads %v", f.Imports)
+	}
+	if got := ImportPaths([]byte("import \"unterminated")); len(got) != 1 || got[0] != "unterminated" {
+		t.Errorf("unterminated: %q", got)
+	}
+}

@@ -47,65 +47,15 @@ func (w *workspace) setTextLocked(path string, text []byte, open bool, version i
 	return f
 }
 
-// scanImports finds the import paths at the head of a file without a
-// parse or a full lex: imports come before every declaration, so the scan
-// stops at the first other token (it runs on the message loop on every
-// keystroke).
+// scanImports resolves the imports at the head of a file
+// (grammar.ImportPaths, which lexes only the head: it runs on the message
+// loop on every keystroke).
 func scanImports(path string, text []byte) []string {
-	var out []string
-	i, n := 0, len(text)
-	skip := func() {
-		for i < n {
-			switch {
-			case text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n':
-				i++
-			case text[i] == '/' && i+1 < n && text[i+1] == '/':
-				for i < n && text[i] != '\n' {
-					i++
-				}
-			case text[i] == '/' && i+1 < n && text[i+1] == '*':
-				i += 2
-				for i < n && !(text[i] == '*' && i+1 < n && text[i+1] == '/') {
-					i++
-				}
-				i = min(i+2, n)
-			default:
-				return
-			}
-		}
+	paths := grammar.ImportPaths(text)
+	for i, p := range paths {
+		paths[i] = filepath.Clean(filepath.Join(filepath.Dir(path), p))
 	}
-	word := func() string {
-		j := i
-		for j < n && (text[j] == '_' || text[j] >= 'a' && text[j] <= 'z' || text[j] >= 'A' && text[j] <= 'Z' || text[j] >= '0' && text[j] <= '9') {
-			j++
-		}
-		w := string(text[i:j])
-		i = j
-		return w
-	}
-	for {
-		skip()
-		switch w := word(); w {
-		case "dataflow":
-			skip()
-			word()
-		case "import":
-			skip()
-			if i >= n || text[i] != '"' {
-				return out
-			}
-			j := i + 1
-			for j < n && text[j] != '"' && text[j] != '\n' {
-				j++
-			}
-			if s := string(text[i+1 : min(j, n)]); s != "" {
-				out = append(out, filepath.Clean(filepath.Join(filepath.Dir(path), s)))
-			}
-			i = min(j+1, n)
-		default:
-			return out
-		}
-	}
+	return paths
 }
 
 // overlayFS serves known files from memory (open documents win over the
