@@ -73,25 +73,43 @@ func KeyAttrs(key string) []string {
 	return strings.Split(key, ",")
 }
 
+// kinds names each kind and says what it means (SPEC §2); a keyed kind's
+// key is added in brackets.
+var kinds = [...]struct {
+	name, meaning string
+	keyed         bool
+}{
+	None:    {"", "not reached by any stream", false},
+	Seal:    {"Seal", "deterministic contents, nondeterministic order, punctuated on attributes ", true},
+	Async:   {"Async", "deterministic contents, nondeterministic order (the default)", false},
+	Run:     {"Run", "contents may differ from run to run (a replay after a failure may disagree with the first run)", false},
+	Inst:    {"Inst", "contents may differ between replicas within one run (transient divergence)", false},
+	Diverge: {"Diverge", "replicas' state may become permanently inconsistent", false},
+	NDRead:  {"NDRead", "an order-sensitive read whose answer depends on how it interleaves with writes: transient nondeterminism", true},
+	Taint:   {"Taint", "a write that leaves the component's state order-dependent (or holding contents that differ between replicas): persistent nondeterminism", false},
+}
+
 // String renders the label as SPEC §2 prints it ("" for None).
 func (l Label) String() string {
-	switch l.Kind {
-	case Seal:
-		return "Seal[" + l.Key + "]"
-	case Async:
-		return "Async"
-	case Run:
-		return "Run"
-	case Inst:
-		return "Inst"
-	case Diverge:
-		return "Diverge"
-	case NDRead:
-		return "NDRead[" + l.Key + "]"
-	case Taint:
-		return "Taint"
+	if int(l.Kind) >= len(kinds) {
+		return ""
 	}
-	return ""
+	if k := kinds[l.Kind]; k.keyed {
+		return k.name + "[" + l.Key + "]"
+	}
+	return kinds[l.Kind].name
+}
+
+// Meaning says in one line what a label means (SPEC §2), for hovers and
+// inlay hints.
+func (l Label) Meaning() string {
+	if int(l.Kind) >= len(kinds) || l.Kind == None {
+		return kinds[None].meaning
+	}
+	if l.Kind == Seal {
+		return kinds[Seal].meaning + "[" + l.Key + "]"
+	}
+	return kinds[l.Kind].meaning
 }
 
 // IsSeal reports whether l is Seal[k] for some k.
@@ -139,18 +157,6 @@ func Max(a, b Label) Label {
 	}
 }
 
-// Meet combines the labels flowing into an input interface or out of an
-// output interface: Seal[k] when every label is Seal[k] with the same k,
-// otherwise the most severe with Seal[*] counted as Async. None inputs are
-// ignored (not reached yet); the meet of nothing is None.
-func Meet(ls ...Label) Label {
-	out := LNone
-	for _, l := range ls {
-		out = Max(out, l)
-	}
-	return out
-}
-
 // Compatible reports whether seal label s is compatible with gate g
 // (canonical key): k ⊆ g, and the empty gate only with Seal[].
 func Compatible(s Label, gate string) bool {
@@ -172,26 +178,4 @@ func Compatible(s Label, gate string) bool {
 		}
 	}
 	return true
-}
-
-// Meaning says in one line what a label means (SPEC §2), for hovers and
-// inlay hints.
-func (l Label) Meaning() string {
-	switch l.Kind {
-	case Seal:
-		return "deterministic contents, nondeterministic order, punctuated on attributes [" + l.Key + "]"
-	case Async:
-		return "deterministic contents, nondeterministic order (the default)"
-	case Run:
-		return "contents may differ from run to run (a replay after a failure may disagree with the first run)"
-	case Inst:
-		return "contents may differ between replicas within one run (transient divergence)"
-	case Diverge:
-		return "replicas' state may become permanently inconsistent"
-	case NDRead:
-		return "an order-sensitive read whose answer depends on how it interleaves with writes: transient nondeterminism"
-	case Taint:
-		return "a write that leaves the component's state order-dependent (or holding contents that differ between replicas): persistent nondeterminism"
-	}
-	return "not reached by any stream"
 }

@@ -1222,29 +1222,16 @@ type copyArena struct {
 
 const copyBlock = 256
 
-func (a *copyArena) comp() *Component {
-	if len(a.comps) == 0 {
-		a.comps = make([]Component, copyBlock)
-	}
-	x := &a.comps[0]
-	a.comps = a.comps[1:]
-	return x
-}
+func (a *copyArena) comp() *Component { return nextOf(&a.comps) }
+func (a *copyArena) iface() *Iface    { return nextOf(&a.ifaces) }
+func (a *copyArena) path() *Path      { return nextOf(&a.paths) }
 
-func (a *copyArena) iface() *Iface {
-	if len(a.ifaces) == 0 {
-		a.ifaces = make([]Iface, copyBlock)
+// nextOf takes the next element of *block, refilled copyBlock at a time.
+func nextOf[T any](block *[]T) *T {
+	if len(*block) == 0 {
+		*block = make([]T, copyBlock)
 	}
-	x := &a.ifaces[0]
-	a.ifaces = a.ifaces[1:]
-	return x
-}
-
-func (a *copyArena) path() *Path {
-	if len(a.paths) == 0 {
-		a.paths = make([]Path, copyBlock)
-	}
-	x := &a.paths[0]
-	a.paths = a.paths[1:]
+	x := &(*block)[0]
+	*block = (*block)[1:]
 	return x
 }

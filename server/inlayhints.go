@@ -3,9 +3,10 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
-	"sort"
+	"slices"
 
 	"go.lsp.dev/protocol"
 
@@ -95,9 +96,13 @@ func (s *Server) inlayHint(ctx context.Context, raw json.RawMessage) (any, error
 	return out, nil
 }
 
+// sortHints orders hints by position (stably: hints at one place keep
+// their order).
 func sortHints(h []inlayHint) {
-	less := func(a, b protocol.Position) bool {
-		return a.Line < b.Line || a.Line == b.Line && a.Character < b.Character
-	}
-	sort.SliceStable(h, func(i, j int) bool { return less(h[i].Position, h[j].Position) })
+	slices.SortStableFunc(h, func(a, b inlayHint) int {
+		if c := cmp.Compare(a.Position.Line, b.Position.Line); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Position.Character, b.Position.Character)
+	})
 }

@@ -78,23 +78,19 @@ func (w *workspace) recomputeRootsLocked() {
 	sort.Strings(paths)
 	newRoots := map[string]map[string]bool{}
 	covered := map[string]bool{}
-	for _, p := range paths {
-		if !imported[p] {
-			m := closure(p)
-			newRoots[p] = m
-			for q := range m {
-				covered[q] = true
-			}
-		}
-	}
-	// Files only reachable through an import cycle: make each uncovered
-	// one a root in turn.
-	for _, p := range paths {
-		if !covered[p] {
-			m := closure(p)
-			newRoots[p] = m
-			for q := range m {
-				covered[q] = true
+	// Files nothing imports, then those only reachable through an import
+	// cycle: each uncovered one becomes a root in turn.
+	for _, isRoot := range []func(string) bool{
+		func(p string) bool { return !imported[p] },
+		func(p string) bool { return !covered[p] },
+	} {
+		for _, p := range paths {
+			if isRoot(p) {
+				m := closure(p)
+				newRoots[p] = m
+				for q := range m {
+					covered[q] = true
+				}
 			}
 		}
 	}
