@@ -474,7 +474,7 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			b.errorf(f, e.Range, CodeBadEndpoint, "the %s end names component %s without an interface: write %s.<interface>", side, e.Name.Name, e.Name.Name)
 			return nil
 		}
-		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown source, sink or component %s", e.Name.Name)
+		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown source, sink or component %s%s", e.Name.Name, didYouMean(b.closestEnd(e.Name.Name)))
 		return nil
 	}
 	c, ok := b.comps[e.Name.Name]
@@ -483,7 +483,7 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			b.errorf(f, e.Range, CodeBadEndpoint, "%s is a source or sink and has no interfaces: write %s alone", e.Name.Name, e.Name.Name)
 			return nil
 		}
-		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown component %s", e.Name.Name)
+		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown component %s%s", e.Name.Name, didYouMean(Closest(e.Name.Name, keysOf(b.comps))))
 		return nil
 	}
 	if c.Decl.Broken {
@@ -519,8 +519,26 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			return nil
 		}
 	}
-	b.errorf(f, e.Iface.Range, CodeUnknownName, "component %s has no %s %s", c.Name, want, e.Iface.Name)
+	b.errorf(f, e.Iface.Range, CodeUnknownName, "component %s has no %s %s%s", c.Name, want, e.Iface.Name,
+		didYouMean(Closest(e.Iface.Name, namesOf(list))))
 	return nil
+}
+
+// closestEnd suggests a declared source, sink or component for an unknown
+// name at a stream's end.
+func (b *builder) closestEnd(name string) string {
+	return Closest(name, func(yield func(string) bool) {
+		for k := range b.comps {
+			if !yield(k) {
+				return
+			}
+		}
+		for k := range b.ends {
+			if !yield(k) {
+				return
+			}
+		}
+	})
 }
 
 func (b *builder) stream(f *grammar.File, d *grammar.Stream) {

@@ -329,8 +329,8 @@ var ruleCases = []ruleCase{
 	{
 		file:     "err_unknown_name.blazes",
 		labels:   map[string]string{"Map.rec": "Async"},
-		findings: []string{"BLZ101 error", "BLZ101 error", "BLZ101 error"},
-		mentions: map[string][]string{"BLZ101": {"Nowhere", "ghost", "missing"}},
+		findings: []string{"BLZ101 error", "BLZ101 error", "BLZ101 error", "BLZ101 error", "BLZ101 error"},
+		mentions: map[string][]string{"BLZ101": {"Nowhere", "ghost", "missing", "evnts (did you mean events?)", "no input rc (did you mean rec?)"}},
 	},
 	{
 		file:     "err_duplicate.blazes",

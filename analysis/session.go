@@ -48,6 +48,11 @@ type Session struct {
 	syms   map[string]*symbol
 	pieces map[string]*entry // by the name of the piece's file
 	noisy  map[*entry]bool   // entries holding diagnostics
+
+	// unknown holds the streams with an unknown top-level name: their
+	// "did you mean" depends on every declared name.
+	unknown map[*entry]bool
+
 	memo   map[*Diagnostic]*absMemo
 	nextID int
 	b      builder
@@ -232,6 +237,7 @@ func (s *Session) reset() {
 	s.syms = map[string]*symbol{}
 	s.pieces = map[string]*entry{}
 	s.noisy = map[*entry]bool{}
+	s.unknown = map[*entry]bool{}
 	s.memo = map[*Diagnostic]*absMemo{}
 	s.b = builder{p: &s.prog, comps: map[string]*Component{}, ends: map[string]*Iface{}}
 }
@@ -346,6 +352,7 @@ func (s *Session) remove(e *entry, u *update, touched map[string]bool) {
 	e.gone = true
 	delete(s.pieces, e.pf.Name)
 	delete(s.noisy, e)
+	delete(s.unknown, e)
 	if e.name != "" {
 		y := s.sym(e.name)
 		y.decls = removeEntry(y.decls, e)
@@ -411,8 +418,12 @@ func (s *Session) elect(name string, u *update) {
 		if win != nil {
 			s.build(win, u)
 		}
-		// Every stream naming it resolves differently now.
+		// Every stream naming it resolves differently now, and the
+		// suggestions for unknown names may change.
 		for _, r := range y.refs {
+			u.resolve[r] = true
+		}
+		for r := range s.unknown {
 			u.resolve[r] = true
 		}
 	}
@@ -586,6 +597,12 @@ func (s *Session) resolveStreams(u *update) {
 		}
 		e.res = s.prog.Diagnostics
 		s.prog.Diagnostics = nil
+		delete(s.unknown, e)
+		for _, d := range e.res {
+			if d.Code == CodeUnknownName && !strings.HasPrefix(d.Message, "component ") {
+				s.unknown[e] = true
+			}
+		}
 		s.note(e)
 	}
 }

@@ -247,3 +247,30 @@ func TestSessionRebuildReleasesOldGraph(t *testing.T) {
 	}
 	runtime.KeepAlive(s)
 }
+
+// The "did you mean" of an unknown name follows the names declared
+// anywhere: declaring, renaming and removing a near name updates it, as
+// Load would say it.
+func TestSessionSuggestionFollowsDeclarations(t *testing.T) {
+	base := "source events(key)\ncomponent Map { rec -> res : CR }\nstream events -> Map.rec\nstream Mapper.res -> Map.rec\n"
+	s := NewSession(fuzzName)
+	steps := []string{
+		base,
+		base + "component Mappr { x -> res : CR }\nstream events -> Mappr.x\n",
+		base + "component Mapperz { x -> res : CR }\nstream events -> Mapperz.x\n",
+		base,
+	}
+	want := []string{"", "did you mean Mappr?", "did you mean Mapperz?", ""}
+	for i, text := range steps {
+		res := checkSession(t, s, fuzzName, memFS{fuzzName: []byte(text)}, fmt.Sprintf("step %d", i))
+		var msg string
+		for _, d := range res.Diagnostics {
+			if d.Code == CodeUnknownName {
+				msg = d.Message
+			}
+		}
+		if !strings.Contains(msg, "unknown component Mapper") || (want[i] != "" && !strings.Contains(msg, want[i])) || (want[i] == "" && strings.Contains(msg, "did you mean")) {
+			t.Errorf("step %d: BLZ101 says %q, want %q", i, msg, want[i])
+		}
+	}
+}
