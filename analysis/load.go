@@ -140,14 +140,14 @@ func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target str
 	}
 	if filepath.IsAbs(imp.Path) || strings.HasPrefix(imp.Path, "/") {
 		b.errorf(f, imp.PathRange, CodeImportEscape,
-			"import %q is an absolute path; imports are relative to the importing file and must stay inside %s", imp.Path, b.importRoot)
+			"import %q is an absolute path; imports are relative to the importing file and must stay inside %s%s", imp.Path, b.importRoot, rootHint)
 		return
 	}
 	target = filepath.Join(filepath.Dir(f.Name), filepath.FromSlash(imp.Path))
 	abs, err := filepath.Abs(target)
 	if err != nil || !within(b.importRoot, abs) {
 		b.errorf(f, imp.PathRange, CodeImportEscape,
-			"import %q leaves the allowed root %s", imp.Path, b.importRoot)
+			"import %q leaves the allowed root %s%s", imp.Path, b.importRoot, rootHint)
 		return
 	}
 	// The file that would be read must be inside the root too (a symbolic
@@ -156,7 +156,7 @@ func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target str
 		rootReal, rerr := filepath.EvalSymlinks(b.importRoot)
 		if rerr != nil || !within(rootReal, real) {
 			b.errorf(f, imp.PathRange, CodeImportEscape,
-				"import %q leaves the allowed root %s through a symbolic link", imp.Path, b.importRoot)
+				"import %q leaves the allowed root %s through a symbolic link%s", imp.Path, b.importRoot, rootHint)
 			return
 		}
 		if fi, err := os.Stat(real); err == nil && !fi.Mode().IsRegular() {
@@ -182,6 +182,10 @@ func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target str
 	}
 	return target, text, true
 }
+
+// rootHint ends the messages of imports outside the root, naming the flag
+// that widens it.
+const rootHint = " (blazes check --root DIR allows a wider root)"
 
 // within reports whether path lies inside dir (both absolute and clean).
 func within(dir, path string) bool {

@@ -373,6 +373,7 @@ var ruleCases = []ruleCase{
 		file:     "err_import_escape.blazes",
 		labels:   map[string]string{"Map.res": "Async"},
 		findings: []string{"BLZ107 error", "BLZ107 error"},
+		mentions: map[string][]string{"BLZ107": {"--root DIR"}},
 	},
 	{
 		file:     "err_bad_endpoint.blazes",
