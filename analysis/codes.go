@@ -2,6 +2,7 @@ package analysis
 
 // Finding codes. BLZ000-BLZ003 are fixed by SPEC §4; the BLZ1xx and BLZ2xx
 // codes are the project's own and are documented in docs/semantics.md.
+// BLZ1xx are errors, except BLZ111, a warning: a likely misspelling.
 const (
 	CodeSyntax        = "BLZ000"
 	CodeUncoordinated = "BLZ001"
@@ -18,6 +19,7 @@ const (
 	CodeBadEndpoint   = "BLZ108" // a stream endpoint used in the wrong direction
 	CodeDuplicateAttr = "BLZ109" // seal, rep or order written twice on one declaration
 	CodeDuplicatePath = "BLZ110" // the same path declared twice in a component
+	CodeAttrTypo      = "BLZ111" // a gate or seal attribute mentioned once and checked by no schema (a warning)
 
 	CodeNeedlessOrder = "BLZ201" // order on a stream no consumer needs ordered
 	CodeOrderOverSeal = "BLZ202" // order where a compatible seal already coordinates

@@ -49,6 +49,7 @@ func Load(root string, opts Options) *Program {
 		return p
 	}
 	b.build()
+	b.attrTypos() // BLZ111; a Session applies the same rule incrementally (typos.go)
 	if p.canceled(opts.Context) {
 		return p
 	}

@@ -339,6 +339,11 @@ var ruleCases = []ruleCase{
 		mentions: map[string][]string{"BLZ102": {"first declared here"}},
 	},
 	{
+		file:     "attr_typo.blazes",
+		findings: []string{"BLZ111 warning", "BLZ111 warning", "BLZ103 error", "BLZ002 warning", "BLZ002 warning"},
+		mentions: map[string][]string{"BLZ111": {"gate attribute bach appears nowhere else", "did you mean batch?", "seal attribute zone"}},
+	},
+	{
 		file:     "err_unknown_attr.blazes",
 		labels:   map[string]string{"Agg.rec": "Seal[zone]", "Agg.res": "Run"},
 		internal: map[string]string{"Agg: rec -> res": "Taint"},

@@ -274,3 +274,43 @@ func TestSessionSuggestionFollowsDeclarations(t *testing.T) {
 		}
 	}
 }
+
+// BLZ111 follows edits anywhere in the dataflow: a second mention of the
+// name, a schema at an end of the sealed stream, a new near name for the
+// suggestion, and the mention going away again.
+func TestSessionTyposFollowEdits(t *testing.T) {
+	base := "source s(key, batch)\ncomponent C { x -> y : OW[key, bach] }\ncomponent D { x -> y : CW }\nstream s -> C.x\nstream C.y -> D.x seal(zone)\n"
+	steps := []struct {
+		text  string
+		typos []string // substrings, one per BLZ111
+	}{
+		{base, []string{"bach appears nowhere else in the dataflow and no schema declares it: did you mean batch?", "zone appears"}},
+		{base + "source t(bach)\n", []string{"zone appears"}},
+		{base + "component E { in x(zone)  x -> y : CR }\n", []string{"bach"}},
+		{strings.Replace(base, "component D { x", "component D { in x(a)  x", 1), []string{"bach"}},
+		{strings.Replace(base, "batch", "other", 1), []string{"bach appears nowhere else in the dataflow and no schema declares it: a misspelling?", "zone"}},
+		{base, []string{"did you mean batch?", "zone"}},
+	}
+	s := NewSession(fuzzName)
+	for i, st := range steps {
+		res := checkSession(t, s, fuzzName, memFS{fuzzName: []byte(st.text)}, fmt.Sprintf("step %d", i))
+		var got []string
+		for _, d := range res.Diagnostics {
+			if d.Code == CodeAttrTypo {
+				got = append(got, d.Message)
+			}
+		}
+		n := 0
+		for _, want := range st.typos {
+			for _, g := range got {
+				if strings.Contains(g, want) {
+					n++
+					break
+				}
+			}
+		}
+		if n != len(st.typos) || len(got) != len(st.typos) {
+			t.Errorf("step %d: BLZ111 %q, want %q", i, got, st.typos)
+		}
+	}
+}
