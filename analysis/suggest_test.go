@@ -8,12 +8,12 @@ import (
 func TestClosest(t *testing.T) {
 	names := []string{"batch", "word", "tweets", "Splitter", "Count", "campaign_id_of_the_request"}
 	for _, c := range []struct{ name, want string }{
-		{"bach", "batch"},              // one deletion
-		{"wrod", ""},                   // a transposition is two edits: too far for four letters
-		{"Spliter", "Splitter"},        // two edits allowed from five letters
-		{"Cout", "Count"},              // one edit
-		{"xyz", ""},                    // nothing near
-		{"batch", ""},                  // the name itself is never suggested
+		{"bach", "batch"},       // one deletion
+		{"wrod", ""},            // a transposition is two edits: too far for four letters
+		{"Spliter", "Splitter"}, // two edits allowed from five letters
+		{"Cout", "Count"},       // one edit
+		{"xyz", ""},             // nothing near
+		{"batch", ""},           // the name itself is never suggested
 		{"campaign_id_of_the_reqest", "campaign_id_of_the_request"},
 		{"campaign_id_of_a_response", ""}, // long, but too many edits
 	} {
