@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -191,4 +192,38 @@ func dropImportedNames(t *testing.T, files map[string]string) string {
 		kept = append(kept, rel)
 	}
 	return strings.Join(kept, " ")
+}
+
+// The examples of docs/language.md (the code blocks marked blazes) parse,
+// analyse without error and are formatted.
+func TestLanguageDocExamples(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs/language.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	n := 0
+	for i, block := range strings.Split(string(doc), "```")[1:] {
+		if i%2 != 0 {
+			continue // between two blocks
+		}
+		info, body, _ := strings.Cut(block, "\n")
+		if info != "blazes" {
+			continue
+		}
+		n++
+		name := filepath.Join(dir, "example"+strconv.Itoa(n)+".blazes")
+		if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if r := blazes(t, dir, "check", "--fail-on", "error", name); r.code != 0 || strings.Contains(r.stdout, "error:") {
+			t.Errorf("example %d: exit %d:\n%s%s", n, r.code, r.stdout, r.stderr)
+		}
+		if r := blazes(t, dir, "fmt", "-l", name); r.stdout != "" {
+			t.Errorf("example %d is not formatted", n)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no example found in docs/language.md")
+	}
 }
