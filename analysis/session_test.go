@@ -314,3 +314,26 @@ func TestSessionTyposFollowEdits(t *testing.T) {
 		}
 	}
 }
+
+// The suggestion of a BLZ111 changes with a name declared far from it (the
+// piece holding the typo is not touched by the edit).
+func TestSessionTypoSuggestionFollowsFarNames(t *testing.T) {
+	head := "component C { x -> y : OW[bach] }\nstream s -> C.x\n\n"
+	s := NewSession(fuzzName)
+	for i, st := range []struct{ tail, want string }{
+		{"source s(batch)\n", "did you mean batch?"},
+		{"source s(other)\n", "a misspelling?"},
+		{"source s(bath)\n", "did you mean bath?"},
+	} {
+		res := checkSession(t, s, fuzzName, memFS{fuzzName: []byte(head + st.tail)}, fmt.Sprintf("step %d", i))
+		var got []string
+		for _, d := range res.Diagnostics {
+			if d.Code == CodeAttrTypo {
+				got = append(got, d.Message)
+			}
+		}
+		if len(got) != 1 || !strings.Contains(got[0], st.want) {
+			t.Errorf("step %d: BLZ111 %q, want one saying %q", i, got, st.want)
+		}
+	}
+}
