@@ -349,8 +349,8 @@ func (b *builder) checkKeys(f *grammar.File, i *Iface, keys []*grammar.Ident, wh
 	}
 	for _, k := range keys {
 		if !contains(i.Schema, k.Name) {
-			b.errorf(f, k.Range, CodeUnknownAttr, "unknown attribute %s in %s: %s carries (%s)",
-				k.Name, what, i.FullName(), strings.Join(i.Schema, ", "))
+			b.errorf(f, k.Range, CodeUnknownAttr, "unknown attribute %s in %s: %s carries (%s)%s",
+				k.Name, what, i.FullName(), strings.Join(i.Schema, ", "), didYouMean(Closest(k.Name, slices.Values(i.Schema))))
 		}
 	}
 }

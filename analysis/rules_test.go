@@ -341,7 +341,10 @@ var ruleCases = []ruleCase{
 	{
 		file:     "attr_typo.blazes",
 		findings: []string{"BLZ111 warning", "BLZ111 warning", "BLZ103 error", "BLZ002 warning", "BLZ002 warning"},
-		mentions: map[string][]string{"BLZ111": {"gate attribute bach appears nowhere else", "did you mean batch?", "seal attribute zone"}},
+		mentions: map[string][]string{
+			"BLZ111": {"gate attribute bach appears nowhere else", "did you mean batch?", "seal attribute zone"},
+			"BLZ103": {"unknown attribute btch in gate: Audit.rec carries (word, batch) (did you mean batch?)"},
+		},
 	},
 	{
 		file:     "err_unknown_attr.blazes",
