@@ -1,7 +1,8 @@
 package analysis
 
-// Finding codes. BLZ000-BLZ003 are fixed by SPEC §4; the BLZ1xx and BLZ2xx
+// Finding codes. BLZ000-BLZ003 are fixed by SPEC §4; the BLZ1xx, BLZ2xx and BLZ3xx
 // codes are the project's own and are documented in docs/semantics.md.
+// BLZ1xx are errors; BLZ3xx are warnings about likely mistakes.
 const (
 	CodeSyntax        = "BLZ000"
 	CodeUncoordinated = "BLZ001"
@@ -21,4 +22,6 @@ const (
 
 	CodeNeedlessOrder = "BLZ201" // order on a stream no consumer needs ordered
 	CodeOrderOverSeal = "BLZ202" // order where a compatible seal already coordinates
+
+	CodeAttrTypo = "BLZ301" // a gate or seal attribute mentioned once and checked by no schema (a warning)
 )

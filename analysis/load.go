@@ -49,6 +49,7 @@ func Load(root string, opts Options) *Program {
 		return p
 	}
 	b.build()
+	b.attrTypos() // BLZ301; a Session applies the same rule incrementally (typos.go)
 	if p.canceled(opts.Context) {
 		return p
 	}
@@ -140,14 +141,14 @@ func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target str
 	}
 	if filepath.IsAbs(imp.Path) || strings.HasPrefix(imp.Path, "/") {
 		b.errorf(f, imp.PathRange, CodeImportEscape,
-			"import %q is an absolute path; imports are relative to the importing file and must stay inside %s", imp.Path, b.importRoot)
+			"import %q is an absolute path; imports are relative to the importing file and must stay inside %s%s", imp.Path, b.importRoot, rootHint)
 		return
 	}
 	target = filepath.Join(filepath.Dir(f.Name), filepath.FromSlash(imp.Path))
 	abs, err := filepath.Abs(target)
 	if err != nil || !within(b.importRoot, abs) {
 		b.errorf(f, imp.PathRange, CodeImportEscape,
-			"import %q leaves the allowed root %s", imp.Path, b.importRoot)
+			"import %q leaves the allowed root %s%s", imp.Path, b.importRoot, rootHint)
 		return
 	}
 	// The file that would be read must be inside the root too (a symbolic
@@ -156,7 +157,7 @@ func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target str
 		rootReal, rerr := filepath.EvalSymlinks(b.importRoot)
 		if rerr != nil || !within(rootReal, real) {
 			b.errorf(f, imp.PathRange, CodeImportEscape,
-				"import %q leaves the allowed root %s through a symbolic link", imp.Path, b.importRoot)
+				"import %q leaves the allowed root %s through a symbolic link%s", imp.Path, b.importRoot, rootHint)
 			return
 		}
 		if fi, err := os.Stat(real); err == nil && !fi.Mode().IsRegular() {
@@ -182,6 +183,10 @@ func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target str
 	}
 	return target, text, true
 }
+
+// rootHint ends the messages of imports outside the root, naming the flag
+// that widens it.
+const rootHint = " (blazes check --root DIR allows a wider root)"
 
 // within reports whether path lies inside dir (both absolute and clean).
 func within(dir, path string) bool {
@@ -344,8 +349,8 @@ func (b *builder) checkKeys(f *grammar.File, i *Iface, keys []*grammar.Ident, wh
 	}
 	for _, k := range keys {
 		if !contains(i.Schema, k.Name) {
-			b.errorf(f, k.Range, CodeUnknownAttr, "unknown attribute %s in %s: %s carries (%s)",
-				k.Name, what, i.FullName(), strings.Join(i.Schema, ", "))
+			b.errorf(f, k.Range, CodeUnknownAttr, "unknown attribute %s in %s: %s carries (%s)%s",
+				k.Name, what, i.FullName(), strings.Join(i.Schema, ", "), didYouMean(Closest(k.Name, slices.Values(i.Schema))))
 		}
 	}
 }
@@ -474,7 +479,7 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			b.errorf(f, e.Range, CodeBadEndpoint, "the %s end names component %s without an interface: write %s.<interface>", side, e.Name.Name, e.Name.Name)
 			return nil
 		}
-		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown source, sink or component %s", e.Name.Name)
+		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown source, sink or component %s%s", e.Name.Name, didYouMean(b.closestEnd(e.Name.Name)))
 		return nil
 	}
 	c, ok := b.comps[e.Name.Name]
@@ -483,7 +488,7 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			b.errorf(f, e.Range, CodeBadEndpoint, "%s is a source or sink and has no interfaces: write %s alone", e.Name.Name, e.Name.Name)
 			return nil
 		}
-		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown component %s", e.Name.Name)
+		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown component %s%s", e.Name.Name, didYouMean(Closest(e.Name.Name, keysOf(b.comps))))
 		return nil
 	}
 	if c.Decl.Broken {
@@ -519,8 +524,26 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			return nil
 		}
 	}
-	b.errorf(f, e.Iface.Range, CodeUnknownName, "component %s has no %s %s", c.Name, want, e.Iface.Name)
+	b.errorf(f, e.Iface.Range, CodeUnknownName, "component %s has no %s %s%s", c.Name, want, e.Iface.Name,
+		didYouMean(Closest(e.Iface.Name, namesOf(list))))
 	return nil
+}
+
+// closestEnd suggests a declared source, sink or component for an unknown
+// name at a stream's end.
+func (b *builder) closestEnd(name string) string {
+	return Closest(name, func(yield func(string) bool) {
+		for k := range b.comps {
+			if !yield(k) {
+				return
+			}
+		}
+		for k := range b.ends {
+			if !yield(k) {
+				return
+			}
+		}
+	})
 }
 
 func (b *builder) stream(f *grammar.File, d *grammar.Stream) {

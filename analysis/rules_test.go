@@ -329,14 +329,22 @@ var ruleCases = []ruleCase{
 	{
 		file:     "err_unknown_name.blazes",
 		labels:   map[string]string{"Map.rec": "Async"},
-		findings: []string{"BLZ101 error", "BLZ101 error", "BLZ101 error"},
-		mentions: map[string][]string{"BLZ101": {"Nowhere", "ghost", "missing"}},
+		findings: []string{"BLZ101 error", "BLZ101 error", "BLZ101 error", "BLZ101 error", "BLZ101 error"},
+		mentions: map[string][]string{"BLZ101": {"Nowhere", "ghost", "missing", "evnts (did you mean events?)", "no input rc (did you mean rec?)"}},
 	},
 	{
 		file:     "err_duplicate.blazes",
 		labels:   map[string]string{"Map.rec": "Async", "Map: rec -> res": "Async"},
 		findings: []string{"BLZ102 error", "BLZ102 error", "BLZ102 error"},
 		mentions: map[string][]string{"BLZ102": {"first declared here"}},
+	},
+	{
+		file:     "attr_typo.blazes",
+		findings: []string{"BLZ301 warning", "BLZ301 warning", "BLZ103 error", "BLZ002 warning", "BLZ002 warning"},
+		mentions: map[string][]string{
+			"BLZ301": {"gate attribute bach appears nowhere else", "did you mean batch?", "seal attribute zone"},
+			"BLZ103": {"unknown attribute btch in gate: Audit.rec carries (word, batch) (did you mean batch?)"},
+		},
 	},
 	{
 		file:     "err_unknown_attr.blazes",
@@ -373,6 +381,7 @@ var ruleCases = []ruleCase{
 		file:     "err_import_escape.blazes",
 		labels:   map[string]string{"Map.res": "Async"},
 		findings: []string{"BLZ107 error", "BLZ107 error"},
+		mentions: map[string][]string{"BLZ107": {"--root DIR"}},
 	},
 	{
 		file:     "err_bad_endpoint.blazes",

@@ -254,3 +254,39 @@ func TestFmtWriteThroughSymlink(t *testing.T) {
 		t.Errorf("directory holds %v", got)
 	}
 }
+
+// fmt -l lists the files whose layout differs, and changes nothing.
+func TestFmtList(t *testing.T) {
+	dir := t.TempDir()
+	formatted := "source s\n\ncomponent C {\n  x -> y : CR // one\n  y -> z : CW // two\n}\n\nstream s -> C.x\n"
+	writeTree(t, dir, map[string]string{
+		"ok.blazes":                   formatted,
+		"sub/messy.blazes":            "source s\ncomponent C { x -> y : CR }\nstream s -> C.x\n",
+		"node_modules/skipped.blazes": "source   s\n",
+	})
+	before := stateOf(t, filepath.Join(dir, "sub/messy.blazes"))
+	names := dirNames(t, filepath.Join(dir, "sub"))
+	r := blazes(t, dir, "fmt", "-l", ".")
+	if r.code != 0 || r.stdout != "sub/messy.blazes\n" || r.stderr != "" {
+		t.Errorf("fmt -l: exit %d, stdout %q, stderr %q; want sub/messy.blazes listed alone", r.code, r.stdout, r.stderr)
+	}
+	untouched(t, filepath.Join(dir, "sub/messy.blazes"), before, names)
+	// With -w the listed files are rewritten; a second -l lists nothing.
+	if r := blazes(t, dir, "fmt", "-l", "-w", "."); r.stdout != "sub/messy.blazes\n" {
+		t.Errorf("fmt -l -w: %q", r.stdout)
+	}
+	if r := blazes(t, dir, "fmt", "-l", "."); r.code != 0 || r.stdout != "" {
+		t.Errorf("fmt -l after -w: exit %d, %q", r.code, r.stdout)
+	}
+}
+
+// Every file of testdata/ is in the canonical layout.
+func TestTestdataIsFormatted(t *testing.T) {
+	r := blazes(t, repoRoot, "fmt", "-l", "testdata")
+	if r.code != 0 || r.stderr != "" {
+		t.Fatalf("fmt -l testdata: exit %d: %s", r.code, r.stderr)
+	}
+	if r.stdout != "" {
+		t.Errorf("these files are not formatted (run blazes fmt -w on them):\n%s", r.stdout)
+	}
+}

@@ -100,6 +100,9 @@ var sarifRules = []sarifRule{
 	{analysis.CodeOrderOverSeal, "OrderOverCompatibleSeal", "Order over a compatible seal",
 		"order on a stream whose consumer input is already sealed compatibly with every gate that reads it: the seal is the cheaper coordination.",
 		"Remove order.", "note"},
+	{analysis.CodeAttrTypo, "ProbablyMisspeltAttribute", "Probably misspelt attribute",
+		"A gate or seal attribute mentioned nowhere else in the dataflow (no schema, no other gate or seal) and checked by no declared schema: almost always a typo, which silently changes the analysis and its advice.",
+		"Correct the name; if it is meant, declare the schema of the interface it concerns, which also lets BLZ103 check it.", "warning"},
 }
 
 // sarifLevel maps a finding's severity to a SARIF level: SARIF has no
