@@ -47,7 +47,7 @@ func FuzzParse(f *testing.F) {
 		if len(q.Errors) > 0 {
 			t.Fatalf("formatted output has errors: %s\n%q", q.Errors[0].Msg, out)
 		}
-		if !reflect.DeepEqual(tokens(data), tokens(out)) {
+		if !reflect.DeepEqual(formattedTokens(p), tokens(out)) {
 			t.Fatalf("tokens changed: %q -> %q", data, out)
 		}
 		if again, _ := Format(q); !bytes.Equal(again, out) {

@@ -93,7 +93,7 @@ func hoverText(v *view, off grammar.Pos) (string, *grammar.Range) {
 		case *grammar.StreamAttr:
 			fmt.Fprintf(&b, " — a key of `seal(%s)`: the producer announces, for each value of it, that no more records with that value will come\n\n", joinIdents(n.Keys))
 		case *grammar.Annotation:
-			gate := "[" + joinIdents(n.Gate) + "]"
+			gate := "[" + grammar.GateKey(n.Gate) + "]"
 			fmt.Fprintf(&b, " — in the gate `%s`: inputs whose values of the gate differ never interact, so order matters only within a partition\n\n", gate)
 		case *grammar.Schema:
 			b.WriteString(" — declared in a schema: gates and seals on this interface may use it\n\n")
