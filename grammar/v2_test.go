@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"regexp"
@@ -345,5 +346,88 @@ stream Count.counts -> db order() // comment
 	want = "/* o */\nstream a -> B.x watermark(t) seal(k) rep order\n"
 	if got := string(checkFormat(t, "v2-comment", []byte(src))); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestWordDocs(t *testing.T) {
+	for _, w := range []string{"seal", "watermark", "order", "partition", "shuffle", "window", "rep"} {
+		d := Word(w)
+		if d == nil {
+			t.Fatalf("no documentation for %s", w)
+		}
+		if d.Word != w || d.Syntax == "" || d.Meaning == "" || d.Storm == "" || d.Flink == "" || d.Kafka == "" || d.Beam == "" {
+			t.Errorf("%s: incomplete %+v", w, d)
+		}
+		md := d.Markdown()
+		for _, s := range []string{d.Syntax, "Storm: ", "Flink: ", "Kafka Streams: ", "Beam: "} {
+			if !strings.Contains(md, s) {
+				t.Errorf("%s: markdown lacks %q:\n%s", w, s, md)
+			}
+		}
+	}
+	if Word("stream") != nil || Word("window_") != nil {
+		t.Error("documentation for a word that has none")
+	}
+	if !strings.Contains(Word("partition").Storm, `fieldsGrouping("producer", new Fields("k"))`) || !strings.Contains(Word("partition").Flink, "keyBy") ||
+		!strings.Contains(Word("shuffle").Storm, "shuffleGrouping") || !strings.Contains(Word("shuffle").Flink, "rebalance") ||
+		!strings.Contains(Word("watermark").Flink, "WatermarkStrategy") || !strings.Contains(Word("watermark").Storm, "withLag") {
+		t.Error("the engine correspondences are missing")
+	}
+}
+
+// TestWordAt: the words of the language are found only in keyword
+// position; the same letters used as names are not words.
+func TestWordAt(t *testing.T) {
+	src := "source window(ts) watermark(ts) rep\n" +
+		"component shuffle { partition -> b : OW[window, window(ts)] }\n" +
+		"stream window -> shuffle.partition partition(shuffle) shuffle order(k) seal(watermark)\n"
+	f := Parse("w", []byte(src))
+	if len(f.Errors) > 0 {
+		t.Fatal(f.Errors[0].Msg)
+	}
+	at := func(s string, nth int) Pos { // offset inside the nth occurrence of s
+		i := -1
+		for ; nth >= 0; nth-- {
+			i += 1 + strings.Index(src[i+1:], s)
+		}
+		return Pos(i + 1)
+	}
+	for _, tc := range []struct {
+		s    string
+		nth  int
+		want string
+	}{
+		{"window", 0, ""}, // a source named window
+		{"watermark", 0, "watermark"},
+		{"rep", 0, "rep"},
+		{"shuffle", 0, ""},   // a component
+		{"partition", 0, ""}, // an input
+		{"window", 1, ""},    // an attribute named window
+		{"window", 2, "window"},
+		{"window", 3, ""},    // the stream's producer
+		{"shuffle", 1, ""},   // an endpoint
+		{"partition", 1, ""}, // an interface
+		{"partition", 2, "partition"},
+		{"shuffle", 2, ""}, // a partition key
+		{"shuffle", 3, "shuffle"},
+		{"order", 0, "order"},
+		{"seal", 0, "seal"},
+		{"watermark", 1, ""}, // a seal key
+	} {
+		w, r := WordAt(f, at(tc.s, tc.nth))
+		if w != tc.want || (w != "" && text(src, r) != w) {
+			t.Errorf("%s #%d: WordAt = %q at %q, want %q", tc.s, tc.nth, w, text(src, r), tc.want)
+		}
+	}
+	var kw []string
+	for _, r := range ContextualKeywords(f) {
+		kw = append(kw, fmt.Sprintf("%d:%s", r.Start, text(src, r)))
+	}
+	want := []string{
+		fmt.Sprintf("%d:watermark", at("watermark", 0)-1), fmt.Sprintf("%d:window", at("window", 2)-1),
+		fmt.Sprintf("%d:partition", at("partition", 2)-1), fmt.Sprintf("%d:shuffle", at("shuffle", 3)-1),
+	}
+	if !reflect.DeepEqual(kw, want) {
+		t.Errorf("ContextualKeywords = %v, want %v", kw, want)
 	}
 }

@@ -101,6 +101,14 @@ func hoverText(v *view, off grammar.Pos) (string, *grammar.Range) {
 			b.WriteString("\n\n")
 		}
 	}
+	// A word of the language (seal, watermark, order, partition, shuffle,
+	// window, rep): what it means and its counterparts in the engines.
+	if w, wr := grammar.WordAt(f, off); w != "" {
+		b.WriteString(grammar.Word(w).Markdown() + "\n")
+		if rng == nil {
+			rng = &wr
+		}
+	}
 	if p == nil {
 		if b.Len() == 0 && occ != nil {
 			fmt.Fprintf(&b, "**%s** `%s`\n\n_not analysed yet_", occ.Sym.Kind, occ.Sym.Name)
