@@ -91,7 +91,11 @@ func hoverText(v *view, off grammar.Pos) (string, *grammar.Range) {
 		fmt.Fprintf(&b, "**attribute** `%s`", occ.Sym.Name)
 		switch n := occ.Node.(type) {
 		case *grammar.StreamAttr:
-			fmt.Fprintf(&b, " — a key of `seal(%s)`: the producer announces, for each value of it, that no more records with that value will come\n\n", joinIdents(n.Keys))
+			if n.Kind == grammar.AttrSeal {
+				fmt.Fprintf(&b, " — a key of `seal(%s)`: the producer announces, for each value of it, that no more records with that value will come\n\n", joinIdents(n.Keys))
+			} else {
+				fmt.Fprintf(&b, " — the key of `%s(%s)`\n\n", n.Kind, joinIdents(n.Keys))
+			}
 		case *grammar.Annotation:
 			gate := "[" + grammar.GateKey(n.Gate) + "]"
 			fmt.Fprintf(&b, " — in the gate `%s`: inputs whose values of the gate differ never interact, so order matters only within a partition\n\n", gate)

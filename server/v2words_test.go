@@ -56,6 +56,8 @@ func TestHoverWords(t *testing.T) {
 		// The same letters used as names are not the words.
 		{"shuffle {", 1, []string{"**component** `shuffle`"}, []string{"shuffleGrouping"}},
 		{"partition(user, ts, ad)", 1, []string{"partition"}, []string{"fieldsGrouping"}},
+		// A key of partition(...) is an attribute, not a seal key.
+		{"user) order", 1, []string{"**attribute** `user`", "the key of `partition(user)`"}, []string{"seal(", "fieldsGrouping"}},
 	}
 	for _, tc := range cases {
 		h := hoverAt(t, c, v2Text, tc.needle, tc.delta)
