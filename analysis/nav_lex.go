@@ -92,6 +92,7 @@ type CompletionContext struct {
 	Path     *grammar.Path // CompleteGateAttr: the path, when parsed
 	PathFrom string        // CompleteGateAttr: the input name written before "->"
 	Window   bool          // CompleteGateAttr: inside window(...): an attribute only, not a new term
+	IntoSink bool          // CompleteStreamAttr: the stream's consumer is a sink (no partition or shuffle)
 }
 
 // CompleteAt works out what may be written at off in text (f, when
@@ -277,6 +278,8 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 		}
 		if arrow >= 0 && len(seg)-arrow >= 2 {
 			ctx.Kind = CompleteStreamAttr
+			// "-> name" without ".iface": the consumer is a sink.
+			ctx.IntoSink = len(seg)-arrow == 2 || seg[arrow+2].Text != "."
 			return ctx
 		}
 		ctx.Kind = CompleteNothing

@@ -318,7 +318,10 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 			names(analysis.SymSink)
 		}
 	case analysis.CompleteStreamAttr:
-		keywords("seal", "rep", "order", "watermark", "partition", "shuffle")
+		keywords("seal", "rep", "order", "watermark")
+		if !cc.IntoSink { // a sink runs no instances to route to (BLZ112)
+			keywords("partition", "shuffle")
+		}
 		keywords("component", "stream", "source", "sink")
 	}
 	return list, nil

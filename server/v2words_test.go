@@ -87,6 +87,7 @@ func TestCompletionWords(t *testing.T) {
 	text := "source clicks(user, ts) \n" +
 		"component C {\n  in  rec(user, ts)\n  rec -> res : OW[]\n  rec -> out : OW[user, window(), ]\n  \n}\n" +
 		"stream clicks -> C.rec \n" +
+		"stream C.res -> db \n" +
 		"stream clicks -> C.rec partition()\n"
 	c := newClient(t, testOpts{})
 	c.open("c.blazes", text)
@@ -115,6 +116,7 @@ func TestCompletionWords(t *testing.T) {
 	}
 	// After a stream's endpoints and after a source: every attribute.
 	check("after a stream", complete(t, c, "c.blazes", text, "C.rec \n", 6), append([]string{"seal", "rep", "order"}, words...), []string{"window"})
+	check("after a stream into a sink", complete(t, c, "c.blazes", text, "db \n", 3), []string{"seal", "rep", "order", "watermark"}, []string{"partition", "shuffle", "window"})
 	check("after a source", complete(t, c, "c.blazes", text, "ts) \n", 4), append([]string{"seal", "order"}, words...), []string{"window"})
 	// In a gate: the input's attributes and window; inside window(): attributes only.
 	check("in a gate", complete(t, c, "c.blazes", text, "OW[]", 3), []string{"user", "ts", "window"}, words)
@@ -167,5 +169,58 @@ func TestSemanticTokensWords(t *testing.T) {
 		if !ok || ty != tc.want {
 			t.Errorf("token at %q+%d: type %d (present %v), want %d", tc.needle, tc.delta, ty, ok, tc.want)
 		}
+	}
+}
+
+// TestDiagnosticsV2Mistakes: the new mistakes reach the editor with their
+// codes, at the attribute at fault.
+func TestDiagnosticsV2Mistakes(t *testing.T) {
+	text := "source clicks(user, ts) seal(user) watermark(ts)\n" +
+		"sink db\n" +
+		"component C {\n  in  rec(user, ts)\n  rec -> res : OW[user, window(day)]\n}\n" +
+		"stream clicks -> C.rec partition(user) shuffle\n" +
+		"stream C.res -> db partition(user)\n" +
+		"stream C.res -> C.rec partition()\n"
+	c := newClient(t, testOpts{})
+	c.open("m.blazes", text)
+	p := c.waitDiags("m.blazes", atVersion(1))
+	want := map[string]string{ // code -> the text its range covers
+		"BLZ000": ")",
+		"BLZ111": "watermark(ts)",
+		"BLZ103": "day",
+		"BLZ112": "partition(user)",
+	}
+	found := map[string]bool{}
+	lines := strings.Split(text, "\n")
+	for _, d := range p.Diagnostics {
+		code, _ := d.Code.(string)
+		w, ok := want[code]
+		if !ok {
+			continue
+		}
+		r := d.Range
+		if r.Start.Line != r.End.Line {
+			t.Errorf("%s spans lines: %+v", code, r)
+			continue
+		}
+		got := lines[r.Start.Line][r.Start.Character:r.End.Character]
+		if got == w {
+			found[code] = true
+		}
+	}
+	for code, w := range want {
+		if !found[code] {
+			t.Errorf("no %s on %q among %s", code, w, mustJSON(p.Diagnostics))
+		}
+	}
+	// shuffle with partition on one stream is the second BLZ111.
+	n := 0
+	for _, d := range p.Diagnostics {
+		if d.Code == "BLZ111" {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d BLZ111, want 2: %s", n, mustJSON(p.Diagnostics))
 	}
 }
