@@ -105,6 +105,15 @@ type StreamAttr struct {
 	Range  Range // from the word to its ')' (or the word alone)
 }
 
+// String renders the attribute in canonical form: "seal(a, b)",
+// "order", "order()", "shuffle".
+func (a *StreamAttr) String() string {
+	if !a.Parens {
+		return a.Kind.String()
+	}
+	return a.Kind.String() + "(" + join(a.Keys) + ")"
+}
+
 // Word is the range of the attribute's word (seal, order, partition...),
 // without its parentheses.
 func (a *StreamAttr) Word() Range {

@@ -72,12 +72,4 @@ func conflictMsg(a, b *StreamAttr) string {
 		attrText(a), attrText(b))
 }
 
-// attrText renders an attribute as written in canonical form:
-// "seal(a, b)", "shuffle".
-func attrText(a *StreamAttr) string {
-	s := a.Kind.String()
-	if a.Parens {
-		s += "(" + join(a.Keys) + ")"
-	}
-	return s
-}
+func attrText(a *StreamAttr) string { return a.String() }

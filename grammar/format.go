@@ -113,10 +113,7 @@ func attrs(as []*StreamAttr) string {
 	var b strings.Builder
 	for _, a := range sorted {
 		b.WriteByte(' ')
-		b.WriteString(a.Kind.String())
-		if a.Parens {
-			b.WriteString("(" + join(a.Keys) + ")")
-		}
+		b.WriteString(a.String())
 	}
 	return b.String()
 }

@@ -207,7 +207,17 @@ func describe(b *strings.Builder, x analysis.Labelled) {
 		if x.Rep {
 			attrs = append(attrs, "rep")
 		}
-		if x.Order {
+		keyed := false
+		for _, a := range x.Decl.Attrs { // the attributes of contract v2, as written
+			switch {
+			case a.Kind == grammar.AttrWatermark, a.Kind == grammar.AttrPartition, a.Kind == grammar.AttrShuffle:
+				attrs = append(attrs, a.String())
+			case a.Kind == grammar.AttrOrder && len(a.Keys) > 0:
+				attrs = append(attrs, a.String())
+				keyed = true
+			}
+		}
+		if x.Order && !keyed {
 			attrs = append(attrs, "order")
 		}
 		if len(attrs) > 0 {

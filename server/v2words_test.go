@@ -53,6 +53,8 @@ func TestHoverWords(t *testing.T) {
 		{"order(user)", 1, []string{"`order(k, ...) / order`", "one task per partition", "single-partition topic"}, nil},
 		{"db shuffle", 4, []string{"`shuffle`", "shuffleGrouping", "rebalance()", "round-robin", "Reshuffle"}, nil},
 		{"window(ts)", 1, []string{"`window(t)", "TumblingEventTimeWindows", "windowedBy", "withTumblingWindow", "FixedWindows"}, nil},
+		// A stream lists its attributes.
+		{"stream clicks", 1, []string{"**stream** `clicks -> shuffle.partition` `partition(user) order(user)`"}, nil},
 		// The same letters used as names are not the words.
 		{"shuffle {", 1, []string{"**component** `shuffle`"}, []string{"shuffleGrouping"}},
 		{"partition(user, ts, ad)", 1, []string{"partition"}, []string{"fieldsGrouping"}},
