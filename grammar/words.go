@@ -48,8 +48,8 @@ var wordDocs = map[string]*WordDoc{
 		Syntax: "order(k, ...) / order",
 		Meaning: "The stream reaches its consumer through an ordering log partitioned on k: in every run and at every replica, " +
 			"the records with equal values of k, from all the streams into that component carrying `order(k)` with the same k, " +
-			"arrive in one and the same total order. `order` (or `order()`) is one total order over everything, the most " +
-			"expensive coordination. Records of streams ordered on different keys, or unordered, are not ordered relative to each other.",
+			"arrive in one and the same total order (a sequencer per key). `order` (or `order()`) is one total order over " +
+			"everything: a single-partition log or a total-order service such as ZooKeeper, the most expensive coordination. Records of streams ordered on different keys, or unordered, are not ordered relative to each other.",
 		Storm: "`order(k)`: a `fieldsGrouping` on k fed from a log read in order per key; `order`: a single spout task and `globalGrouping`",
 		Flink: "`order(k)`: `keyBy(k)` on a source reading a Kafka topic keyed by k (one reader per partition); `order`: parallelism 1",
 		Kafka: "`order(k)`: a topic keyed by k, read by one task per partition; `order`: a single-partition topic",
