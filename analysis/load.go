@@ -368,9 +368,9 @@ func (b *builder) checkAttrs(f *grammar.File, attrs []*grammar.StreamAttr, sink 
 	for _, p := range grammar.CheckAttrs(attrs, sink) {
 		code := CodeDuplicateAttr
 		switch p.Kind {
-		case grammar.AttrConflict:
+		case grammar.ProblemConflict:
 			code = CodeAttrConflict
-		case grammar.AttrIntoSink:
+		case grammar.ProblemIntoSink:
 			code = CodeRouteIntoSink
 		}
 		b.errorf(f, p.Range, code, "%s", p.Msg)

@@ -16,18 +16,18 @@ type AttrProblem struct {
 type AttrProblemKind uint8
 
 const (
-	// AttrTwice: one attribute written twice on one declaration (order
+	// ProblemTwice: one attribute written twice on one declaration (order
 	// and order(k) count as the same attribute).
-	AttrTwice AttrProblemKind = iota + 1
-	// AttrConflict: two attributes that cannot go together: seal(...)
+	ProblemTwice AttrProblemKind = iota + 1
+	// ProblemConflict: two attributes that cannot go together: seal(...)
 	// with watermark(...) (each says how the producer announces progress:
 	// one is enough), or partition(...) with shuffle (each chooses the
 	// instance a record goes to).
-	AttrConflict
-	// AttrIntoSink: partition(...) or shuffle on a stream into a sink. A
+	ProblemConflict
+	// ProblemIntoSink: partition(...) or shuffle on a stream into a sink. A
 	// sink is outside the dataflow: it runs no instances to route records
 	// to, so the attribute could only be a mistake.
-	AttrIntoSink
+	ProblemIntoSink
 )
 
 // CheckAttrs reports the problems of the attributes of one source or
@@ -43,19 +43,19 @@ func CheckAttrs(attrs []*StreamAttr, sink string) []AttrProblem {
 	for _, a := range attrs {
 		switch {
 		case first[a.Kind] != nil:
-			out = append(out, AttrProblem{Kind: AttrTwice, Msg: fmt.Sprintf("%s is written twice", a.Kind), Range: a.Range})
+			out = append(out, AttrProblem{Kind: ProblemTwice, Msg: fmt.Sprintf("%s is written twice", a.Kind), Range: a.Range})
 		default:
 			other, ok := conflict[a.Kind]
 			if ok && first[other] != nil && !reported[a.Kind] && !reported[other] {
 				reported[a.Kind] = true
-				out = append(out, AttrProblem{Kind: AttrConflict, Msg: conflictMsg(first[other], a), Range: a.Range})
+				out = append(out, AttrProblem{Kind: ProblemConflict, Msg: conflictMsg(first[other], a), Range: a.Range})
 			}
 		}
 		if first[a.Kind] == nil {
 			first[a.Kind] = a
 		}
 		if sink != "" && (a.Kind == AttrPartition || a.Kind == AttrShuffle) {
-			out = append(out, AttrProblem{Kind: AttrIntoSink, Range: a.Range, Msg: fmt.Sprintf(
+			out = append(out, AttrProblem{Kind: ProblemIntoSink, Range: a.Range, Msg: fmt.Sprintf(
 				"%s on a stream into sink %s: a sink is outside the dataflow and runs no instances to route records to; remove it",
 				attrText(a), sink)})
 		}
