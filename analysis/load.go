@@ -279,11 +279,12 @@ func (b *builder) build() {
 func (b *builder) source(f *grammar.File, d *grammar.Source) *Iface {
 	src := &Iface{Name: d.Name.Name, Dir: DirSource, File: f, Decl: d, NameRange: d.Name.Range}
 	b.setSchema(src, d.Schema)
-	b.checkAttrs(f, d.Attrs)
+	b.checkAttrs(f, d.Attrs, "")
 	for _, a := range d.Attrs {
 		if a.Kind == grammar.AttrSeal {
 			b.checkKeys(f, src, a.Keys, "seal")
 		}
+		b.checkAttrKeys(f, src, a)
 	}
 	return src
 }
@@ -303,7 +304,7 @@ func sinkIface(f *grammar.File, d *grammar.Sink) *Iface {
 func (b *builder) checkGates(c *Component) {
 	for _, p := range c.Paths {
 		if p.Decl.Ann != nil {
-			b.checkKeys(c.File, p.In, p.Decl.Ann.Gate, "gate")
+			b.checkKeys(c.File, p.In, p.Decl.Ann.GateAttrs(), "gate")
 		}
 	}
 }
@@ -364,14 +365,30 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// checkAttrs reports seal, rep or order written twice on one declaration.
-func (b *builder) checkAttrs(f *grammar.File, attrs []*grammar.StreamAttr) {
-	seen := map[grammar.AttrKind]bool{}
-	for _, a := range attrs {
-		if seen[a.Kind] {
-			b.errorf(f, a.Range, CodeDuplicateAttr, "%s is written twice", a.Kind)
+// checkAttrs reports the attribute mistakes grammar.CheckAttrs finds on
+// one source or stream: an attribute written twice (BLZ109), attributes
+// that conflict (BLZ111), routing into a sink (BLZ112). sink is the name
+// of the sink a stream goes into, else "".
+func (b *builder) checkAttrs(f *grammar.File, attrs []*grammar.StreamAttr, sink string) {
+	for _, p := range grammar.CheckAttrs(attrs, sink) {
+		code := CodeDuplicateAttr
+		switch p.Kind {
+		case grammar.ProblemConflict:
+			code = CodeAttrConflict
+		case grammar.ProblemIntoSink:
+			code = CodeRouteIntoSink
 		}
-		seen[a.Kind] = true
+		b.errorf(f, p.Range, code, "%s", p.Msg)
+	}
+}
+
+// checkAttrKeys reports attributes of watermark, order and partition keys
+// missing from the schema of i (seal keys are checked where their seal
+// is read).
+func (b *builder) checkAttrKeys(f *grammar.File, i *Iface, a *grammar.StreamAttr) {
+	switch a.Kind {
+	case grammar.AttrWatermark, grammar.AttrOrder, grammar.AttrPartition:
+		b.checkKeys(f, i, a.Keys, a.Kind.String())
 	}
 }
 
@@ -444,15 +461,7 @@ func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
 
 // gateKey is the canonical key of a gate, without allocating for the
 // common gates of zero or one attribute.
-func gateKey(gate []*grammar.Ident) string {
-	switch len(gate) {
-	case 0:
-		return ""
-	case 1:
-		return gate[0].Name
-	}
-	return CanonKey(identNames(gate))
-}
+func gateKey(gate []*grammar.GateTerm) string { return grammar.GateKey(gate) }
 
 // endpoint resolves one end of a stream. producer says which side it is on.
 func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) *Iface {
@@ -565,7 +574,11 @@ func (b *builder) stream(f *grammar.File, d *grammar.Stream) {
 func (b *builder) newStream(f *grammar.File, d *grammar.Stream) *Stream {
 	from := b.endpoint(f, d.From, true)
 	to := b.endpoint(f, d.To, false)
-	b.checkAttrs(f, d.Attrs)
+	sink := ""
+	if to != nil && to.Dir == DirSink {
+		sink = to.Name
+	}
+	b.checkAttrs(f, d.Attrs, sink)
 	if from == nil || to == nil {
 		return nil
 	}
@@ -582,6 +595,8 @@ func (b *builder) newStream(f *grammar.File, d *grammar.Stream) *Stream {
 		case grammar.AttrOrder:
 			s.Order = true
 		}
+		b.checkAttrKeys(f, from, a)
+		b.checkAttrKeys(f, to, a)
 	}
 	// rep and order written on a source apply to each of its streams.
 	if src, ok := from.Decl.(*grammar.Source); ok {

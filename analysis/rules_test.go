@@ -395,6 +395,24 @@ var ruleCases = []ruleCase{
 		findings: []string{"BLZ109 error", "BLZ109 error"},
 	},
 	{
+		file:     "err_attr_conflict.blazes",
+		labels:   map[string]string{"events": "Seal[key]", "Agg.rec": "Seal[key]"},
+		findings: []string{"BLZ111 error", "BLZ111 error"},
+		mentions: map[string][]string{"BLZ111": {"seal(key) and watermark(ts)", "partition(key) and shuffle"}},
+	},
+	{
+		file:     "err_route_into_sink.blazes",
+		labels:   map[string]string{"Map.res": "Async", "db": "Async", "log": "Async"},
+		findings: []string{"BLZ112 error", "BLZ112 error"},
+		mentions: map[string][]string{"BLZ112": {"partition(key) on a stream into sink db", "shuffle on a stream into sink log"}},
+	},
+	{
+		file:     "err_unknown_attr_v2.blazes",
+		labels:   map[string]string{"Agg.rec": "Async"},
+		findings: []string{"BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error"},
+		mentions: map[string][]string{"BLZ103": {"time in watermark", "day in gate", "user in order", "zone in partition"}},
+	},
+	{
 		file:     "err_duplicate_path.blazes",
 		labels:   map[string]string{"Map.res": "Async", "Map: rec -> res": "Async"},
 		internal: map[string]string{"Map: rec -> res": ""},

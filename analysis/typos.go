@@ -50,12 +50,10 @@ func attrsOf(d grammar.Decl) attrInfo {
 	}
 	seals := func(attrs []*grammar.StreamAttr, checked, stream bool) {
 		for _, at := range attrs {
-			if at.Kind != grammar.AttrSeal {
-				continue
-			}
+			// Every keyed attribute: seal, watermark, order(k), partition(k).
 			for _, k := range at.Keys {
 				a.names = append(a.names, k.Name)
-				a.uses = append(a.uses, attrUse{id: k, what: "seal", checked: checked, stream: stream})
+				a.uses = append(a.uses, attrUse{id: k, what: at.Kind.String(), checked: checked, stream: stream})
 			}
 		}
 	}
@@ -84,7 +82,7 @@ func attrsOf(d grammar.Decl) attrInfo {
 					checked = true
 				}
 			}
-			for _, g := range p.Ann.Gate {
+			for _, g := range p.Ann.GateAttrs() {
 				a.names = append(a.names, g.Name)
 				a.uses = append(a.uses, attrUse{id: g, what: "gate", checked: checked})
 			}

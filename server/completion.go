@@ -50,6 +50,14 @@ func encodeTokens(text []byte, lt *grammar.LineTable, f *grammar.File) []uint32 
 	for _, o := range analysis.Occurrences(f) {
 		byStart[o.Range.Start] = o
 	}
+	// Contextual words (watermark, partition, shuffle, window) are
+	// keywords only where the grammar gives them their meaning.
+	contextual := map[grammar.Pos]bool{}
+	if f != nil {
+		for _, r := range grammar.ContextualKeywords(f) {
+			contextual[r.Start] = true
+		}
+	}
 	var toks []semTok
 	for _, t := range analysis.Lex(text) {
 		switch t.Kind {
@@ -66,6 +74,10 @@ func encodeTokens(text []byte, lt *grammar.LineTable, f *grammar.File) []uint32 
 				toks = append(toks, semTok{r: t.Range, typ: 9})
 			}
 		case analysis.TokIdent:
+			if contextual[t.Range.Start] {
+				toks = append(toks, semTok{r: t.Range, typ: 0})
+				continue
+			}
 			o, ok := byStart[t.Range.Start]
 			if !ok {
 				continue
@@ -266,6 +278,9 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 		if from != "" {
 			attrsOf(analysis.Symbol{Kind: analysis.SymInput, Comp: cc.Comp, Name: from}, 0)
 		}
+		if !cc.Window {
+			add("window", protocol.CompletionItemKindKeyword, "gate term window(t): per event-time window of t")
+		}
 	case analysis.CompleteSealAttr:
 		switch d := cc.Decl.(type) {
 		case *grammar.Source:
@@ -303,7 +318,10 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 			names(analysis.SymSink)
 		}
 	case analysis.CompleteStreamAttr:
-		keywords("seal", "rep", "order")
+		keywords("seal", "rep", "order", "watermark")
+		if !cc.IntoSink { // a sink runs no instances to route to (BLZ112)
+			keywords("partition", "shuffle")
+		}
 		keywords("component", "stream", "source", "sink")
 	}
 	return list, nil

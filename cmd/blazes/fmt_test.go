@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/blazes-dev/blazes/internal/golden"
 )
 
 // An unformatted file with comments in every place the formatter knows.
@@ -288,5 +290,22 @@ func TestTestdataIsFormatted(t *testing.T) {
 	}
 	if r.stdout != "" {
 		t.Errorf("these files are not formatted (run blazes fmt -w on them):\n%s", r.stdout)
+	}
+}
+
+// TestFmtV2 formats a file using the constructs of contract v2 with the
+// real binary: gates with window terms, CW gates, and stream attributes
+// put in canonical order (the golden holds the expected layout); the
+// output formats to itself.
+func TestFmtV2(t *testing.T) {
+	r := blazes(t, repoRoot, "fmt", "cmd/blazes/testdata/fmt_v2_untidy.blazes")
+	if r.code != 0 {
+		t.Fatalf("fmt: exit %d: %s", r.code, r.stderr)
+	}
+	golden.Check(t, filepath.Join(repoRoot, "testdata", "golden", "fmt_v2_untidy.fmt.txt"), []byte(r.stdout))
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "f.blazes"), r.stdout)
+	if again := blazes(t, dir, "fmt", "f.blazes"); again.code != 0 || again.stdout != r.stdout {
+		t.Errorf("fmt is not idempotent on its output: exit %d\n%s", again.code, again.stdout)
 	}
 }
