@@ -117,12 +117,12 @@ func sealFix(p *Path, bad []Labelled, key string) (Fix, bool) {
 	}, true
 }
 
-// attrEdit replaces an existing seal(...) among attrs (the last one, which
+// attrEdit replaces an existing seal(...) or watermark(...) among attrs (the last one, which
 // is the one used when seal is written twice), or appends text after the
 // declaration's last token.
 func attrEdit(f *grammar.File, end grammar.Pos, attrs []*grammar.StreamAttr, text string) Edit {
 	for i := len(attrs) - 1; i >= 0; i-- {
-		if a := attrs[i]; a.Kind == grammar.AttrSeal {
+		if a := attrs[i]; a.Kind == grammar.AttrSeal || a.Kind == grammar.AttrWatermark {
 			return Edit{File: f.Name, Range: a.Range, NewText: text}
 		}
 	}
