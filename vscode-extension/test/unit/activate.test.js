@@ -1,5 +1,10 @@
 'use strict';
-// The extension's wiring, with `vscode` and vscode-languageclient mocked.
+// The extension's wiring (settings, commands, errors, restarts), with
+// `vscode` and vscode-languageclient mocked. How the client starts the server
+// is not tested here: test/e2e/launch.test.js and server.test.js hand the
+// extension's server options to the real vscode-languageclient and talk to
+// the real server it spawns, and e2e/vscode runs the packaged extension in
+// a real VS Code.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -25,7 +30,6 @@ test('activate: starts `blazes serve` with settings in initializationOptions and
   assert.equal(c.id, 'blazes', 'client id `blazes` makes languageclient read blazes.trace.server');
   assert.equal(c.serverOptions.command, bin);
   assert.deepEqual(c.serverOptions.args, ['serve', '-v']);
-  assert.equal(c.serverOptions.transport, lc.module.TransportKind.stdio);
   assert.equal(c.clientOptions.synchronize.configurationSection, 'blazes');
   assert.deepEqual(c.clientOptions.documentSelector, [{ language: 'blazes' }]);
   const init = typeof c.clientOptions.initializationOptions === 'function' ? c.clientOptions.initializationOptions() : c.clientOptions.initializationOptions;
