@@ -50,11 +50,11 @@ test('activate: a missing binary shows the install command instead of failing si
   assert.equal(lc.created.length, 0, 'no client without a binary');
   assert.equal(vscode.calls.errors.length, 1);
   const { msg, items } = vscode.calls.errors[0];
-  assert.ok(msg.includes('go install github.com/blazes-dev/blazes/cmd/blazes@latest'), msg);
   assert.ok(msg.includes('go install ./cmd/blazes'), msg);
+  assert.ok(msg.includes('clone of the Blazes repository'), msg);
   assert.deepEqual(items, ['Copy Install Command', 'Open Settings', 'Show Log']);
   await new Promise((r) => setImmediate(r));
-  assert.equal(vscode.calls.clipboard, 'go install github.com/blazes-dev/blazes/cmd/blazes@latest');
+  assert.equal(vscode.calls.clipboard, 'go install ./cmd/blazes');
   assert.ok(vscode.calls.output.some((l) => l.includes('was not found') || l.includes('no executable file')));
 });
 
