@@ -1,11 +1,11 @@
 # Blazes: `make test` is the one command that runs every test on a fresh
 # machine (it installs what the editor tests need: neovim, chromium, npm
-# packages). `make check` runs the checker on an example dataflow.
+# packages, code-server). `make check` runs the checker on an example dataflow.
 
 GO      ?= go
 FUZZTIME ?= 20s
 
-.PHONY: all build install check test test-go test-fuzz test-editors test-neovim test-extension bench bench-lsp fmt vet
+.PHONY: all build install check test test-go test-fuzz test-editors test-neovim test-extension test-vscode bench bench-lsp fmt vet
 
 all: build
 
@@ -32,13 +32,18 @@ test-go:
 test-fuzz:
 	./scripts/fuzz.sh $(FUZZTIME)
 
-test-editors: test-neovim test-extension
+# In this order: test-extension packages the .vsix that test-vscode installs.
+test-editors: test-neovim test-extension test-vscode
 
 test-neovim:
 	./scripts/test-neovim.sh
 
 test-extension: build
 	BLAZES_BIN=$(CURDIR)/bin/blazes ./scripts/test-extension.sh
+
+# The packaged extension in a real VS Code (code-server in headless Chromium).
+test-vscode: build
+	BLAZES_BIN=$(CURDIR)/bin/blazes ./scripts/test-vscode.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
