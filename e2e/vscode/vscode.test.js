@@ -131,6 +131,16 @@ async function expectFocused(list, label) {
   await list.and(list.page().locator('.focused')).and(list.page().getByLabel(label, { exact: true })).waitFor({ timeout: UI_TIMEOUT });
 }
 
+/** Polls check (every 100 ms) until it returns a truthy value or ms pass; returns that value or false. */
+async function until(check, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The 1-based line and column of needle in text. */
 function positionOf(text, needle) {
   const i = text.indexOf(needle);
@@ -248,7 +258,9 @@ test('VS Code: squiggle, Problems, hover, quick fix and graph of the packaged ex
 
     step = 'the hover over the annotation';
     const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Derivation' });
-    // Show Hover is Ctrl+K Ctrl+I; the mouse over the squiggle shows the same.
+    // Show Hover (Ctrl+K Ctrl+I) at the cursor: the hover the mouse gets over
+    // the annotation, without aiming at text that inlay hints and code
+    // lenses move about.
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
     await hover.first().waitFor({ timeout: SERVER_TIMEOUT });
@@ -283,8 +295,9 @@ test('VS Code: squiggle, Problems, hover, quick fix and graph of the packaged ex
     step = 'saving (Ctrl+S)';
     await page.keyboard.press('Control+S');
     await page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ timeout: UI_TIMEOUT });
-    const saved = fs.readFileSync(file, 'utf8');
-    assert.match(saved, /seal\(batch\)/, 'the saved file holds seal(batch)');
+    const saved = await until(() => { const text = fs.readFileSync(file, 'utf8'); return /seal\(batch\)/.test(text) && text; }, UI_TIMEOUT);
+    assert.ok(saved, `the saved file holds seal(batch):\n${fs.readFileSync(file, 'utf8')}`);
+    t.diagnostic(`saved: ${saved.split('\n').find((l) => l.includes('seal('))}`);
 
     step = 'the warning gone';
     await squiggle.first().waitFor({ state: 'detached', timeout: SERVER_TIMEOUT });
