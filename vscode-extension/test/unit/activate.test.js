@@ -16,6 +16,7 @@ function fakeBinary() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blazes-unit-'));
   const bin = path.join(dir, 'blazes');
   fs.writeFileSync(bin, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return bin;
 }
 
