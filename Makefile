@@ -1,11 +1,12 @@
 # Blazes: `make test` is the one command that runs every test on a fresh
-# machine (it installs what the editor and hook tests need: neovim, chromium,
-# pre-commit, npm packages). `make check` runs the checker on an example dataflow.
+# machine (it installs what the editor and hook tests need: neovim, emacs,
+# chromium, pre-commit, npm packages, code-server). `make check` runs the
+# checker on an example dataflow.
 
 GO      ?= go
 FUZZTIME ?= 20s
 
-.PHONY: all build install check test test-go test-fuzz test-pre-commit test-editors test-neovim test-emacs test-extension bench bench-lsp fmt vet
+.PHONY: all build install check test test-go test-fuzz test-pre-commit test-editors test-neovim test-emacs test-extension test-vscode bench bench-lsp fmt vet
 
 all: build
 
@@ -37,7 +38,8 @@ test-fuzz:
 test-pre-commit:
 	./scripts/test-pre-commit.sh
 
-test-editors: test-neovim test-emacs test-extension
+# In this order: test-extension packages the .vsix that test-vscode installs.
+test-editors: test-neovim test-emacs test-extension test-vscode
 
 test-neovim:
 	./scripts/test-neovim.sh
@@ -47,6 +49,10 @@ test-emacs:
 
 test-extension: build
 	BLAZES_BIN=$(CURDIR)/bin/blazes ./scripts/test-extension.sh
+
+# The packaged extension in a real VS Code (code-server in headless Chromium).
+test-vscode: build
+	BLAZES_BIN=$(CURDIR)/bin/blazes ./scripts/test-vscode.sh
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -49,7 +49,13 @@ func fixes(prog *Program, p *Path, bad []Labelled) []Fix {
 
 // candidateKeys are the whole gate and each single attribute of it; the
 // empty gate has only the empty key.
+//
+// A gate with window terms (window(t)) offers no seal here yet: a key
+// holding "window(t)" is not an attribute a seal can name.
 func candidateKeys(gate string) []string {
+	if strings.Contains(gate, "(") {
+		return nil
+	}
 	attrs := KeyAttrs(gate)
 	keys := []string{gate}
 	if len(attrs) > 1 {
@@ -111,12 +117,12 @@ func sealFix(p *Path, bad []Labelled, key string) (Fix, bool) {
 	}, true
 }
 
-// attrEdit replaces an existing seal(...) among attrs (the last one, which
+// attrEdit replaces an existing seal(...) or watermark(...) among attrs (the last one, which
 // is the one used when seal is written twice), or appends text after the
 // declaration's last token.
 func attrEdit(f *grammar.File, end grammar.Pos, attrs []*grammar.StreamAttr, text string) Edit {
 	for i := len(attrs) - 1; i >= 0; i-- {
-		if a := attrs[i]; a.Kind == grammar.AttrSeal {
+		if a := attrs[i]; a.Kind == grammar.AttrSeal || a.Kind == grammar.AttrWatermark {
 			return editAt(f, a.Range, text)
 		}
 	}

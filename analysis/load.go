@@ -70,14 +70,14 @@ func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target str
 	}
 	if filepath.IsAbs(imp.Path) || strings.HasPrefix(imp.Path, "/") {
 		b.errorf(f, imp.PathRange, CodeImportEscape,
-			"import %q is an absolute path; imports are relative to the importing file and must stay inside %s", imp.Path, b.importRoot)
+			"import %q is an absolute path; imports are relative to the importing file and must stay inside %s%s", imp.Path, b.importRoot, rootHint)
 		return
 	}
 	target = filepath.Join(filepath.Dir(f.Name), filepath.FromSlash(imp.Path))
 	abs, err := filepath.Abs(target)
 	if err != nil || !within(b.importRoot, abs) {
 		b.errorf(f, imp.PathRange, CodeImportEscape,
-			"import %q leaves the allowed root %s", imp.Path, b.importRoot)
+			"import %q leaves the allowed root %s%s", imp.Path, b.importRoot, rootHint)
 		return
 	}
 	// The file that would be read must be inside the root too (a symbolic
@@ -86,7 +86,7 @@ func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target str
 		rootReal, rerr := filepath.EvalSymlinks(b.importRoot)
 		if rerr != nil || !within(rootReal, real) {
 			b.errorf(f, imp.PathRange, CodeImportEscape,
-				"import %q leaves the allowed root %s through a symbolic link", imp.Path, b.importRoot)
+				"import %q leaves the allowed root %s through a symbolic link%s", imp.Path, b.importRoot, rootHint)
 			return
 		}
 		if fi, err := os.Stat(real); err == nil && !fi.Mode().IsRegular() {
@@ -113,6 +113,10 @@ func (b *builder) importTarget(f *grammar.File, imp *grammar.Import) (target str
 	return target, text, true
 }
 
+// rootHint ends the messages of imports outside the root, naming the flag
+// that widens it.
+const rootHint = " (blazes check --root DIR allows a wider root)"
+
 // within reports whether path lies inside dir (both absolute and clean).
 func within(dir, path string) bool {
 	rel, err := filepath.Rel(dir, path)
@@ -134,11 +138,12 @@ func identNames(ids []*grammar.Ident) []string {
 func (b *builder) source(f *grammar.File, d *grammar.Source) *Iface {
 	src := &Iface{Name: d.Name.Name, Dir: DirSource, File: f, Decl: d, NameRange: d.Name.Range}
 	b.setSchema(src, d.Schema)
-	b.checkAttrs(f, d.Attrs)
+	b.checkAttrs(f, d.Attrs, "")
 	for _, a := range d.Attrs {
 		if a.Kind == grammar.AttrSeal {
 			b.checkKeys(f, src, a.Keys, "seal")
 		}
+		b.checkAttrKeys(f, src, a)
 	}
 	return src
 }
@@ -158,7 +163,7 @@ func sinkIface(f *grammar.File, d *grammar.Sink) *Iface {
 func (b *builder) checkGates(c *Component) {
 	for _, p := range c.Paths {
 		if p.Decl.Ann != nil {
-			b.checkKeys(c.File, p.In, p.Decl.Ann.Gate, "gate")
+			b.checkKeys(c.File, p.In, p.Decl.Ann.GateAttrs(), "gate")
 		}
 	}
 }
@@ -204,8 +209,8 @@ func (b *builder) checkKeys(f *grammar.File, i *Iface, keys []*grammar.Ident, wh
 	}
 	for _, k := range keys {
 		if !contains(i.Schema, k.Name) {
-			b.errorf(f, k.Range, CodeUnknownAttr, "unknown attribute %s in %s: %s carries (%s)",
-				k.Name, what, i.FullName(), strings.Join(i.Schema, ", "))
+			b.errorf(f, k.Range, CodeUnknownAttr, "unknown attribute %s in %s: %s carries (%s)%s",
+				k.Name, what, i.FullName(), strings.Join(i.Schema, ", "), didYouMean(Closest(k.Name, slices.Values(i.Schema))))
 		}
 	}
 }
@@ -219,14 +224,30 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// checkAttrs reports seal, rep or order written twice on one declaration.
-func (b *builder) checkAttrs(f *grammar.File, attrs []*grammar.StreamAttr) {
-	seen := map[grammar.AttrKind]bool{}
-	for _, a := range attrs {
-		if seen[a.Kind] {
-			b.errorf(f, a.Range, CodeDuplicateAttr, "%s is written twice", a.Kind)
+// checkAttrs reports the attribute mistakes grammar.CheckAttrs finds on
+// one source or stream: an attribute written twice (BLZ109), attributes
+// that conflict (BLZ111), routing into a sink (BLZ112). sink is the name
+// of the sink a stream goes into, else "".
+func (b *builder) checkAttrs(f *grammar.File, attrs []*grammar.StreamAttr, sink string) {
+	for _, p := range grammar.CheckAttrs(attrs, sink) {
+		code := CodeDuplicateAttr
+		switch p.Kind {
+		case grammar.ProblemConflict:
+			code = CodeAttrConflict
+		case grammar.ProblemIntoSink:
+			code = CodeRouteIntoSink
 		}
-		seen[a.Kind] = true
+		b.errorf(f, p.Range, code, "%s", p.Msg)
+	}
+}
+
+// checkAttrKeys reports attributes of watermark, order and partition keys
+// missing from the schema of i (seal keys are checked where their seal
+// is read).
+func (b *builder) checkAttrKeys(f *grammar.File, i *Iface, a *grammar.StreamAttr) {
+	switch a.Kind {
+	case grammar.AttrWatermark, grammar.AttrOrder, grammar.AttrPartition:
+		b.checkKeys(f, i, a.Keys, a.Kind.String())
 	}
 }
 
@@ -299,15 +320,7 @@ func (b *builder) component(f *grammar.File, d *grammar.Component) *Component {
 
 // gateKey is the canonical key of a gate, without allocating for the
 // common gates of zero or one attribute.
-func gateKey(gate []*grammar.Ident) string {
-	switch len(gate) {
-	case 0:
-		return ""
-	case 1:
-		return gate[0].Name
-	}
-	return CanonKey(identNames(gate))
-}
+func gateKey(gate []*grammar.GateTerm) string { return grammar.GateKey(gate) }
 
 // endpoint resolves one end of a stream. producer says which side it is on.
 func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) *Iface {
@@ -334,7 +347,7 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			b.errorf(f, e.Range, CodeBadEndpoint, "the %s end names component %s without an interface: write %s.<interface>", side, e.Name.Name, e.Name.Name)
 			return nil
 		}
-		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown source, sink or component %s", e.Name.Name)
+		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown source, sink or component %s%s", e.Name.Name, didYouMean(b.closestEnd(e.Name.Name)))
 		return nil
 	}
 	c, ok := b.comps[e.Name.Name]
@@ -343,7 +356,7 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			b.errorf(f, e.Range, CodeBadEndpoint, "%s is a source or sink and has no interfaces: write %s alone", e.Name.Name, e.Name.Name)
 			return nil
 		}
-		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown component %s", e.Name.Name)
+		b.errorf(f, e.Name.Range, CodeUnknownName, "unknown component %s%s", e.Name.Name, didYouMean(Closest(e.Name.Name, keysOf(b.comps))))
 		return nil
 	}
 	if c.Decl.Broken {
@@ -379,8 +392,26 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 			return nil
 		}
 	}
-	b.errorf(f, e.Iface.Range, CodeUnknownName, "component %s has no %s %s", c.Name, want, e.Iface.Name)
+	b.errorf(f, e.Iface.Range, CodeUnknownName, "component %s has no %s %s%s", c.Name, want, e.Iface.Name,
+		didYouMean(Closest(e.Iface.Name, namesOf(list))))
 	return nil
+}
+
+// closestEnd suggests a declared source, sink or component for an unknown
+// name at a stream's end.
+func (b *builder) closestEnd(name string) string {
+	return Closest(name, func(yield func(string) bool) {
+		for k := range b.comps {
+			if !yield(k) {
+				return
+			}
+		}
+		for k := range b.ends {
+			if !yield(k) {
+				return
+			}
+		}
+	})
 }
 
 // newStream resolves and checks a stream declaration; it returns nil when
@@ -388,7 +419,11 @@ func (b *builder) endpoint(f *grammar.File, e *grammar.Endpoint, producer bool) 
 func (b *builder) newStream(f *grammar.File, d *grammar.Stream) *Stream {
 	from := b.endpoint(f, d.From, true)
 	to := b.endpoint(f, d.To, false)
-	b.checkAttrs(f, d.Attrs)
+	sink := ""
+	if to != nil && to.Dir == DirSink {
+		sink = to.Name
+	}
+	b.checkAttrs(f, d.Attrs, sink)
 	if from == nil || to == nil {
 		return nil
 	}
@@ -405,6 +440,8 @@ func (b *builder) newStream(f *grammar.File, d *grammar.Stream) *Stream {
 		case grammar.AttrOrder:
 			s.Order = true
 		}
+		b.checkAttrKeys(f, from, a)
+		b.checkAttrKeys(f, to, a)
 	}
 	// rep and order written on a source apply to each of its streams.
 	if src, ok := from.Decl.(*grammar.Source); ok {

@@ -113,7 +113,7 @@ func occurrences(f *grammar.File, decls []grammar.Decl, dataflow bool) []Occurre
 					add(SymInput, c, m.From, false, m, d, m)
 					add(SymOutput, c, m.To, false, m, d, m)
 					if m.Ann != nil {
-						attrs(m.Ann.Gate, m.Ann, d, m)
+						attrs(m.Ann.GateAttrs(), m.Ann, d, m)
 					}
 				}
 			}

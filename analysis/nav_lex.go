@@ -9,11 +9,11 @@ const (
 	CompleteTopLevel     CompletionKind = iota // a declaration keyword
 	CompleteMember                             // inside a component body: in, out, interface names
 	CompleteAnnotation                         // after "i -> o :"
-	CompleteGateAttr                           // inside OR[ / OW[
-	CompleteSealAttr                           // inside seal(
+	CompleteGateAttr                           // inside CW[ / OR[ / OW[ (a term), or window( in a gate (see Window)
+	CompleteSealAttr                           // inside seal( watermark( order( partition( of a source or stream
 	CompleteIfaceOf                            // after "Comp." in a stream
 	CompleteEndpoint                           // after "stream" or "->" in a stream
-	CompleteStreamAttr                         // after a stream's endpoints: seal rep order, or a new declaration
+	CompleteStreamAttr                         // after a stream's endpoints or a source's name: an attribute (seal rep order watermark partition shuffle), or a new declaration
 	CompleteNothing                            // inside a comment or string
 	CompleteSchemaAttr                         // inside a schema's parentheses
 	CompleteMemberTarget                       // after "i ->" in a component: output names
@@ -29,6 +29,8 @@ type CompletionContext struct {
 	Decl     grammar.Decl  // the enclosing top-level declaration, if the AST has one
 	Path     *grammar.Path // CompleteGateAttr: the path, when parsed
 	PathFrom string        // CompleteGateAttr: the input name written before "->"
+	Window   bool          // CompleteGateAttr: inside window(...): an attribute only, not a new term
+	IntoSink bool          // CompleteStreamAttr: the stream's consumer is a sink (no partition or shuffle)
 }
 
 // CompleteAt works out what may be written at off in text (f, when
@@ -92,17 +94,39 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 		}
 		return grammar.Token{Kind: grammar.TokenPunct}
 	}
-	// Inside parentheses or brackets?
+	// Inside parentheses or brackets? Closed pairs before the cursor are
+	// skipped, so that after "OW[k, window(t), " the cursor is in the gate.
 	open := -1
+	nest := 0
 	for i := len(seg) - 1; i >= 0; i-- {
 		t := seg[i].Text
-		if t == ")" || t == "]" || t == "{" || t == "}" {
+		if t == "{" || t == "}" {
 			break
 		}
+		if t == ")" || t == "]" {
+			nest++
+			continue
+		}
 		if t == "(" || t == "[" {
+			if nest > 0 {
+				nest--
+				continue
+			}
 			open = i
 			break
 		}
+	}
+	// keyList: the '(' at open is that of an attribute whose keys are
+	// attributes of the stream (seal, watermark, order, partition).
+	keyList := func() bool {
+		if open < 1 {
+			return false
+		}
+		switch seg[open-1].Text {
+		case "seal", "watermark", "order", "partition":
+			return true
+		}
+		return false
 	}
 	head := seg[0].Text
 	switch head {
@@ -125,11 +149,21 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 			return ctx
 		}
 		if open >= 0 {
-			if seg[open].Text == "[" {
+			gate := open
+			if seg[open].Text == "(" && open >= 2 && seg[open-1].Text == "window" && (seg[open-2].Text == "[" || seg[open-2].Text == ",") {
+				// window( inside a gate: find the gate's '['.
+				ctx.Window = true
+				for gate = open - 1; gate >= 0 && seg[gate].Text != "[" && seg[gate].Text != "{"; gate-- {
+				}
+				if gate < 0 || seg[gate].Text != "[" {
+					gate = open
+				}
+			}
+			if seg[gate].Text == "[" {
 				ctx.Kind = CompleteGateAttr
 				// ... from -> to : OW [
-				if open >= 5 && seg[open-4].Text == "->" {
-					ctx.PathFrom = seg[open-5].Text
+				if gate >= 5 && seg[gate-4].Text == "->" {
+					ctx.PathFrom = seg[gate-5].Text
 				}
 				if pd, ok := ctx.Decl.(*grammar.Component); ok {
 					for _, m := range pd.Members {
@@ -156,7 +190,7 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 		return ctx
 	case "stream":
 		if open >= 0 {
-			if open >= 1 && seg[open-1].Text == "seal" {
+			if keyList() {
 				ctx.Kind = CompleteSealAttr
 			} else {
 				ctx.Kind = CompleteNothing
@@ -182,13 +216,15 @@ func CompleteAt(f *grammar.File, text []byte, off grammar.Pos) CompletionContext
 		}
 		if arrow >= 0 && len(seg)-arrow >= 2 {
 			ctx.Kind = CompleteStreamAttr
+			// "-> name" without ".iface": the consumer is a sink.
+			ctx.IntoSink = len(seg)-arrow == 2 || seg[arrow+2].Text != "."
 			return ctx
 		}
 		ctx.Kind = CompleteNothing
 		return ctx
 	case "source":
 		if open >= 0 {
-			if open >= 1 && seg[open-1].Text == "seal" {
+			if keyList() {
 				ctx.Kind = CompleteSealAttr
 			} else {
 				ctx.Kind = CompleteSchemaAttr

@@ -118,7 +118,7 @@ func TestExplainChain(t *testing.T) {
 // the streams naming it raise no errors of their own, and what parsed of
 // it is analysed.
 func TestBrokenComponentIsDeclared(t *testing.T) {
-	text := `source tweets(tweet, batch)
+	text := `source tweets(word, batch)
 component Count {
   words -> counts : OW[word, batch]
   counts -> 

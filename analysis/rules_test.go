@@ -329,14 +329,22 @@ var ruleCases = []ruleCase{
 	{
 		file:     "err_unknown_name.blazes",
 		labels:   map[string]string{"Map.rec": "Async"},
-		findings: []string{"BLZ101 error", "BLZ101 error", "BLZ101 error"},
-		mentions: map[string][]string{"BLZ101": {"Nowhere", "ghost", "missing"}},
+		findings: []string{"BLZ101 error", "BLZ101 error", "BLZ101 error", "BLZ101 error", "BLZ101 error"},
+		mentions: map[string][]string{"BLZ101": {"Nowhere", "ghost", "missing", "evnts (did you mean events?)", "no input rc (did you mean rec?)"}},
 	},
 	{
 		file:     "err_duplicate.blazes",
 		labels:   map[string]string{"Map.rec": "Async", "Map: rec -> res": "Async"},
 		findings: []string{"BLZ102 error", "BLZ102 error", "BLZ102 error"},
 		mentions: map[string][]string{"BLZ102": {"first declared here"}},
+	},
+	{
+		file:     "attr_typo.blazes",
+		findings: []string{"BLZ301 warning", "BLZ301 warning", "BLZ103 error", "BLZ002 warning", "BLZ002 warning"},
+		mentions: map[string][]string{
+			"BLZ301": {"gate attribute bach appears nowhere else", "did you mean batch?", "seal attribute zone"},
+			"BLZ103": {"unknown attribute btch in gate: Audit.rec carries (word, batch) (did you mean batch?)"},
+		},
 	},
 	{
 		file:     "err_unknown_attr.blazes",
@@ -373,6 +381,7 @@ var ruleCases = []ruleCase{
 		file:     "err_import_escape.blazes",
 		labels:   map[string]string{"Map.res": "Async"},
 		findings: []string{"BLZ107 error", "BLZ107 error"},
+		mentions: map[string][]string{"BLZ107": {"--root DIR"}},
 	},
 	{
 		file:     "err_bad_endpoint.blazes",
@@ -384,6 +393,24 @@ var ruleCases = []ruleCase{
 		labels:   map[string]string{"Agg.rec": "Seal[key]", "Agg.res": "Async"},
 		internal: map[string]string{"Agg: rec -> res": ""},
 		findings: []string{"BLZ109 error", "BLZ109 error"},
+	},
+	{
+		file:     "err_attr_conflict.blazes",
+		labels:   map[string]string{"events": "Seal[key]", "Agg.rec": "Seal[key]"},
+		findings: []string{"BLZ111 error", "BLZ111 error"},
+		mentions: map[string][]string{"BLZ111": {"seal(key) and watermark(ts)", "partition(key) and shuffle"}},
+	},
+	{
+		file:     "err_route_into_sink.blazes",
+		labels:   map[string]string{"Map.res": "Async", "db": "Async", "log": "Async"},
+		findings: []string{"BLZ112 error", "BLZ112 error"},
+		mentions: map[string][]string{"BLZ112": {"partition(key) on a stream into sink db", "shuffle on a stream into sink log"}},
+	},
+	{
+		file:     "err_unknown_attr_v2.blazes",
+		labels:   map[string]string{"Agg.rec": "Async"},
+		findings: []string{"BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error"},
+		mentions: map[string][]string{"BLZ103": {"time in watermark", "day in gate", "user in order", "zone in partition"}},
 	},
 	{
 		file:     "err_duplicate_path.blazes",

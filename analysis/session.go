@@ -49,10 +49,23 @@ type Session struct {
 	syms   map[string]*symbol
 	pieces map[*grammar.File]*entry // by the piece's file
 	noisy  map[*entry]bool          // entries holding diagnostics
-	memo   map[*Diagnostic]*absMemo
-	ver    uint64 // counts updates: a Result's program is of one version
-	b      builder
-	prog   Program // the scratch program the builder reports into
+
+	// unknown holds the streams with an unknown top-level name: their
+	// "did you mean" depends on every declared name.
+	unknown map[*entry]bool
+
+	// The attribute names of every piece (BLZ301, see typos.go): how
+	// many times each is mentioned and declared in a schema, the pieces
+	// that use each in a gate or seal, and the pieces holding a BLZ301.
+	attrCount map[string]int
+	attrDecl  map[string]int
+	attrUsers map[string]map[*entry]bool
+	typoEnts  map[*entry]bool
+
+	memo map[*Diagnostic]*absMemo
+	ver  uint64 // counts updates: a Result's program is of one version
+	b    builder
+	prog Program // the scratch program the builder reports into
 }
 
 // Result is what one Session update produced.
@@ -110,6 +123,9 @@ type entry struct {
 	dup   *Diagnostic   // "already declared" for a losing declaration
 	res   []*Diagnostic // a stream's resolution and seal checks; an order hint into a sink
 	flow  []*Diagnostic // a component's BLZ104, findings and its input streams' order hints
+	typos []*Diagnostic // BLZ301 of its gate and seal attributes
+
+	attrs attrInfo // its attribute names (typos.go)
 }
 
 // sameBytes reports whether a and b are the same slice (the server hands
@@ -142,6 +158,8 @@ type update struct {
 	sources map[*Iface]bool     // sources whose streams changed
 	sinks   map[*Iface]bool     // sinks whose streams changed
 	resolve map[*entry]bool     // streams to resolve again
+	attrs   map[string]bool     // attribute names whose counts changed
+	names   bool                // an attribute name appeared or disappeared
 }
 
 // Update analyses the present texts, read through opts.FS: the session
@@ -172,7 +190,7 @@ func (s *Session) Update(opts Options) *Result {
 	u := &update{
 		dirty: map[*Component]bool{}, moved: map[*Component]bool{},
 		sources: map[*Iface]bool{}, sinks: map[*Iface]bool{},
-		resolve: map[*entry]bool{},
+		resolve: map[*entry]bool{}, attrs: map[string]bool{},
 	}
 	var added []*entry
 	touched := map[string]bool{}
@@ -231,6 +249,7 @@ func (s *Session) Update(opts Options) *Result {
 		s.elect(n, u)
 	}
 	s.resolveStreams(u)
+	s.retypo(u)
 	fwd := s.relabel(u, res)
 	s.refind(u, fwd, res)
 	for _, f := range s.files {
@@ -248,6 +267,11 @@ func (s *Session) reset() {
 	s.syms = map[string]*symbol{}
 	s.pieces = map[*grammar.File]*entry{}
 	s.noisy = map[*entry]bool{}
+	s.unknown = map[*entry]bool{}
+	s.attrCount = map[string]int{}
+	s.attrDecl = map[string]int{}
+	s.attrUsers = map[string]map[*entry]bool{}
+	s.typoEnts = map[*entry]bool{}
 	s.memo = map[*Diagnostic]*absMemo{}
 	s.b = builder{p: &s.prog, comps: map[string]*Component{}, ends: map[string]*Iface{}}
 }
@@ -350,6 +374,7 @@ func (s *Session) newEntry(f *sfile, i int, p *grammar.Piece) *entry {
 	e := &entry{file: f, idx: i, piece: p}
 	e.pf = &grammar.File{Name: f.name, Text: p.Text}
 	if p.Decl != nil {
+		e.attrs = attrsOf(p.Decl)
 		e.pf.Decls = []grammar.Decl{p.Decl}
 	}
 	s.pieces[e.pf] = e
@@ -391,6 +416,8 @@ func (s *Session) remove(e *entry, u *update, touched map[string]bool) {
 	e.gone = true
 	delete(s.pieces, e.pf)
 	delete(s.noisy, e)
+	delete(s.unknown, e)
+	s.countAttrs(e, -1, u)
 	if e.name != "" {
 		y := s.sym(e.name)
 		y.decls = removeEntry(y.decls, e)
@@ -412,6 +439,7 @@ func (s *Session) remove(e *entry, u *update, touched map[string]bool) {
 
 // add puts a piece into the program (its ord is set).
 func (s *Session) add(e *entry, u *update, touched map[string]bool) {
+	s.countAttrs(e, +1, u)
 	if e.name != "" {
 		y := s.sym(e.name)
 		i := sort.Search(len(y.decls), func(i int) bool { return y.decls[i].ord > e.ord })
@@ -456,8 +484,12 @@ func (s *Session) elect(name string, u *update) {
 		if win != nil {
 			s.build(win, u)
 		}
-		// Every stream naming it resolves differently now.
+		// Every stream naming it resolves differently now, and the
+		// suggestions for unknown names may change.
 		for _, r := range y.refs {
+			u.resolve[r] = true
+		}
+		for r := range s.unknown {
 			u.resolve[r] = true
 		}
 	}
@@ -631,6 +663,12 @@ func (s *Session) resolveStreams(u *update) {
 		}
 		e.res = s.prog.Diagnostics
 		s.prog.Diagnostics = nil
+		delete(s.unknown, e)
+		for _, d := range e.res {
+			if d.Code == CodeUnknownName && !strings.HasPrefix(d.Message, "component ") {
+				s.unknown[e] = true
+			}
+		}
 		s.note(e)
 	}
 }
@@ -909,9 +947,120 @@ func (s *Session) findingsOf(c *Component) {
 	s.note(e)
 }
 
+// countAttrs adds (by +1) or removes (by -1) the attribute names of a
+// piece to the session's counts.
+func (s *Session) countAttrs(e *entry, by int, u *update) {
+	// Only a count that passes by 1 or a declaration that comes or goes
+	// can change a use's answer: a name mentioned thousands of times
+	// costs nothing.
+	for _, n := range e.attrs.names {
+		s.attrCount[n] += by
+		c := s.attrCount[n]
+		if c == 0 || (by > 0 && c == 1) {
+			u.names = true
+			if c == 0 {
+				delete(s.attrCount, n)
+			}
+		}
+		if c <= 1 || (by > 0 && c == 2) {
+			u.attrs[n] = true
+		}
+	}
+	for _, n := range e.attrs.declared {
+		s.attrDecl[n] += by
+		if c := s.attrDecl[n]; c == 0 || (by > 0 && c == 1) {
+			u.attrs[n] = true
+			if c == 0 {
+				delete(s.attrDecl, n)
+			}
+		}
+	}
+	for _, use := range e.attrs.uses {
+		n := use.id.Name
+		if by > 0 {
+			if s.attrUsers[n] == nil {
+				s.attrUsers[n] = map[*entry]bool{}
+			}
+			s.attrUsers[n][e] = true
+		} else if users := s.attrUsers[n]; users != nil {
+			if delete(users, e); len(users) == 0 {
+				delete(s.attrUsers, n)
+			}
+		}
+	}
+	if by < 0 {
+		delete(s.typoEnts, e)
+		e.typos = nil
+	}
+}
+
+// retypo applies the BLZ301 rule (typoFinding) again to the pieces whose
+// answer an update may have changed: those using an attribute name whose
+// count changed, the streams resolved again (a schema at an end may have
+// come or gone), and, when the set of names changed, every piece holding
+// a BLZ301 (its suggestion may change).
+func (s *Session) retypo(u *update) {
+	redo := map[*entry]bool{}
+	for n := range u.attrs {
+		for e := range s.attrUsers[n] {
+			redo[e] = true
+		}
+	}
+	for e := range u.resolve {
+		if len(e.attrs.uses) > 0 {
+			redo[e] = true
+		}
+	}
+	if u.names {
+		for e := range s.typoEnts {
+			redo[e] = true
+		}
+	}
+	for e := range redo {
+		if e.gone {
+			continue
+		}
+		var typos []*Diagnostic
+		endChecked := false
+		if st, ok := e.piece.Decl.(*grammar.Stream); ok {
+			endChecked = s.b.endsChecked(st)
+		}
+		for _, use := range e.attrs.uses {
+			n := use.id.Name
+			if d := typoFinding(e.pf, use, s.attrCount[n], s.attrDecl[n] > 0, endChecked, keysOf(s.attrCount)); d != nil {
+				typos = append(typos, d)
+			}
+		}
+		if sameTypos(typos, e.typos) {
+			continue
+		}
+		e.typos = typos
+		if len(typos) > 0 {
+			s.typoEnts[e] = true
+		} else {
+			delete(s.typoEnts, e)
+		}
+		s.note(e)
+	}
+}
+
+// sameTypos reports whether two lists of BLZ301 say the same, so that the
+// old ones (and their absolute copies) are kept.
+func sameTypos(a, b []*Diagnostic) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Range != b[i].Range || a[i].Message != b[i].Message {
+			return false
+		}
+	}
+	return true
+}
+
 // note keeps the set of entries holding diagnostics up to date.
 func (s *Session) note(e *entry) {
-	if !e.gone && (len(e.local) > 0 || e.dup != nil || len(e.res) > 0 || len(e.flow) > 0) {
+	if !e.gone && (len(e.local) > 0 || e.dup != nil || len(e.res) > 0 || len(e.flow) > 0 || len(e.typos) > 0) {
 		s.noisy[e] = true
 	} else {
 		delete(s.noisy, e)
@@ -935,6 +1084,7 @@ func (s *Session) collect(fileDiags []*Diagnostic) []*Diagnostic {
 		put(e.dup)
 		put(e.res...)
 		put(e.flow...)
+		put(e.typos...)
 	}
 	s.memo = memo
 	sortDiagnostics(out)

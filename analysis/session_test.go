@@ -247,3 +247,93 @@ func TestSessionRebuildReleasesOldGraph(t *testing.T) {
 	}
 	runtime.KeepAlive(s)
 }
+
+// The "did you mean" of an unknown name follows the names declared
+// anywhere: declaring, renaming and removing a near name updates it, as
+// Load would say it.
+func TestSessionSuggestionFollowsDeclarations(t *testing.T) {
+	base := "source events(key)\ncomponent Map { rec -> res : CR }\nstream events -> Map.rec\nstream Mapper.res -> Map.rec\n"
+	s := NewSession(fuzzName)
+	steps := []string{
+		base,
+		base + "component Mappr { x -> res : CR }\nstream events -> Mappr.x\n",
+		base + "component Mapperz { x -> res : CR }\nstream events -> Mapperz.x\n",
+		base,
+	}
+	want := []string{"", "did you mean Mappr?", "did you mean Mapperz?", ""}
+	for i, text := range steps {
+		res := checkSession(t, s, fuzzName, memFS{fuzzName: []byte(text)}, fmt.Sprintf("step %d", i))
+		var msg string
+		for _, d := range res.Diagnostics {
+			if d.Code == CodeUnknownName {
+				msg = d.Message
+			}
+		}
+		if !strings.Contains(msg, "unknown component Mapper") || (want[i] != "" && !strings.Contains(msg, want[i])) || (want[i] == "" && strings.Contains(msg, "did you mean")) {
+			t.Errorf("step %d: BLZ101 says %q, want %q", i, msg, want[i])
+		}
+	}
+}
+
+// BLZ301 follows edits anywhere in the dataflow: a second mention of the
+// name, a schema at an end of the sealed stream, a new near name for the
+// suggestion, and the mention going away again.
+func TestSessionTyposFollowEdits(t *testing.T) {
+	base := "source s(key, batch)\ncomponent C { x -> y : OW[key, bach] }\ncomponent D { x -> y : CW }\nstream s -> C.x\nstream C.y -> D.x seal(zone)\n"
+	steps := []struct {
+		text  string
+		typos []string // substrings, one per BLZ301
+	}{
+		{base, []string{"bach appears nowhere else in the dataflow and no schema declares it: did you mean batch?", "zone appears"}},
+		{base + "source t(bach)\n", []string{"zone appears"}},
+		{base + "component E { in x(zone)  x -> y : CR }\n", []string{"bach"}},
+		{strings.Replace(base, "component D { x", "component D { in x(a)  x", 1), []string{"bach"}},
+		{strings.Replace(base, "batch", "other", 1), []string{"bach appears nowhere else in the dataflow and no schema declares it: a misspelling?", "zone"}},
+		{base, []string{"did you mean batch?", "zone"}},
+	}
+	s := NewSession(fuzzName)
+	for i, st := range steps {
+		res := checkSession(t, s, fuzzName, memFS{fuzzName: []byte(st.text)}, fmt.Sprintf("step %d", i))
+		var got []string
+		for _, d := range res.Diagnostics {
+			if d.Code == CodeAttrTypo {
+				got = append(got, d.Message)
+			}
+		}
+		n := 0
+		for _, want := range st.typos {
+			for _, g := range got {
+				if strings.Contains(g, want) {
+					n++
+					break
+				}
+			}
+		}
+		if n != len(st.typos) || len(got) != len(st.typos) {
+			t.Errorf("step %d: BLZ301 %q, want %q", i, got, st.typos)
+		}
+	}
+}
+
+// The suggestion of a BLZ301 changes with a name declared far from it (the
+// piece holding the typo is not touched by the edit).
+func TestSessionTypoSuggestionFollowsFarNames(t *testing.T) {
+	head := "component C { x -> y : OW[bach] }\nstream s -> C.x\n\n"
+	s := NewSession(fuzzName)
+	for i, st := range []struct{ tail, want string }{
+		{"source s(batch)\n", "did you mean batch?"},
+		{"source s(other)\n", "a misspelling?"},
+		{"source s(bath)\n", "did you mean bath?"},
+	} {
+		res := checkSession(t, s, fuzzName, memFS{fuzzName: []byte(head + st.tail)}, fmt.Sprintf("step %d", i))
+		var got []string
+		for _, d := range res.Diagnostics {
+			if d.Code == CodeAttrTypo {
+				got = append(got, d.Message)
+			}
+		}
+		if len(got) != 1 || !strings.Contains(got[0], st.want) {
+			t.Errorf("step %d: BLZ301 %q, want one saying %q", i, got, st.want)
+		}
+	}
+}

@@ -79,8 +79,8 @@ func (p *Path) Name() string { return p.In.Name + " -> " + p.Out.Name }
 
 // Annotation renders the annotation as SPEC §2 prints it.
 func (p *Path) Annotation() string {
-	switch p.Kind {
-	case grammar.CR, grammar.CW:
+	switch {
+	case p.Kind == grammar.CR, p.Kind == grammar.CW && p.Gate == "":
 		return p.Kind.String()
 	}
 	return p.Kind.String() + "[" + p.Gate + "]"

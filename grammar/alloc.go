@@ -59,6 +59,7 @@ func smallArena() *arena {
 	a.sinks.next, a.streams.next, a.comps.next, a.members.next = 1, 1, 1, 1
 	a.ifaces.next, a.paths.next, a.anns.next, a.comments.next = 1, 1, 1, 1
 	a.commPs.next, a.synErrs.next, a.synErrPs.next = 1, 1, 1
+	a.terms.next, a.termPs.next = 1, 1
 	return a
 }
 
@@ -79,6 +80,8 @@ type arena struct {
 	ifaces   slab[Interface]
 	paths    slab[Path]
 	anns     slab[Annotation]
+	terms    slab[GateTerm]
+	termPs   slab[*GateTerm]
 	comments slab[Comment]
 	commPs   slab[*Comment]
 	synErrs  slab[SyntaxError]

@@ -6,6 +6,11 @@
 // are kept apart from nodes (see Pos and LineTable), as in go/token.
 package grammar
 
+import (
+	"sort"
+	"strings"
+)
+
 // File is one parsed .blazes file. A file with syntax errors still carries
 // every declaration that parsed: recovery happens at top-level keywords.
 // A declaration with a syntax error is kept too, as far as it can be known,
@@ -58,27 +63,64 @@ type Schema struct {
 type AttrKind uint8
 
 const (
-	AttrSeal AttrKind = iota
-	AttrRep
-	AttrOrder
+	AttrSeal      AttrKind = iota // seal(k...)
+	AttrRep                       // rep
+	AttrOrder                     // order or order(k...)
+	AttrWatermark                 // watermark(t)
+	AttrPartition                 // partition(k, ...)
+	AttrShuffle                   // shuffle
 )
 
+// String is the attribute's word: "seal", "rep", "order", "watermark",
+// "partition" or "shuffle".
 func (k AttrKind) String() string {
 	switch k {
 	case AttrSeal:
 		return "seal"
 	case AttrRep:
 		return "rep"
+	case AttrWatermark:
+		return "watermark"
+	case AttrPartition:
+		return "partition"
+	case AttrShuffle:
+		return "shuffle"
 	default:
 		return "order"
 	}
 }
 
-// StreamAttr is `seal(k...)`, `rep` or `order`.
+// StreamAttr is one attribute of a stream or a source: `seal(k...)`,
+// `watermark(t)`, `rep`, `order`, `order(k...)`, `partition(k...)` or
+// `shuffle`.
 type StreamAttr struct {
-	Kind  AttrKind
-	Keys  []*Ident // seal keys (empty for seal() and for rep/order)
-	Range Range
+	Kind AttrKind
+	// Keys are the attributes between the parentheses, in source order:
+	// the seal key (empty for seal()), the one event-time attribute of
+	// watermark(t), the ordering key (empty for order and order()), the
+	// partitioning key (never empty in a file without syntax errors).
+	// Empty for rep and shuffle.
+	Keys []*Ident
+	// Parens: "(...)" was written. Always true for seal, watermark and
+	// partition, false for rep and shuffle; for order it tells order()
+	// from order, which mean the same (one total order).
+	Parens bool
+	Range  Range // from the word to its ')' (or the word alone)
+}
+
+// String renders the attribute in canonical form: "seal(a, b)",
+// "order", "order()", "shuffle".
+func (a *StreamAttr) String() string {
+	if !a.Parens {
+		return a.Kind.String()
+	}
+	return a.Kind.String() + "(" + join(a.Keys) + ")"
+}
+
+// Word is the range of the attribute's word (seal, order, partition...),
+// without its parentheses.
+func (a *StreamAttr) Word() Range {
+	return Range{a.Range.Start, a.Range.Start + Pos(len(a.Kind.String()))}
 }
 
 // Source is `source name [schema] {attr}`.
@@ -174,12 +216,51 @@ func (k AnnKind) Confluent() bool { return k == CR || k == CW }
 // Write reports whether the annotation is a write (CW or OW).
 func (k AnnKind) Write() bool { return k == CW || k == OW }
 
-// Annotation is CR, CW, OR[gate] or OW[gate].
+// Annotation is CR, CW[gate], OR[gate] or OW[gate].
 type Annotation struct {
 	Kind     AnnKind
-	Gate     []*Ident // gate attributes; empty for the empty gate
-	Brackets bool     // whether "[...]" was written
+	Gate     []*GateTerm // gate terms in source order; empty for the empty gate
+	Brackets bool        // whether "[...]" was written (never for CR)
 	Range    Range
+}
+
+// GateAttrs returns the attribute of every gate term, in source order:
+// a for the term a, t for window(t). These are the names a declared
+// schema must carry.
+func (a *Annotation) GateAttrs() []*Ident {
+	if len(a.Gate) == 0 {
+		return nil
+	}
+	out := make([]*Ident, len(a.Gate))
+	for i, t := range a.Gate {
+		out[i] = t.Attr
+	}
+	return out
+}
+
+// GateTerm is one term of a gate: a plain attribute `a`, or a window
+// term `window(t)` (per event-time window of the attribute t).
+type GateTerm struct {
+	Attr   *Ident // the attribute: a, or the t of window(t)
+	Window bool   // the term is window(Attr)
+	Range  Range  // the whole term: the attribute, or "window" to ')'
+}
+
+// String renders the term: "a" or "window(t)".
+func (t *GateTerm) String() string {
+	if t.Window {
+		return "window(" + t.Attr.Name + ")"
+	}
+	return t.Attr.Name
+}
+
+// Word is the range of the word "window" of a window term (the zero
+// Range for a plain attribute).
+func (t *GateTerm) Word() Range {
+	if !t.Window {
+		return Range{}
+	}
+	return Range{t.Range.Start, t.Range.Start + Pos(len("window"))}
 }
 
 // Path is `from -> to : annotation`.
@@ -237,6 +318,7 @@ func (n *Sink) Span() Range       { return n.Range }
 func (n *Component) Span() Range  { return n.Range }
 func (n *Interface) Span() Range  { return n.Range }
 func (n *Annotation) Span() Range { return n.Range }
+func (n *GateTerm) Span() Range   { return n.Range }
 func (n *Path) Span() Range       { return n.Range }
 func (n *Endpoint) Span() Range   { return n.Range }
 func (n *Stream) Span() Range     { return n.Range }
@@ -249,3 +331,43 @@ func (*Stream) declNode()    {}
 
 func (*Interface) memberNode() {}
 func (*Path) memberNode()      {}
+
+// GateKey renders a gate in the canonical text form of SPEC §2: the plain
+// attributes sorted by name, then the window terms sorted by attribute,
+// each once, joined by commas without spaces ("a,b,window(t)"); "" for
+// the empty gate.
+func GateKey(terms []*GateTerm) string {
+	switch len(terms) {
+	case 0:
+		return ""
+	case 1:
+		return terms[0].String()
+	}
+	var plain, windows []string
+	for _, t := range terms {
+		if t.Window {
+			windows = append(windows, t.Attr.Name)
+		} else {
+			plain = append(plain, t.Attr.Name)
+		}
+	}
+	out := sortedUnique(plain)
+	for _, w := range sortedUnique(windows) {
+		out = append(out, "window("+w+")")
+	}
+	return strings.Join(out, ",")
+}
+
+func sortedUnique(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	sort.Strings(s)
+	out := s[:1]
+	for _, x := range s[1:] {
+		if x != out[len(out)-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}

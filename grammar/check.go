@@ -139,7 +139,34 @@ func (c *checker) schema() bool {
 	return c.list(")", "an attribute name")
 }
 
-// streamAttrs is `{ StreamAttr }`, then the end of the chunk.
+// errAt records an error whose message says it all, on token i.
+func (c *checker) errAt(i int, msg string) bool {
+	if c.err == nil {
+		t := c.toks[i]
+		c.err = &chunkErr{expected: msg, r: Range{Pos(t.start), Pos(t.end)}}
+	}
+	return false
+}
+
+// one is `Ident ")"` after the '(' of an attribute that takes exactly one
+// attribute (watermark(t), window(t)); word names it in messages.
+func (c *checker) one(word, example string) bool {
+	if c.at(")") {
+		return c.errAt(c.i, fmt.Sprintf("%s takes one attribute, e.g. %s, but found ')'", word, example))
+	}
+	if !c.name(fmt.Sprintf("the attribute of %s(...), e.g. %s", word, example)) {
+		return false
+	}
+	if c.at(",") {
+		return c.errAt(c.i, fmt.Sprintf("%s takes exactly one attribute, e.g. %s, but found ','", word, example))
+	}
+	return c.punct(")", fmt.Sprintf("')' after the attribute of %s", word))
+}
+
+// streamAttrs is `{ StreamAttr }`, then the end of the chunk. The words
+// watermark, partition and shuffle are identifiers that mean an attribute
+// here: after a source's name and schema, or a stream's endpoints, only
+// attributes may follow until the next declaration's keyword.
 func (c *checker) streamAttrs(after string) bool {
 	for !c.eof() {
 		switch {
@@ -148,14 +175,75 @@ func (c *checker) streamAttrs(after string) bool {
 			if !c.punct("(", "'(' after 'seal', e.g. seal(key) or seal()") || !c.list(")", "a seal key attribute") {
 				return false
 			}
-		case c.at("rep"), c.at("order"):
+		case c.at("watermark"):
 			c.i++
+			if !c.punct("(", "'(' after 'watermark', e.g. watermark(ts)") || !c.one("watermark", "watermark(ts)") {
+				return false
+			}
+		case c.at("partition"):
+			c.i++
+			if !c.punct("(", "'(' after 'partition', e.g. partition(key)") {
+				return false
+			}
+			if c.at(")") {
+				return c.errAt(c.i, "partition needs at least one key attribute, e.g. partition(word), but found ')': to send each record to any instance write shuffle, to a single instance leave the attribute out")
+			}
+			if !c.list(")", "a partition key attribute") {
+				return false
+			}
+		case c.at("order"):
+			c.i++
+			if c.at("(") {
+				c.i++
+				if !c.list(")", "an order key attribute") {
+					return false
+				}
+			}
+		case c.at("rep"), c.at("shuffle"):
+			c.i++
+			if c.at("(") {
+				w := c.val(c.i - 1)
+				hint := "write partition(k) to route records by key"
+				if w == "rep" {
+					hint = "it delivers every record to every replica"
+				}
+				return c.errAt(c.i, fmt.Sprintf("%s takes no attributes: %s", w, hint))
+			}
 		default:
-			return c.fail("a stream attribute (seal(...), rep, order) or a new declaration after " + after)
+			return c.fail("a stream attribute (seal(...), watermark(...), rep, order, partition(...), shuffle) or a new declaration after " + after)
 		}
 		c.mark()
 	}
 	return true
+}
+
+// gate is `[ GateTerm { "," GateTerm } ] "]"` after '['. A term is an
+// attribute, or window(t) when the identifier window is followed by '(':
+// OR[id, window] names an attribute called window.
+func (c *checker) gate() bool {
+	if c.at("]") {
+		c.i++
+		return true
+	}
+	for {
+		if c.at("window") && c.i+1 < len(c.toks) && c.toks[c.i+1].kind == tPunct && c.val(c.i+1) == "(" {
+			c.i += 2
+			if !c.one("window", "window(ts)") {
+				return false
+			}
+		} else if !c.name("a gate attribute or window(attribute)") {
+			return false
+		}
+		switch {
+		case c.at("]"):
+			c.i++
+			return true
+		case c.at(","):
+			c.i++
+		default:
+			return c.fail("',' or ']' after a gate attribute")
+		}
+	}
 }
 
 func (c *checker) end(after string) bool {
@@ -263,18 +351,17 @@ func (c *checker) component() {
 				return
 			}
 			switch {
-			case c.at("CR"), c.at("CW"):
+			case c.at("CR"):
 				c.i++
 				if c.at("[") {
-					t := c.toks[c.i]
-					c.err = &chunkErr{expected: fmt.Sprintf("%s takes no gate: only OR and OW have '[...]'", c.val(c.i-1)), r: Range{Pos(t.start), Pos(t.end)}}
+					c.errAt(c.i, "CR takes no gate: only CW, OR and OW have '[...]'")
 					return
 				}
-			case c.at("OR"), c.at("OW"):
+			case c.at("CW"), c.at("OR"), c.at("OW"):
 				c.i++
 				if c.at("[") {
 					c.i++
-					if !c.list("]", "a gate attribute") {
+					if !c.gate() {
 						return
 					}
 				}

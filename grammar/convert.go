@@ -77,36 +77,99 @@ func (p *pImport) convert(start int) *Import {
 	return &Import{Path: unquote(p.Path.Value), PathRange: pr, Range: Range{Pos(start), pr.End}}
 }
 
-// streamAttrs converts a captured run of stream attributes.
+// attrWord reports whether t is the word of a stream attribute: one of
+// the keywords seal, rep, order, or one of the contextual words
+// watermark, partition, shuffle (identifiers, but only as the first token
+// of an attribute: inside parentheses they are keys).
+func attrWord(t *plexer.Token) (AttrKind, bool) {
+	switch t.Value {
+	case "seal":
+		return AttrSeal, true
+	case "rep":
+		return AttrRep, true
+	case "order":
+		return AttrOrder, true
+	case "watermark":
+		return AttrWatermark, true
+	case "partition":
+		return AttrPartition, true
+	case "shuffle":
+		return AttrShuffle, true
+	}
+	return 0, false
+}
+
+func isPunct(t *plexer.Token, s string) bool {
+	return t.Type == plexer.TokenType(tPunct) && t.Value == s
+}
+
+// streamAttrs converts a captured run of stream attributes: each is a word,
+// then, when the next token is '(', a list up to its ')'.
 func (ar *arena) streamAttrs(toks []plexer.Token) []*StreamAttr {
-	n := 0
-	for i := range toks {
-		if v := toks[i].Value; toks[i].Type == plexer.TokenType(tKeyword) && (v == "seal" || v == "rep" || v == "order") {
-			n++
+	// ends[i] is the index after attribute i's last token.
+	next := func(i int) int {
+		j := i + 1
+		if j < len(toks) && isPunct(&toks[j], "(") {
+			for !isPunct(&toks[j], ")") {
+				j++
+			}
+			j++
 		}
+		return j
+	}
+	n := 0
+	for i := 0; i < len(toks); i = next(i) {
+		n++
 	}
 	out := ar.attrPs.make(n)
 	n = 0
-	for i := 0; i < len(toks); i++ {
+	for i := 0; i < len(toks); {
 		t := &toks[i]
+		j := next(i)
+		k, _ := attrWord(t)
 		a := ar.attrs.new()
-		switch t.Value {
-		case "seal":
-			j := i + 2 // after '('
-			for toks[j].Value != ")" || toks[j].Type != plexer.TokenType(tPunct) {
-				j++
-			}
-			*a = StreamAttr{Kind: AttrSeal, Keys: ar.list(toks[i+1 : j+1]), Range: Range{Pos(t.Pos.Offset), closeEnd(toks[i : j+1])}}
-			i = j
-		case "rep":
-			*a = StreamAttr{Kind: AttrRep, Range: Range{Pos(t.Pos.Offset), Pos(t.Pos.Offset + 3)}}
-		default:
-			*a = StreamAttr{Kind: AttrOrder, Range: Range{Pos(t.Pos.Offset), Pos(t.Pos.Offset + 5)}}
+		*a = StreamAttr{Kind: k, Range: Range{Pos(t.Pos.Offset), Pos(t.Pos.Offset + len(t.Value))}}
+		if j > i+1 {
+			a.Parens = true
+			a.Keys = ar.list(toks[i+1 : j])
+			a.Range.End = closeEnd(toks[i:j])
 		}
 		out[n] = a
 		n++
+		i = j
 	}
 	return out
+}
+
+// gate converts the captured gate of an annotation, toks[0] being '[' and
+// the last token ']'.
+func (ar *arena) gate(toks []plexer.Token) []*GateTerm {
+	n := 0
+	for i := range toks {
+		if toks[i].Type == plexer.TokenType(tIdent) {
+			n++
+		}
+	}
+	out := ar.termPs.make(n) // at most one term per identifier
+	n = 0
+	for i := 1; i < len(toks)-1; i++ {
+		t := &toks[i]
+		if t.Type != plexer.TokenType(tIdent) {
+			continue // ','
+		}
+		g := ar.terms.new()
+		if i+1 < len(toks) && isPunct(&toks[i+1], "(") {
+			// window ( t )
+			*g = GateTerm{Attr: ar.ident(&toks[i+2]), Window: true, Range: Range{Pos(t.Pos.Offset), Pos(toks[i+3].Pos.Offset + 1)}}
+			i += 3
+		} else {
+			id := ar.ident(t)
+			*g = GateTerm{Attr: id, Range: id.Range}
+		}
+		out[n] = g
+		n++
+	}
+	return out[:n:n]
 }
 
 func (p *pSource) convert(ar *arena, start int) *Source {
@@ -173,7 +236,7 @@ func (p *pComponent) convert(ar *arena, start int) *Component {
 		a.Range = Range{Pos(at.Pos.Offset), Pos(at.Pos.Offset + 2)}
 		if len(m.Ann) > 1 {
 			a.Brackets = true
-			a.Gate = ar.list(m.Ann[1:])
+			a.Gate = ar.gate(m.Ann[1:])
 			a.Range.End = closeEnd(m.Ann)
 		}
 		path := ar.paths.new()
@@ -274,6 +337,22 @@ func (ar *arena) shiftIdents(ids []*Ident, d int) []*Ident {
 	return out
 }
 
+func (ar *arena) shiftTerms(ts []*GateTerm, d int) []*GateTerm {
+	if ts == nil {
+		return nil
+	}
+	out := ar.termPs.make(len(ts))
+	if out == nil {
+		out = []*GateTerm{}
+	}
+	for i, t := range ts {
+		n := ar.terms.new()
+		*n = GateTerm{Attr: ar.shiftIdent(t.Attr, d), Window: t.Window, Range: t.Range.Shift(d)}
+		out[i] = n
+	}
+	return out
+}
+
 func (ar *arena) shiftSchema(s *Schema, d int) *Schema {
 	if s == nil {
 		return nil
@@ -293,7 +372,7 @@ func (ar *arena) shiftAttrs(as []*StreamAttr, d int) []*StreamAttr {
 	}
 	for i, a := range as {
 		n := ar.attrs.new()
-		*n = StreamAttr{Kind: a.Kind, Keys: ar.shiftIdents(a.Keys, d), Range: a.Range.Shift(d)}
+		*n = StreamAttr{Kind: a.Kind, Keys: ar.shiftIdents(a.Keys, d), Parens: a.Parens, Range: a.Range.Shift(d)}
 		out[i] = n
 	}
 	return out
@@ -349,7 +428,7 @@ func (ar *arena) shiftDecl(decl Decl, d int) Decl {
 				c.Members[i] = f
 			case *Path:
 				a := ar.anns.new()
-				*a = Annotation{Kind: m.Ann.Kind, Gate: ar.shiftIdents(m.Ann.Gate, d), Brackets: m.Ann.Brackets, Range: m.Ann.Range.Shift(d)}
+				*a = Annotation{Kind: m.Ann.Kind, Gate: ar.shiftTerms(m.Ann.Gate, d), Brackets: m.Ann.Brackets, Range: m.Ann.Range.Shift(d)}
 				p := ar.paths.new()
 				*p = Path{From: ar.shiftIdent(m.From, d), To: ar.shiftIdent(m.To, d), Ann: a, Range: m.Range.Shift(d)}
 				c.Members[i] = p

@@ -137,7 +137,8 @@ func applyDoc(r *rand.Rand, d *Doc, e edit) (*Doc, Splice, []byte) {
 func docSeeds(t testing.TB, r *rand.Rand) [][]byte {
 	seeds := [][]byte{[]byte(example), []byte(""), []byte("\r\n\r\n"), genBig(20), igen.Dataflow(60, 1), igen.Dataflow(1, 2),
 		[]byte("dataflow d\nimport \"x\"\nsource s\nimport \"y\"\ndataflow e\ncomponent C {\n in i\n\x00\xff\nstream C.i -> s seal(\n"),
-		bytes.Repeat([]byte("source s\x00 ?\n"), 60)} // more lexical errors than are reported
+		bytes.Repeat([]byte("source s\x00 ?\n"), 60), // more lexical errors than are reported
+		[]byte(v2Example)}
 	for _, p := range testdataFiles(t) {
 		seeds = append(seeds, readFile(t, p))
 	}
@@ -370,6 +371,9 @@ func FuzzDoc(f *testing.F) {
 	f.Add([]byte("dataflow d\nimport \"x\"\nsource s\nimport \"y\"\ndataflow e\ncomponent C {\n in i\n"), uint64(5))
 	f.Add([]byte("component C {\n  in i\n  component D { }\n}\n\"unterminated\nsource s"), uint64(6))
 	f.Add([]byte{}, uint64(7))
+	f.Add([]byte(v2Example), uint64(8))
+	f.Add([]byte("component C { a -> b : OW[id, window, window(ts)] }\nstream partition -> C.a partition(partition) shuffle watermark(ts) order(k) order"), uint64(9))
+	f.Add([]byte("stream a -> B.x shuffle\n  foo\nsource s watermark(ts,\nstream c -> D.y partition()\ncomponent D { y -> z : CW[window( }"), uint64(10))
 	f.Fuzz(func(t *testing.T, data []byte, seed uint64) {
 		watchDisagreement(t)
 		d, want := NewDoc("fuzz", data), Parse("fuzz", data)

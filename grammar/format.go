@@ -11,7 +11,8 @@ import (
 // Format prints f in the one canonical layout of .blazes files. It refuses
 // a file with syntax errors (it could only guess at what the broken parts
 // mean, and a formatter must never lose text). Only layout changes: the
-// tokens, and the comments, come out in the same order.
+// tokens, and the comments, come out in the same order, except that the
+// attributes of a source or a stream are put in canonical order.
 //
 // The layout:
 //
@@ -20,10 +21,16 @@ import (
 //   - Components print as `component Name {`, one member a line indented
 //     by two spaces, and `}`; `in` is padded to the width of `out` so that
 //     interface names line up; an empty component is `component Name {}`.
-//   - Lists are separated by ", " (schemas, seal keys, gates, all in the
-//     order written); stream attributes are separated by one space;
-//     `OR`/`OW` keep their brackets exactly when they were written, so
-//     `OR` and `OR[]` stay as written (both mean the empty gate).
+//   - Lists are separated by ", " (schemas, attribute keys, gates, all in
+//     the order written; a window term prints `window(t)`); stream
+//     attributes are separated by one space, in the canonical order
+//     `seal(...)`/`watermark(t)`, `rep`, `partition(...)`/`shuffle`,
+//     `order`: what the producer announces, where records go, the order
+//     they arrive in (attributes of one rank keep the order written), as in
+//     `stream a -> B.x watermark(ts) partition(word) order(word)`;
+//     `CW`/`OR`/`OW` keep their brackets exactly when they were written,
+//     and `order` its parentheses, so `OR` and `OR[]`, `order` and
+//     `order()` stay as written (each pair means the same).
 //   - Between top-level declarations there is one blank line, except
 //     between consecutive declarations of the same kind among import,
 //     source, sink and stream: these stay adjacent, and a blank line the
@@ -93,15 +100,32 @@ func schema(s *Schema) string {
 	return "(" + join(s.Attrs) + ")"
 }
 
+// attrRank is the canonical position of each stream attribute: what the
+// producer announces (seal, watermark), then where records go (rep, then
+// partition or shuffle), then the order they arrive in (order).
+var attrRank = [...]int{AttrSeal: 0, AttrWatermark: 0, AttrRep: 1, AttrPartition: 2, AttrShuffle: 2, AttrOrder: 3}
+
+// attrs prints stream attributes in canonical order (see attrRank); the
+// sort is stable, so attributes of one rank keep the order written.
 func attrs(as []*StreamAttr) string {
+	sorted := append([]*StreamAttr(nil), as...)
+	sort.SliceStable(sorted, func(i, j int) bool { return attrRank[sorted[i].Kind] < attrRank[sorted[j].Kind] })
 	var b strings.Builder
-	for _, a := range as {
+	for _, a := range sorted {
 		b.WriteByte(' ')
-		if a.Kind == AttrSeal {
-			b.WriteString("seal(" + join(a.Keys) + ")")
-		} else {
-			b.WriteString(a.Kind.String())
+		b.WriteString(a.String())
+	}
+	return b.String()
+}
+
+// gate prints gate terms in the order written.
+func gate(ts []*GateTerm) string {
+	var b strings.Builder
+	for i, t := range ts {
+		if i > 0 {
+			b.WriteString(", ")
 		}
+		b.WriteString(t.String())
 	}
 	return b.String()
 }
@@ -149,7 +173,7 @@ func (p *printer) collect() {
 				case *Path:
 					ann := m.Ann.Kind.String()
 					if m.Ann.Brackets {
-						ann += "[" + join(m.Ann.Gate) + "]"
+						ann += "[" + gate(m.Ann.Gate) + "]"
 					}
 					add(&line{indent: 1, code: m.From.Name + " -> " + m.To.Name + " : " + ann, src: m.Range, inBody: true})
 				}

@@ -33,7 +33,7 @@ func checkFormat(t *testing.T, name string, src []byte) []byte {
 	if len(g.Errors) > 0 {
 		t.Fatalf("%s: formatted output does not parse: %s\n%s", name, g.Errors[0].Msg, out)
 	}
-	if !reflect.DeepEqual(tokens(src), tokens(out)) {
+	if !reflect.DeepEqual(formattedTokens(f), tokens(out)) {
 		t.Fatalf("%s: tokens changed:\n%s\n----\n%s", name, src, out)
 	}
 	if !reflect.DeepEqual(commentTexts(f), commentTexts(g)) {

@@ -15,6 +15,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("component A { a -> b : OR[x, y] }\nstream A.b -> c seal() rep order"))
 	f.Add([]byte("source a(x,\nsink b /* open"))
 	f.Add([]byte("import \"a\\\"b\"\x00\xff"))
+	f.Add([]byte(v2Example))
+	f.Add([]byte("component C { a -> b : OW[id, window, window(ts)] }\nstream partition -> C.a partition(partition) shuffle watermark(ts) order(k) order"))
+	f.Add([]byte("stream a -> B.x shuffle\n  foo\nsource s watermark(ts,\nstream c -> D.y partition()\ncomponent D { y -> z : CW[window( }"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		watchDisagreement(t)
 		p := Parse("fuzz", data)
@@ -47,7 +50,7 @@ func FuzzParse(f *testing.F) {
 		if len(q.Errors) > 0 {
 			t.Fatalf("formatted output has errors: %s\n%q", q.Errors[0].Msg, out)
 		}
-		if !reflect.DeepEqual(tokens(data), tokens(out)) {
+		if !reflect.DeepEqual(formattedTokens(p), tokens(out)) {
 			t.Fatalf("tokens changed: %q -> %q", data, out)
 		}
 		if again, _ := Format(q); !bytes.Equal(again, out) {

@@ -3,6 +3,7 @@ package grammar
 import (
 	"fmt"
 	"math/rand"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -127,7 +128,10 @@ func walk(f *File, fn func(Node)) {
 					fn(m.From)
 					fn(m.To)
 					fn(m.Ann)
-					ids(m.Ann.Gate)
+					for _, g := range m.Ann.Gate {
+						fn(g)
+						fn(g.Attr)
+					}
 				}
 			}
 		}
@@ -144,7 +148,59 @@ func tokens(src []byte) []string {
 	return out
 }
 
-var genNames = []string{"a", "b", "tweets", "words", "x_1", "Count", "batch", "id", "_z"}
+// formattedTokens returns the non-comment token texts Format must print for
+// f, a file without errors: the tokens of its text, with the attributes of
+// each source and stream in canonical order (see attrRank).
+func formattedTokens(f *File) []string {
+	lr := lex(f.Text)
+	txt := func(t token) string { return string(f.Text[t.start:t.end]) }
+	// The tokens of each attribute run, keyed by the offset of its first
+	// token; tokens inside a run are skipped.
+	runs := map[Pos][]string{}
+	skip := map[int]bool{}
+	for _, d := range f.Decls {
+		var as []*StreamAttr
+		switch d := d.(type) {
+		case *Source:
+			as = d.Attrs
+		case *Stream:
+			as = d.Attrs
+		}
+		if len(as) == 0 {
+			continue
+		}
+		sorted := append([]*StreamAttr(nil), as...)
+		sort.SliceStable(sorted, func(i, j int) bool { return attrRank[sorted[i].Kind] < attrRank[sorted[j].Kind] })
+		var run []string
+		for _, a := range sorted {
+			for _, t := range lr.toks {
+				if Pos(t.start) >= a.Range.Start && Pos(t.end) <= a.Range.End {
+					run = append(run, txt(t))
+				}
+			}
+		}
+		for i, t := range lr.toks {
+			if Pos(t.start) >= as[0].Range.Start && Pos(t.end) <= as[len(as)-1].Range.End {
+				skip[i] = true
+			}
+		}
+		runs[as[0].Range.Start] = run
+	}
+	out := []string{}
+	for i, t := range lr.toks {
+		if r, ok := runs[Pos(t.start)]; ok {
+			out = append(out, r...)
+		}
+		if !skip[i] {
+			out = append(out, txt(t))
+		}
+	}
+	return out
+}
+
+// genNames include the contextual words, which are names wherever the
+// grammar expects a name.
+var genNames = []string{"a", "b", "tweets", "words", "x_1", "Count", "batch", "id", "_z", "window", "partition", "shuffle", "watermark"}
 
 // gen writes a random valid file of n declarations with random spacing,
 // newlines and comments between tokens.
@@ -186,18 +242,52 @@ func gen(r *rand.Rand, n int) string {
 		}
 		tok(close)
 	}
-	sattrs := func() {
+	keys := func() { // ( k {, k} ): one key or more
+		tok("(", name())
 		for k := r.Intn(3); k > 0; k-- {
-			switch r.Intn(3) {
+			tok(",", name())
+		}
+		tok(")")
+	}
+	sattrs := func() {
+		for k := r.Intn(4); k > 0; k-- {
+			switch r.Intn(7) {
 			case 0:
 				tok("seal")
 				list("(", ")")
 			case 1:
 				tok("rep")
+			case 2:
+				tok("order")
+				if r.Intn(2) == 0 {
+					list("(", ")")
+				}
+			case 3:
+				tok("watermark", "(", name(), ")")
+			case 4:
+				tok("partition")
+				keys()
+			case 5:
+				tok("shuffle")
 			default:
 				tok("order")
 			}
 		}
+	}
+	gate := func() {
+		tok("[")
+		k := r.Intn(4)
+		for i := 0; i < k; i++ {
+			if i > 0 {
+				tok(",")
+			}
+			if r.Intn(3) == 0 {
+				tok("window", "(", name(), ")")
+			} else {
+				tok(name())
+			}
+		}
+		tok("]")
 	}
 	if r.Intn(2) == 0 {
 		tok("dataflow", name())
@@ -241,8 +331,8 @@ func gen(r *rand.Rand, n int) string {
 				tok(name(), "->", name(), ":")
 				ann := []string{"CR", "CW", "OR", "OW"}[r.Intn(4)]
 				tok(ann)
-				if ann[0] == 'O' && r.Intn(2) == 0 {
-					list("[", "]")
+				if ann != "CR" && r.Intn(2) == 0 {
+					gate()
 				}
 			}
 			tok("}")

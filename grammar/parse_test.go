@@ -44,7 +44,7 @@ func TestParseExample(t *testing.T) {
 		t.Errorf("path %q", example[p.Range.Start:p.Range.End])
 	}
 	cnt := f.Decls[2].(*Component).Members[0].(*Path)
-	if cnt.Ann.Kind != OW || !cnt.Ann.Brackets || len(cnt.Ann.Gate) != 2 || cnt.Ann.Gate[1].Name != "batch" ||
+	if cnt.Ann.Kind != OW || !cnt.Ann.Brackets || len(cnt.Ann.Gate) != 2 || cnt.Ann.Gate[1].Attr.Name != "batch" ||
 		example[cnt.Ann.Range.Start:cnt.Ann.Range.End] != "OW[word, batch]" {
 		t.Errorf("OW: %+v", cnt.Ann)
 	}
@@ -115,7 +115,7 @@ func TestConstructs(t *testing.T) {
 			if o := m[2].(*Interface); o.Dir != Out || o.Name.Range != (Range{45, 46}) {
 				t.Errorf("out: %+v", o)
 			}
-			if p := m[3].(*Path); p.Ann.Kind != OW || p.Ann.Gate[0].Name != "x" || p.Range != (Range{49, 59}) {
+			if p := m[3].(*Path); p.Ann.Kind != OW || p.Ann.Gate[0].Attr.Name != "x" || p.Range != (Range{49, 59}) {
 				t.Errorf("path: %+v", p)
 			}
 		}},
@@ -180,7 +180,25 @@ func TestErrors(t *testing.T) {
 		{"component A a -> b : CR }", "expected '{' after the component's name but found 'a'", "a", 1},
 		{"component A { a -> b : CR ", "expected '}' to close component A but found the end of the file", "", 1},
 		{"source a(x y)", "expected ',' or ')' after an attribute name but found 'y'", "y", 1},
-		{"source a(x) foo", "expected a stream attribute (seal(...), rep, order) or a new declaration after the source but found 'foo'", "foo", 1},
+		{"source a(x) foo", "expected a stream attribute (seal(...), watermark(...), rep, order, partition(...), shuffle) or a new declaration after the source but found 'foo'", "foo", 1},
+		// Contract v2: gate terms and the new stream attributes.
+		{"stream a -> B.x shuffle foo", "expected a stream attribute (seal(...), watermark(...), rep, order, partition(...), shuffle) or a new declaration after the stream but found 'foo'", "foo", 1},
+		{"stream a -> B.x partition()", "partition needs at least one key attribute, e.g. partition(word), but found ')'", ")", 1},
+		{"stream a -> B.x partition", "expected '(' after 'partition', e.g. partition(key) but found the end of the file", "", 1},
+		{"stream a -> B.x partition(k", "expected ',' or ')' after a partition key attribute but found the end of the file", "", 1},
+		{"stream a -> B.x watermark()", "watermark takes one attribute, e.g. watermark(ts), but found ')'", ")", 1},
+		{"stream a -> B.x watermark(a, b)", "watermark takes exactly one attribute, e.g. watermark(ts), but found ','", ",", 1},
+		{"stream a -> B.x watermark", "expected '(' after 'watermark', e.g. watermark(ts)", "", 1},
+		{"source s watermark(order)", "expected the attribute of watermark(...), e.g. watermark(ts) but found the keyword 'order'", "order", 1},
+		{"stream a -> B.x shuffle(k)", "shuffle takes no attributes: write partition(k) to route records by key", "(", 1},
+		{"stream a -> B.x rep(k)", "rep takes no attributes", "(", 1},
+		{"stream a -> B.x order(k,)", "expected an order key attribute but found ')'", ")", 1},
+		{"component A { a -> b : OR[window()] }", "window takes one attribute, e.g. window(ts), but found ')'", ")", 1},
+		{"component A { a -> b : OR[window(a, b)] }", "window takes exactly one attribute, e.g. window(ts), but found ','", ",", 1},
+		{"component A { a -> b : OW[window(t) x] }", "expected ',' or ']' after a gate attribute but found 'x'", "x", 1},
+		{"component A { a -> b : OW[window(t] }", "expected ')' after the attribute of window but found ']'", "]", 1},
+		{"component A { a -> b : CW[x y] }", "expected ',' or ']' after a gate attribute but found 'y'", "y", 1},
+		{"component A { a -> b : OR[x, order] }", "expected a gate attribute or window(attribute) but found the keyword 'order'", "order", 1},
 		{"sink a(x) rep", "expected a schema '(...)' or a new declaration after the sink but found the keyword 'rep'", "rep", 1},
 		{"stream a b", "expected '->' between the stream's producer and consumer but found 'b'", "b", 0},
 		{"stream a -> b seal", "expected '(' after 'seal'", "", 1},

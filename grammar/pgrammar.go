@@ -13,6 +13,14 @@ import (
 // the next token, which would include whitespace, so ends are computed
 // from the last token of each node instead).
 
+// The words watermark, partition, shuffle and window are contextual: the
+// lexer makes them identifiers, and the grammar matches them by their text
+// only where an attribute or a gate term may stand ('watermark' matches an
+// Ident whose text is watermark), so they stay names everywhere else. A
+// gate term tries 'window' '(' first and falls back to a plain Ident with
+// participle's one token of lookahead: OR[window] is the attribute named
+// window, OR[window(t)] a window term.
+
 // The structs capture tokens (plexer.Token, or []plexer.Token for a whole
 // list with its brackets) rather than small structs for every name and
 // bracket: a struct costs participle a reflect.New, a position injection
@@ -31,7 +39,7 @@ type pImport struct {
 type pSource struct {
 	Name   plexer.Token   `parser:"'source' @Ident"`
 	Schema []plexer.Token `parser:"@( '(' ( Ident ( ',' Ident )* )? ')' )?"`
-	Attrs  []plexer.Token `parser:"@( ( 'seal' '(' ( Ident ( ',' Ident )* )? ')' | 'rep' | 'order' )* )"`
+	Attrs  []plexer.Token `parser:"@( ( 'seal' '(' ( Ident ( ',' Ident )* )? ')' | 'watermark' '(' Ident ')' | 'rep' | 'order' ( '(' ( Ident ( ',' Ident )* )? ')' )? | 'partition' '(' Ident ( ',' Ident )* ')' | 'shuffle' )* )"`
 }
 
 type pSink struct {
@@ -53,13 +61,13 @@ type pMember struct {
 	Schema []plexer.Token `parser:"   @( '(' ( Ident ( ',' Ident )* )? ')' )?"`
 	From   plexer.Token   `parser:"| @Ident '->'"`
 	To     plexer.Token   `parser:"  @Ident ':'"`
-	Ann    []plexer.Token `parser:"  @( 'CR' | 'CW' | ( 'OR' | 'OW' ) ( '[' ( Ident ( ',' Ident )* )? ']' )? ) )"`
+	Ann    []plexer.Token `parser:"  @( 'CR' | ( 'CW' | 'OR' | 'OW' ) ( '[' ( ( 'window' '(' Ident ')' | Ident ) ( ',' ( 'window' '(' Ident ')' | Ident ) )* )? ']' )? ) )"`
 }
 
 type pStream struct {
 	From  []plexer.Token `parser:"'stream' @( Ident ( '.' Ident )? )"`
 	To    []plexer.Token `parser:"'->' @( Ident ( '.' Ident )? )"`
-	Attrs []plexer.Token `parser:"@( ( 'seal' '(' ( Ident ( ',' Ident )* )? ')' | 'rep' | 'order' )* )"`
+	Attrs []plexer.Token `parser:"@( ( 'seal' '(' ( Ident ( ',' Ident )* )? ')' | 'watermark' '(' Ident ')' | 'rep' | 'order' ( '(' ( Ident ( ',' Ident )* )? ')' )? | 'partition' '(' Ident ( ',' Ident )* ')' | 'shuffle' )* )"`
 }
 
 func build[G any]() *participle.Parser[G] {

@@ -155,6 +155,9 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 		if from != "" {
 			attrsOf(analysis.Symbol{Kind: analysis.SymInput, Comp: cc.Comp, Name: from}, 0)
 		}
+		if !cc.Window {
+			add("window", protocol.CompletionItemKindKeyword, "gate term window(t): per event-time window of t")
+		}
 	case analysis.CompleteSealAttr:
 		switch d := cc.Decl.(type) {
 		case *grammar.Source:
@@ -192,7 +195,10 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 			names(analysis.SymSink)
 		}
 	case analysis.CompleteStreamAttr:
-		keywords("seal", "rep", "order")
+		keywords("seal", "rep", "order", "watermark")
+		if !cc.IntoSink { // a sink runs no instances to route to (BLZ112)
+			keywords("partition", "shuffle")
+		}
 		keywords("component", "stream", "source", "sink")
 	}
 	return list, nil

@@ -122,14 +122,26 @@ func hoverText(v *view, off grammar.Pos) (string, *grammar.Range) {
 		fmt.Fprintf(&b, "**attribute** `%s`", occ.Sym.Name)
 		switch n := occ.Node.(type) {
 		case *grammar.StreamAttr:
-			fmt.Fprintf(&b, " — a key of `seal(%s)`: the producer announces, for each value of it, that no more records with that value will come\n\n", joinIdents(n.Keys))
+			if n.Kind == grammar.AttrSeal {
+				fmt.Fprintf(&b, " — a key of `seal(%s)`: the producer announces, for each value of it, that no more records with that value will come\n\n", joinIdents(n.Keys))
+			} else {
+				fmt.Fprintf(&b, " — the key of `%s(%s)`\n\n", n.Kind, joinIdents(n.Keys))
+			}
 		case *grammar.Annotation:
-			gate := "[" + joinIdents(n.Gate) + "]"
+			gate := "[" + grammar.GateKey(n.Gate) + "]"
 			fmt.Fprintf(&b, " — in the gate `%s`: inputs whose values of the gate differ never interact, so order matters only within a partition\n\n", gate)
 		case *grammar.Schema:
 			b.WriteString(" — declared in a schema: gates and seals on this interface may use it\n\n")
 		default:
 			b.WriteString("\n\n")
+		}
+	}
+	// A word of the language (seal, watermark, order, partition, shuffle,
+	// window, rep): what it means and its counterparts in the engines.
+	if w, wr := grammar.WordAt(f, off); w != "" {
+		b.WriteString(grammar.Word(w).Markdown() + "\n")
+		if rng == nil {
+			rng = &wr
 		}
 	}
 	if p == nil {
@@ -226,7 +238,17 @@ func describe(b *strings.Builder, x analysis.Labelled) {
 		if x.Rep {
 			attrs = append(attrs, "rep")
 		}
-		if x.Order {
+		keyed := false
+		for _, a := range x.Decl.Attrs { // the attributes of contract v2, as written
+			switch {
+			case a.Kind == grammar.AttrWatermark, a.Kind == grammar.AttrPartition, a.Kind == grammar.AttrShuffle:
+				attrs = append(attrs, a.String())
+			case a.Kind == grammar.AttrOrder && len(a.Keys) > 0:
+				attrs = append(attrs, a.String())
+				keyed = true
+			}
+		}
+		if x.Order && !keyed {
 			attrs = append(attrs, "order")
 		}
 		if len(attrs) > 0 {

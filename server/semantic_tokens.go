@@ -47,6 +47,14 @@ func encodeTokens(text []byte, lt *grammar.LineTable, f *grammar.File) []uint32 
 	for _, o := range analysis.Occurrences(f) {
 		byStart[o.Range.Start] = o
 	}
+	// Contextual words (watermark, partition, shuffle, window) are
+	// keywords only where the grammar gives them their meaning.
+	contextual := map[grammar.Pos]bool{}
+	if f != nil {
+		for _, r := range grammar.ContextualKeywords(f) {
+			contextual[r.Start] = true
+		}
+	}
 	var toks []semTok
 	for _, t := range grammar.Tokens(text) {
 		switch t.Kind {
@@ -63,6 +71,10 @@ func encodeTokens(text []byte, lt *grammar.LineTable, f *grammar.File) []uint32 
 				toks = append(toks, semTok{r: t.Range, typ: 9})
 			}
 		case grammar.TokenIdent:
+			if contextual[t.Range.Start] {
+				toks = append(toks, semTok{r: t.Range, typ: 0})
+				continue
+			}
 			o, ok := byStart[t.Range.Start]
 			if !ok {
 				continue

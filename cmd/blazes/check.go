@@ -12,7 +12,7 @@ import (
 )
 
 func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("check", "FILE...", "Analyse each dataflow FILE (with its imports) and report its findings.\nExit status: 0 when no finding is at or above --fail-on, 1 when some are, 2 when the check could not run.", stderr)
+	fs := newFlagSet("check", "FILE|DIR...", "Analyse each dataflow FILE (with its imports) and report its findings. A DIR stands for\nevery .blazes file under it (hidden directories, node_modules and vendor skipped).\nA file that another file of the same run imports is judged as part of its importer only.\nExit status: 0 when no finding is at or above --fail-on, 1 when some are, 2 when the check could not run.", stderr)
 	format := fs.String("format", "text", "output format: text, json or sarif (SARIF 2.1.0, for code scanning)")
 	failOn := fs.String("fail-on", "warning", "lowest severity that makes the exit status 1: error, warning, information or hint")
 	root := fs.String("root", "", "directory that imports must stay inside (default: the directory of each FILE)")
@@ -35,8 +35,13 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	names, err := expandArgs(fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "blazes check: %v\n", err)
+		return 2
+	}
 	var progs []*analysis.Program
-	for _, name := range fs.Args() {
+	for _, name := range names {
 		p := analysis.Load(name, analysis.Options{Root: *root})
 		if p.LoadErr != nil {
 			fmt.Fprintf(stderr, "blazes check: %v\n", p.LoadErr)
@@ -44,7 +49,11 @@ func runCheck(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		progs = append(progs, p)
 	}
+	progs = dropImported(progs)
 	rep := buildReport(progs)
+	if len(rep.diags) == 0 && isTerminal(stderr) {
+		fmt.Fprintln(stderr, cleanMessage(len(rep.files)))
+	}
 	switch *format {
 	case "sarif":
 		if err := writeSARIF(stdout, rep, progs, *sarifRoot, *helpBase); err != nil {
@@ -145,6 +154,7 @@ type (
 type report struct {
 	JSON  jsonOutput
 	diags []*analysis.Diagnostic
+	files map[string]*grammar.File // every file analysed, imports included
 }
 
 func labelPtr(l analysis.Label) *string {
@@ -160,6 +170,7 @@ func labelPtr(l analysis.Label) *string {
 func buildReport(progs []*analysis.Program) report {
 	var rep report
 	files := map[string]*grammar.File{}
+	rep.files = files
 	seenDiag := map[string]bool{}
 	seenLabel := map[string]bool{}
 	rng := func(file string, r grammar.Range) lsppos.Range {

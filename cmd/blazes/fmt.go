@@ -14,9 +14,10 @@ import (
 )
 
 func runFmt(args []string, _ io.Reader, stdout, stderr io.Writer) int {
-	fs := newFlagSet("fmt", "FILE...", "Format .blazes files in the one canonical layout, keeping comments.\nWithout -w or -d the formatted text is printed. Files with syntax errors are refused.", stderr)
+	fs := newFlagSet("fmt", "FILE|DIR...", "Format .blazes files in the one canonical layout, keeping comments. A DIR stands for every\n.blazes file under it (hidden directories, node_modules and vendor skipped).\nWithout -w, -d or -l the formatted text is printed. Files with syntax errors are refused (exit status 1).", stderr)
 	write := fs.Bool("w", false, "write the result back to each file (atomically, keeping its mode)")
 	diff := fs.Bool("d", false, "print a unified diff instead of the formatted text")
+	list := fs.Bool("l", false, "list the files whose formatting differs from the canonical layout, instead of the formatted text")
 	if code, done := parseFlags(fs, args); done {
 		return code
 	}
@@ -25,8 +26,13 @@ func runFmt(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	names, err := expandArgs(fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "blazes fmt: %v\n", err)
+		return 2
+	}
 	status := 0
-	for _, name := range fs.Args() {
+	for _, name := range names {
 		text, err := os.ReadFile(name)
 		if err != nil {
 			fmt.Fprintf(stderr, "blazes fmt: %v\n", err)
@@ -47,6 +53,9 @@ func runFmt(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "blazes fmt: %s: %v\n", name, err)
 			status = 1
 			continue
+		}
+		if *list && !bytes.Equal(text, out) {
+			fmt.Fprintln(stdout, name)
 		}
 		switch {
 		case *diff:
@@ -72,6 +81,7 @@ func runFmt(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "blazes fmt: %v\n", err)
 				status = 1
 			}
+		case *list:
 		default:
 			_, _ = stdout.Write(out)
 		}

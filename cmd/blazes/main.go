@@ -9,6 +9,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"github.com/blazes-dev/blazes/analysis"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -78,7 +80,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "blazes: unknown command %q\n\n", args[0])
+		msg := fmt.Sprintf("blazes: unknown command %q", args[0])
+		if s := analysis.Closest(args[0], func(yield func(string) bool) {
+			for n := range commands {
+				if !yield(n) {
+					return
+				}
+			}
+		}); s != "" {
+			msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		fmt.Fprintf(stderr, "%s\n\n", msg)
 		usage(stderr)
 		return 2
 	}

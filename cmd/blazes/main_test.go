@@ -134,12 +134,13 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{"no args", nil, 2, "Usage"},
 		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		{"misspelt command", []string{"chek", "x"}, 2, `unknown command "chek" (did you mean check?)`},
 		{"unknown flag", []string{"check", "--nope", "x"}, 2, "flag provided but not defined"},
 		{"bad format", []string{"check", "--format", "xml", "x"}, 2, "--format"},
 		{"bad fail-on", []string{"check", "--fail-on", "fatal", "x"}, 2, "--fail-on"},
 		{"missing file", []string{"check", filepath.Join(dir, "nope.blazes")}, 2, "no such file"},
 		{"no files", []string{"check"}, 2, "no files"},
-		{"unreadable directory", []string{"check", dir}, 2, "is a directory"},
+		{"directory without dataflows", []string{"check", t.TempDir()}, 2, "no .blazes files"},
 		{"clean", []string{"check", filepath.Join(repoRoot, "testdata/paper/wordcount_sealed.blazes")}, 0, ""},
 		{"finding", []string{"check", filepath.Join(repoRoot, "testdata/paper/wordcount.blazes")}, 1, ""},
 		{"fail-on error ignores a warning", []string{"check", "--fail-on", "error", filepath.Join(repoRoot, "testdata/paper/wordcount.blazes")}, 0, ""},
@@ -147,7 +148,8 @@ func TestExitCodes(t *testing.T) {
 		{"fail-on hint", []string{"check", "--fail-on", "hint", hintOnly}, 1, ""},
 		{"help", []string{"check", "-h"}, 0, "Usage: blazes check"},
 		{"version", []string{"version"}, 0, ""},
-		{"explain unknown name", []string{"explain", filepath.Join(repoRoot, "testdata/paper/wordcount.blazes"), "Nope"}, 1, "no component"},
+		{"explain unknown name", []string{"explain", filepath.Join(repoRoot, "testdata/paper/wordcount.blazes"), "Nope"}, 2, "no component"},
+		{"explain misspelt name", []string{"explain", filepath.Join(repoRoot, "testdata/paper/wordcount.blazes"), "Commit.dbb"}, 2, `(did you mean "Commit.db"?)`},
 		{"graph bad format", []string{"graph", "--format", "png", "x"}, 2, "--format"},
 	}
 	if os.Geteuid() != 0 { // root reads any file

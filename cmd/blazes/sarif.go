@@ -95,12 +95,21 @@ var sarifRules = []sarifRule{
 	{analysis.CodeDuplicatePath, "DuplicatePath", "Duplicate path",
 		"The same path i -> o declared twice in one component, whatever the annotations. The first declaration is kept.",
 		"Keep the one with the right annotation.", "error"},
+	{analysis.CodeAttrConflict, "ConflictingAttributes", "Conflicting attributes",
+		"seal with watermark, or partition with shuffle, on one source or stream: each pair says the same kind of thing twice, differently.",
+		"Keep one of the two.", "error"},
+	{analysis.CodeRouteIntoSink, "RoutingIntoSink", "Routing into a sink",
+		"partition or shuffle on a stream into a sink: a sink runs no instances, so there is nothing to route to.",
+		"Remove the routing attribute.", "error"},
 	{analysis.CodeNeedlessOrder, "NeedlessOrder", "Needless order",
 		"order on a stream that no order-sensitive path of its consumer reads as a relevant input: the ordering costs coordination and buys nothing.",
 		"Remove order (the fix does it when order is written on the stream itself).", "note"},
 	{analysis.CodeOrderOverSeal, "OrderOverCompatibleSeal", "Order over a compatible seal",
 		"order on a stream whose consumer input is already sealed compatibly with every gate that reads it: the seal is the cheaper coordination.",
 		"Remove order.", "note"},
+	{analysis.CodeAttrTypo, "ProbablyMisspeltAttribute", "Probably misspelt attribute",
+		"A gate or seal attribute mentioned nowhere else in the dataflow (no schema, no other gate or seal) and checked by no declared schema: almost always a typo, which silently changes the analysis and its advice.",
+		"Correct the name; if it is meant, declare the schema of the interface it concerns, which also lets BLZ103 check it.", "warning"},
 }
 
 // sarifLevel maps a finding's severity to a SARIF level: SARIF has no

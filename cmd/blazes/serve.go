@@ -18,9 +18,12 @@ import (
 )
 
 // runServe runs the language server: LSP over stdin/stdout, or over TCP
-// with --listen (for debugging; one session per connection).
+// with --listen (for debugging; one session per connection). --stdio names
+// the default explicitly: language clients (vscode-languageclient among
+// them) append it to the command line.
 func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", "", "Run the Blazes language server: LSP over stdin and stdout (nothing but the\nprotocol is written to stdout; logs go to stderr or --logfile).", stderr)
+	stdio := fs.Bool("stdio", false, "serve LSP over stdin and stdout (the default; language clients pass it)")
 	listen := fs.String("listen", "", "serve LSP over TCP at `addr` instead of stdio (\":PORT\" listens on 127.0.0.1 only)")
 	logfile := fs.String("logfile", "", "write logs to `file` instead of stderr")
 	level := fs.String("log-level", "warn", "log `level`: debug, info, warn or error (the default logs only problems)")
@@ -31,6 +34,10 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "blazes serve: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *stdio && *listen != "" {
+		fmt.Fprintf(stderr, "blazes serve: --stdio and --listen %s exclude each other: serve over stdin and stdout, or over TCP, not both\n", *listen)
 		return 2
 	}
 	log, closeLog, err := newLogger(*logfile, *level, stderr)

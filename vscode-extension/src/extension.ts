@@ -12,7 +12,6 @@ import {
   LanguageClientOptions,
   ServerOptions,
   State,
-  TransportKind,
   WorkspaceSymbolRequest,
 } from 'vscode-languageclient/node';
 import { INSTALL_COMMAND, ServerNotFoundError, isExecutableFile, resolveServerPath } from './serverPath';
@@ -21,6 +20,7 @@ import { RestartPolicy, createErrorHandler } from './restartPolicy';
 import { statusFor } from './status';
 import { explainText, firstLine } from './explain';
 import { GraphPanel, GraphServer } from './graphPanel';
+import { serverOptions as launchOptions } from './launch';
 
 const LANGUAGE = 'blazes';
 const EXPLAIN_SCHEME = 'blazes-explain';
@@ -106,12 +106,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
 
   const args = serverArgs(config);
   output.appendLine(`[info] starting ${command} ${args.join(' ')}`);
-  const serverOptions: ServerOptions = {
-    command,
-    args,
-    transport: TransportKind.stdio,
-    options: { cwd: workspaceFolder() },
-  };
+  const serverOptions: ServerOptions = launchOptions(command, args, workspaceFolder());
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.blazes');
   context.subscriptions.push(watcher);
   const clientOptions: LanguageClientOptions = {
@@ -225,7 +220,9 @@ async function explainLabel(): Promise<void> {
   try {
     result = await c.sendRequest(ExecuteCommandRequest.type, {
       command: 'blazes.explain',
-      arguments: [editor.document.uri.toString(), { line: pos.line, character: pos.character }],
+      // { show: false }: the extension shows the text itself, in a
+      // virtual document, so the server must not open one of its own.
+      arguments: [editor.document.uri.toString(), { line: pos.line, character: pos.character }, { show: false }],
     });
   } catch (e) {
     void showError(`Blazes: explain failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -2,8 +2,8 @@
 // as parameters so that tests need no real binary and no vscode.
 import * as path from 'path';
 
-export const INSTALL_COMMAND = 'go install github.com/blazes-dev/blazes/cmd/blazes@latest';
-export const INSTALL_FROM_CLONE = 'go install ./cmd/blazes';
+/** Run in a clone of the Blazes repository: `blazes` lands in `$(go env GOPATH)/bin`. */
+export const INSTALL_COMMAND = 'go install ./cmd/blazes';
 export const DEFAULT_SERVER = 'blazes';
 
 export interface ResolveEnv {
@@ -59,9 +59,9 @@ export function missingServerMessage(setting: string, searched: string[], explic
     ? `\`blazes.server.path\` is set to "${setting}", but there is no executable file there.`
     : `The Blazes language server (\`${setting}\`) was not found on PATH${searched.length ? ` nor in ${searched.length} Go bin director${searched.length === 1 ? 'y' : 'ies'}` : ''}.`;
   return (
-    `${where} Install it with \`${INSTALL_COMMAND}\` ` +
-    `(or, from a clone of the repository: \`${INSTALL_FROM_CLONE}\`), ` +
-    'then make sure it is on PATH or set `blazes.server.path` to the binary, and run "Blazes: Restart Server".'
+    `${where} Build it from a clone of the Blazes repository with \`${INSTALL_COMMAND}\` ` +
+    '(it lands in `$(go env GOPATH)/bin`), then make sure it is on PATH or set `blazes.server.path` ' +
+    'to the binary, and run "Blazes: Restart Server".'
   );
 }
 

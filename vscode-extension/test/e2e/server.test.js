@@ -1,5 +1,7 @@
 'use strict';
-// End to end against the real Go server: `blazes serve` spoken to over stdio
+// End to end against the real Go server: `blazes serve` started as the
+// extension starts it (its ServerOptions, spawned by the real
+// vscode-languageclient: see languageclient.js) and spoken to over stdio
 // through vscode-jsonrpc (what vscode-languageclient is built on).
 //
 // The binary: $BLAZES_BIN, else built with `go build -o <tmp>/blazes
@@ -7,12 +9,13 @@
 // reason) only when that build fails; a binary that misbehaves fails it.
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const rpc = require('vscode-jsonrpc/node');
+const { launchServer } = require('./languageclient.js');
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const TIMEOUT = 20000;
@@ -85,13 +88,15 @@ test('e2e: blazes serve publishes BLZ001, its quick fix clears it, blazes.graph 
   const uri = pathToFileURL(file).href;
   const rootUri = pathToFileURL(work).href;
 
-  const proc = spawn(found.bin, ['serve'], { cwd: work, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  proc.stderr.on('data', (d) => { stderr += d; });
-  let exited = null;
+  // Started as the extension starts it: its ServerOptions, spawned by the
+  // real vscode-languageclient (which appends --stdio).
+  const launched = await launchServer(found.bin, [], work);
+  const proc = launched.process;
+  assert.deepEqual(proc.spawnargs.slice(1), ['serve', '--stdio'], 'the command line vscode-languageclient runs');
+  let exited = proc.exitCode !== null ? { code: proc.exitCode, signal: proc.signalCode } : null;
   proc.on('exit', (code, signal) => { exited = { code, signal }; });
-  const conn = rpc.createMessageConnection(new rpc.StreamMessageReader(proc.stdout), new rpc.StreamMessageWriter(proc.stdin));
-  const context = () => `\n--- server stderr (last 2000 chars) ---\n${stderr.slice(-2000)}${exited ? `\n--- server exited: ${JSON.stringify(exited)}` : ''}`;
+  const conn = rpc.createMessageConnection(launched.reader, launched.writer);
+  const context = () => `\n--- server stderr (last 2000 chars) ---\n${launched.stderr().slice(-2000)}${exited ? `\n--- server exited: ${JSON.stringify(exited)}` : ''}`;
 
   const published = [];
   const waiters = [];
@@ -166,7 +171,11 @@ test('e2e: blazes serve publishes BLZ001, its quick fix clears it, blazes.graph 
         inlayHint: {},
       },
     },
-  }).catch((e) => { throw new Error(`initialize failed: ${e.message}${context()}`); });
+  }).catch(async (e) => {
+    // Let the process finish writing its stderr before reporting.
+    for (let i = 0; i < 30 && !exited; i++) await new Promise((r) => setTimeout(r, 100));
+    throw new Error(`initialize failed: ${e.message}${context()}`);
+  });
   assert.ok(init && init.capabilities, `initialize returned capabilities${context()}`);
   conn.sendNotification('initialized', {});
   conn.sendNotification('workspace/didChangeConfiguration', { settings: { blazes: SETTINGS } });

@@ -64,6 +64,31 @@ test('grammar: keywords, annotations, gates, seals, comments, strings, operators
   assert.ok(!has(await scopesOf('component sealer {', 'sealer'), 'keyword'));
 });
 
+test('grammar: contract v2 words, and the contextual words as names', async () => {
+  const gate = 'component C {\n  x -> y : OW[user, window(ts)]\n  x -> z : CW[window]\n}';
+  assert.ok(has(await scopesOf(gate, 'window'), 'keyword.other.window'));
+  assert.ok(has(await scopesOf(gate, 'ts'), 'variable.other.attribute'));
+  assert.ok(has(await scopesOf(gate, 'window', 1), 'variable.other.attribute'));
+  assert.ok(!has(await scopesOf(gate, 'window', 1), 'keyword'));
+  assert.ok(has(await scopesOf(gate, 'CW'), 'constant.language.annotation.confluent'));
+  const stream = 'stream a -> B.x watermark(ts) partition(user) order(user) shuffle';
+  assert.ok(has(await scopesOf(stream, 'watermark'), 'keyword.other.watermark'));
+  assert.ok(has(await scopesOf(stream, 'partition'), 'keyword.other.partition'));
+  assert.ok(has(await scopesOf(stream, 'order'), 'keyword.other.order'));
+  assert.ok(has(await scopesOf(stream, 'shuffle'), 'keyword.other.shuffle'));
+  assert.ok(has(await scopesOf(stream, 'user'), 'variable.other.attribute'));
+  assert.ok(has(await scopesOf(stream, 'user', 1), 'variable.other.attribute'));
+  // The same words as names.
+  assert.ok(!has(await scopesOf('component shuffle {', 'shuffle'), 'keyword'));
+  assert.ok(!has(await scopesOf('source watermark(a)', 'watermark'), 'keyword'));
+  assert.ok(!has(await scopesOf('component C {\n  in partition(a)\n}', 'partition'), 'keyword'));
+  assert.ok(!has(await scopesOf('component C {\n  shuffle -> out : CR\n}', 'shuffle'), 'keyword'));
+  assert.ok(!has(await scopesOf('component C {\n  x -> shuffle : CR\n}', 'shuffle'), 'keyword'));
+  assert.ok(!has(await scopesOf('stream a -> shuffle', 'shuffle'), 'keyword'));
+  assert.ok(!has(await scopesOf('stream shuffle.x -> b', 'shuffle'), 'keyword'));
+  assert.ok(!has(await scopesOf('stream a -> B.x seal(window, shuffle)', 'shuffle'), 'keyword'));
+});
+
 const all = inputs();
 
 test('grammar snapshot inputs exist', () => {

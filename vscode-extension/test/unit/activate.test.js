@@ -1,5 +1,10 @@
 'use strict';
-// The extension's wiring, with `vscode` and vscode-languageclient mocked.
+// The extension's wiring (settings, commands, errors, restarts), with
+// `vscode` and vscode-languageclient mocked. How the client starts the server
+// is not tested here: test/e2e/launch.test.js and server.test.js hand the
+// extension's server options to the real vscode-languageclient and talk to
+// the real server it spawns, and e2e/vscode runs the packaged extension in
+// a real VS Code.
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -11,6 +16,7 @@ function fakeBinary() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blazes-unit-'));
   const bin = path.join(dir, 'blazes');
   fs.writeFileSync(bin, '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   return bin;
 }
 
@@ -25,7 +31,6 @@ test('activate: starts `blazes serve` with settings in initializationOptions and
   assert.equal(c.id, 'blazes', 'client id `blazes` makes languageclient read blazes.trace.server');
   assert.equal(c.serverOptions.command, bin);
   assert.deepEqual(c.serverOptions.args, ['serve', '-v']);
-  assert.equal(c.serverOptions.transport, lc.module.TransportKind.stdio);
   assert.equal(c.clientOptions.synchronize.configurationSection, 'blazes');
   assert.deepEqual(c.clientOptions.documentSelector, [{ language: 'blazes' }]);
   const init = typeof c.clientOptions.initializationOptions === 'function' ? c.clientOptions.initializationOptions() : c.clientOptions.initializationOptions;
@@ -46,11 +51,11 @@ test('activate: a missing binary shows the install command instead of failing si
   assert.equal(lc.created.length, 0, 'no client without a binary');
   assert.equal(vscode.calls.errors.length, 1);
   const { msg, items } = vscode.calls.errors[0];
-  assert.ok(msg.includes('go install github.com/blazes-dev/blazes/cmd/blazes@latest'), msg);
   assert.ok(msg.includes('go install ./cmd/blazes'), msg);
+  assert.ok(msg.includes('clone of the Blazes repository'), msg);
   assert.deepEqual(items, ['Copy Install Command', 'Open Settings', 'Show Log']);
   await new Promise((r) => setImmediate(r));
-  assert.equal(vscode.calls.clipboard, 'go install github.com/blazes-dev/blazes/cmd/blazes@latest');
+  assert.equal(vscode.calls.clipboard, 'go install ./cmd/blazes');
   assert.ok(vscode.calls.output.some((l) => l.includes('was not found') || l.includes('no executable file')));
 });
 

@@ -81,7 +81,9 @@ function createVscodeMock({ settings = {}, errorChoices = [], workspaceFolder } 
   return mock;
 }
 
-/** A stand-in for vscode-languageclient/node that records what the extension builds. */
+/** A stand-in for vscode-languageclient/node that records what the extension
+ *  builds and starts nothing (the launch through the real library is
+ *  tested in test/e2e/launch.test.js). */
 function createClientMock() {
   const created = [];
   const State = { Stopped: 1, Starting: 3, Running: 2 };

@@ -1,0 +1,126 @@
+// Package importer holds what every topology importer shares: Model, a
+// small description of a dataflow that an importer fills from an engine's
+// topology description (Storm Flux YAML, Kafka Streams TopologyDescription
+// text, Flink execution plan JSON), and its conversion to a grammar AST
+// printed by the project's formatter. Each engine has its own package under
+// importer/ (flux, kafkastreams, flink): a pure function from the parsed
+// input to a Model. No importer writes .blazes text by hand, and none needs
+// the engine's library to read its description.
+package importer
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/blazes-dev/blazes/grammar"
+)
+
+// Model is one imported dataflow. Doc fields are comment lines (without
+// the leading "//") printed on their own lines before what they document;
+// an importer names there the original node, bolt or processor, and writes
+// "TODO: ..." lines for every decision a person must take.
+type Model struct {
+	Name       string   // the dataflow name ("" for none)
+	Doc        []string // the file's header comment
+	Sources    []Source
+	Sinks      []Sink
+	Components []Component
+	Streams    []Stream
+}
+
+// Source is `source Name(Schema) Attrs`.
+type Source struct {
+	Name   string
+	Schema []string // nil: no schema declared
+	Attrs  []Attr
+	Doc    []string
+}
+
+// Sink is `sink Name(Schema)`.
+type Sink struct {
+	Name   string
+	Schema []string
+	Doc    []string
+}
+
+// Component is `component Name { in...; out...; paths }`.
+type Component struct {
+	Name    string
+	Doc     []string
+	Inputs  []Iface // declared `in` interfaces (paths may declare more by use)
+	Outputs []Iface
+	Paths   []Path
+}
+
+// Iface is an `in`/`out` declaration.
+type Iface struct {
+	Name   string
+	Schema []string
+}
+
+// Path is `From -> To : Ann[Gate]`.
+type Path struct {
+	From, To string
+	Ann      grammar.AnnKind
+	Gate     []GateTerm
+	Brackets bool // print "[...]" (always true when Gate is not empty)
+	Doc      []string
+}
+
+// GateTerm is a gate attribute, or window(Attr) when Window is set.
+type GateTerm struct {
+	Attr   string
+	Window bool
+}
+
+// Stream is `stream From -> To Attrs`.
+type Stream struct {
+	From, To Endpoint
+	Attrs    []Attr
+	Doc      []string
+}
+
+// Endpoint names a source or sink (Comp empty, Iface its name) or a
+// component's interface.
+type Endpoint struct {
+	Comp, Iface string
+}
+
+// Attr is a stream or source attribute: seal(Keys), watermark(Keys[0]),
+// rep, order / order(Keys), partition(Keys), shuffle.
+type Attr struct {
+	Kind grammar.AttrKind
+	Keys []string
+}
+
+// Ident turns an engine's name ("split-bolt", "KSTREAM-SOURCE-0000000000",
+// "Window(TumblingEventTimeWindows(5000))") into a .blazes identifier:
+// letters, digits and '_' kept, every other run of characters one '_', a
+// leading digit prefixed with '_', reserved words suffixed with '_'. The
+// empty name becomes "_".
+func Ident(name string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range name {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
+			b.WriteRune(r)
+			under = false
+			continue
+		}
+		if !under && b.Len() > 0 {
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "_")
+	if s == "" {
+		return "_"
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		s = "_" + s
+	}
+	if grammar.IsKeyword(s) {
+		s += "_"
+	}
+	return s
+}
