@@ -187,17 +187,26 @@ func (s *Session) Update(opts Options) *Result {
 	for i := 0; same && i < len(files); i++ {
 		same = files[i] == s.files[i]
 	}
+	// A rebuild touches every piece: its maps are made that big at once.
+	n := 0
+	if !same {
+		for _, f := range files {
+			n += len(f.doc.Pieces())
+		}
+	}
 	u := &update{
-		dirty: map[*Component]bool{}, moved: map[*Component]bool{},
+		dirty: make(map[*Component]bool, n), moved: make(map[*Component]bool, n),
 		sources: map[*Iface]bool{}, sinks: map[*Iface]bool{},
-		resolve: map[*entry]bool{}, attrs: map[string]bool{},
+		resolve: make(map[*entry]bool, n), attrs: map[string]bool{},
 	}
 	var added []*entry
-	touched := map[string]bool{}
+	touched := make(map[string]bool, n)
 	if !same {
 		// The set of files changed: start from nothing with the
 		// documents as they are.
 		s.reset()
+		s.pieces = make(map[*grammar.File]*entry, n)
+		s.syms = make(map[string]*symbol, n)
 		s.files = files
 		res.Rebuilt = true
 		for _, f := range files {
@@ -697,7 +706,7 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 	}
 	// Everything downstream of a dirty component, through streams.
 	var fwd []*Component
-	in := map[*Component]bool{}
+	in := make(map[*Component]bool, len(u.dirty))
 	for c := range u.dirty {
 		if !c.gone && !in[c] {
 			in[c] = true
@@ -766,7 +775,7 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 	}, func(scc []*Component) {
 		sccs = append(sccs, append([]*Component(nil), scc...))
 	})
-	id := map[*Component]int{}
+	id := make(map[*Component]int, len(fwd))
 	var sol sccSolver
 	for k := len(sccs) - 1; k >= 0; k-- {
 		for _, c := range sccs[k] {

@@ -157,4 +157,4 @@ func (w *workspace) didModify(mods []modification) (notes []modNote, err error) 
 
 // maxEdits bounds a document's edit log: a session whose document is
 // older than the log parses the text again.
-const maxEdits = 8
+const maxEdits = 4
