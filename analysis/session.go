@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blazes-dev/blazes/grammar"
 )
@@ -63,7 +64,7 @@ type Session struct {
 	typoEnts  map[*entry]bool
 
 	memo map[*Diagnostic]*absMemo
-	ver  uint64 // counts updates: a Result's program is of one version
+	ver  atomic.Uint64 // counts updates: a Result's program is of one version
 	b    builder
 	prog Program // the scratch program the builder reports into
 }
@@ -167,12 +168,12 @@ type update struct {
 func (s *Session) Update(opts Options) *Result {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.ver++
-	res := &Result{Docs: map[string]*grammar.Doc{}, s: s, ver: s.ver}
+	res := &Result{Docs: map[string]*grammar.Doc{}, s: s}
 	if opts.Context != nil && opts.Context.Err() != nil {
-		res.Canceled = true
+		res.Canceled = true // nothing changed: the version stays
 		return res
 	}
+	res.ver = s.ver.Add(1)
 	if opts.FS == nil {
 		opts.FS = OSFS{}
 	}
@@ -1235,11 +1236,15 @@ func (r *Result) Program() *Program {
 	case r.Canceled:
 		r.prog = &Program{Root: r.s.root, Canceled: true}
 	default:
-		r.s.mu.Lock()
-		if r.s.ver == r.ver && r.s.valid {
-			r.prog = r.s.program(r.Diagnostics)
+		// A session updated since does not make the caller wait for
+		// its update to end.
+		if r.s.ver.Load() == r.ver {
+			r.s.mu.Lock()
+			if r.s.ver.Load() == r.ver && r.s.valid {
+				r.prog = r.s.program(r.Diagnostics)
+			}
+			r.s.mu.Unlock()
 		}
-		r.s.mu.Unlock()
 		r.stale = r.prog == nil
 	}
 	return r.prog
