@@ -87,6 +87,7 @@ type Result struct {
 	progMu sync.Mutex
 	prog   *Program
 	stale  bool // the session moved on before Program was asked
+	last   bool // the session ends with this result (Load): its graph moves into the program
 }
 
 // sfile is one file of the program.
@@ -1241,7 +1242,7 @@ func (r *Result) Program() *Program {
 		if r.s.ver.Load() == r.ver {
 			r.s.mu.Lock()
 			if r.s.ver.Load() == r.ver && r.s.valid {
-				r.prog = r.s.program(r.Diagnostics)
+				r.prog = r.s.program(r.Diagnostics, r.last)
 			}
 			r.s.mu.Unlock()
 		}
@@ -1253,10 +1254,18 @@ func (r *Result) Program() *Program {
 // program copies the session's graph, at its present version, into a
 // Program whose nodes point into the absolute ASTs of the files
 // (grammar.Doc.File and Doc.Decl) instead of the pieces.
-func (s *Session) program(diags []*Diagnostic) *Program {
+//
+// With inPlace the graph is not copied but moved into the program: its
+// nodes are given their absolute positions where they are, which leaves
+// the session unusable (Load, whose session ends there, saves a copy of
+// the whole graph that way).
+func (s *Session) program(diags []*Diagnostic, inPlace bool) *Program {
 	p := &Program{Root: s.root, Diagnostics: diags, byName: map[string]*Component{}}
 	ifaces := map[*Iface]*Iface{}
-	var ar copyArena
+	ar := copyArena{inPlace: inPlace}
+	if inPlace {
+		s.valid = false
+	}
 	for _, f := range s.files {
 		af := f.doc.File()
 		p.Files = append(p.Files, af)
@@ -1268,8 +1277,7 @@ func (s *Session) program(diags []*Diagnostic) *Program {
 				p.Components = append(p.Components, c)
 				p.byName[c.Name] = c
 			case e.end != nil:
-				i := ar.iface()
-				*i = *e.end
+				i := ar.iface(e.end)
 				i.File, i.Decl, i.NameRange = af, f.doc.Decl(e.idx), shiftRange(e.end.NameRange, off)
 				i.In, i.Out, i.reach, i.tj = nil, nil, candidate{}, tarjan{}
 				ifaces[e.end] = i
@@ -1288,13 +1296,14 @@ func (s *Session) program(diags []*Diagnostic) *Program {
 			if e.stream == nil {
 				continue
 			}
-			st := *e.stream
+			st := ar.stream(e.stream)
+			from, to := ifaces[e.stream.From], ifaces[e.stream.To]
 			st.File, st.Decl, st.ent = af, f.doc.Decl(e.idx).(*grammar.Stream), nil
-			st.From, st.To = ifaces[e.stream.From], ifaces[e.stream.To]
-			st.From.Out = append(st.From.Out, &st)
-			st.To.In = append(st.To.In, &st)
-			streams[e.stream] = &st
-			p.Streams = append(p.Streams, &st)
+			st.From, st.To = from, to
+			st.From.Out = append(st.From.Out, st)
+			st.To.In = append(st.To.In, st)
+			streams[e.stream] = st
+			p.Streams = append(p.Streams, st)
 		}
 	}
 	for _, c := range p.Components {
@@ -1324,30 +1333,29 @@ func shiftRange(r grammar.Range, off grammar.Pos) grammar.Range {
 // bytes on, with its interfaces (recorded in ifaces) and paths, into the
 // blocks of ar.
 func copyComponent(c *Component, f *grammar.File, decl *grammar.Component, off grammar.Pos, ifaces map[*Iface]*Iface, ar *copyArena) *Component {
-	n := ar.comp()
-	*n = *c
+	rel, ins, outs, paths := c.Decl, c.Inputs, c.Outputs, c.Paths
+	n := ar.comp(c)
 	n.File, n.Decl, n.tj = f, decl, tarjan{}
 	iface := func(i *Iface) *Iface {
-		x := ar.iface()
-		*x = *i
-		x.Comp, x.File, x.Decl, x.NameRange = n, f, absMember(c.Decl, decl, i.Decl), shiftRange(i.NameRange, off)
+		x := ar.iface(i)
+		x.Comp, x.File, x.Decl, x.NameRange = n, f, absMember(rel, decl, i.Decl), shiftRange(i.NameRange, off)
 		x.In, x.Out, x.Paths, x.reach, x.tj = nil, nil, nil, candidate{}, tarjan{}
 		ifaces[i] = x
 		return x
 	}
-	n.Inputs = make([]*Iface, len(c.Inputs))
-	for k, i := range c.Inputs {
+	n.Inputs = make([]*Iface, len(ins))
+	for k, i := range ins {
 		n.Inputs[k] = iface(i)
 	}
-	n.Outputs = make([]*Iface, len(c.Outputs))
-	for k, o := range c.Outputs {
+	n.Outputs = make([]*Iface, len(outs))
+	for k, o := range outs {
 		n.Outputs[k] = iface(o)
 	}
-	n.Paths = make([]*Path, len(c.Paths))
-	for k, q := range c.Paths {
-		x := ar.path()
-		*x = *q
-		x.Comp, x.Decl, x.In, x.Out = n, absMember(c.Decl, decl, q.Decl).(*grammar.Path), ifaces[q.In], ifaces[q.Out]
+	n.Paths = make([]*Path, len(paths))
+	for k, q := range paths {
+		in, out := ifaces[q.In], ifaces[q.Out]
+		x := ar.path(q)
+		x.Comp, x.Decl, x.In, x.Out = n, absMember(rel, decl, q.Decl).(*grammar.Path), in, out
 		x.relevant = slices.Clone(q.relevant)
 		x.In.Paths = append(x.In.Paths, x)
 		x.Out.Paths = append(x.Out.Paths, x)
@@ -1377,25 +1385,34 @@ func absMember(rel, abs *grammar.Component, node grammar.Node) grammar.Node {
 	return nil
 }
 
-// copyArena allocates the nodes of a program's copy in blocks.
+// copyArena allocates the nodes of a program's copy in blocks, or, with
+// inPlace, hands back the nodes themselves.
 type copyArena struct {
-	comps  []Component
-	ifaces []Iface
-	paths  []Path
+	inPlace bool
+	comps   []Component
+	ifaces  []Iface
+	paths   []Path
+	streams []Stream
 }
 
 const copyBlock = 256
 
-func (a *copyArena) comp() *Component { return nextOf(&a.comps) }
-func (a *copyArena) iface() *Iface    { return nextOf(&a.ifaces) }
-func (a *copyArena) path() *Path      { return nextOf(&a.paths) }
+func (a *copyArena) comp(c *Component) *Component { return copyOf(a.inPlace, &a.comps, c) }
+func (a *copyArena) iface(i *Iface) *Iface        { return copyOf(a.inPlace, &a.ifaces, i) }
+func (a *copyArena) path(p *Path) *Path           { return copyOf(a.inPlace, &a.paths, p) }
+func (a *copyArena) stream(s *Stream) *Stream     { return copyOf(a.inPlace, &a.streams, s) }
 
-// nextOf takes the next element of *block, refilled copyBlock at a time.
-func nextOf[T any](block *[]T) *T {
+// copyOf returns a copy of *x from *block, refilled copyBlock at a time,
+// or x itself in place.
+func copyOf[T any](inPlace bool, block *[]T, x *T) *T {
+	if inPlace {
+		return x
+	}
 	if len(*block) == 0 {
 		*block = make([]T, copyBlock)
 	}
-	x := &(*block)[0]
+	c := &(*block)[0]
 	*block = (*block)[1:]
-	return x
+	*c = *x
+	return c
 }
