@@ -14,13 +14,10 @@ const MaxInputSize = 16 << 20
 // importer is a pure function of its input and Options: whatever it reads
 // besides the input comes through ReadFile.
 type Options struct {
-	// File is the input's path as the user named it: messages name it,
-	// and relative includes are resolved against its directory. "" reads
-	// as "<input>".
-	File string
 	// ReadFile reads a file the input refers to (a Flux include), by the
-	// path resolved against File's directory. nil: such files cannot be
-	// read, which is reported as the importer documents.
+	// path resolved against the directory of the input's name (the name
+	// an importer is given). nil: such files cannot be read, which is an
+	// error naming the include.
 	ReadFile func(path string) ([]byte, error)
 	// Properties are the values of `${name}` placeholders (Flux
 	// `--filter` files); nil: none.
@@ -28,14 +25,6 @@ type Options struct {
 	// Env holds the values of `${ENV-NAME}` placeholders (Flux `--env-filter`);
 	// nil: environment placeholders are left as written, with a warning.
 	Env map[string]string
-}
-
-// Name is the input's name for messages.
-func (o Options) Name() string {
-	if o.File == "" {
-		return "<input>"
-	}
-	return o.File
 }
 
 // Warning is something an importer could not carry over or chose to skip
