@@ -16,8 +16,8 @@ import (
 // fluxProperties names the properties file each sample's placeholders
 // come from (Flux's --filter), as testdata/import/flux/SOURCES.md says.
 var fluxProperties = map[string]string{
-	"examples/simple_hdfs.yaml":        "testdata/import/flux/examples/hdfs_bolt.properties",
-	"examples/simple_hbase.yaml":       "testdata/import/flux/examples/hbase_bolt.properties",
+	"examples/simple_hdfs.yaml":         "testdata/import/flux/examples/hdfs_bolt.properties",
+	"examples/simple_hbase.yaml":        "testdata/import/flux/examples/hbase_bolt.properties",
 	"core-tests/substitution-test.yaml": "testdata/import/flux/core-tests/test.properties",
 }
 
