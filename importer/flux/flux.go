@@ -199,6 +199,20 @@ func convert(name string, t *topology, warn func(importer.Warning)) (*importer.M
 		return known[c.class].fields
 	}
 
+	// Output interface names, unique per bolt: bolt id -> stream id -> name.
+	outNames := map[string]map[string]string{}
+	for _, c := range t.bolts {
+		used := map[string]bool{}
+		ids := outIDs[c.id]
+		if len(ids) == 0 {
+			ids = []string{"default"}
+		}
+		outNames[c.id] = map[string]string{}
+		for _, id := range ids {
+			outNames[c.id][id] = unique(outName(c, id), used)
+		}
+	}
+
 	inName := map[*streamDef]string{}
 	for _, c := range t.bolts {
 		if role[c.id] != asComponent {
@@ -248,12 +262,12 @@ func convert(name string, t *topology, warn func(importer.Warning)) (*importer.M
 			outs = []string{"default"}
 		}
 		for _, id := range outs {
-			comp.Outputs = append(comp.Outputs, importer.Iface{Name: outName(c, id), Schema: fields})
+			comp.Outputs = append(comp.Outputs, importer.Iface{Name: outNames[c.id][id], Schema: fields})
 		}
 		for _, in := range inputs {
 			s := firstStream(ins[c.id], inName, in)
 			for _, id := range outs {
-				p := importer.Path{From: in, To: outName(c, id), Ann: grammar.OW, Brackets: true}
+				p := importer.Path{From: in, To: outNames[c.id][id], Ann: grammar.OW, Brackets: true}
 				if isKnown {
 					p.Ann = k.ann
 					if k.gate {
@@ -282,7 +296,7 @@ func convert(name string, t *topology, warn func(importer.Warning)) (*importer.M
 		case c == nil || c.spout:
 			st.From = importer.Endpoint{Iface: s.from}
 		default:
-			st.From = importer.Endpoint{Comp: s.from, Iface: outName(c, streamID(s))}
+			st.From = importer.Endpoint{Comp: s.from, Iface: outNames[c.id][streamID(s)]}
 		}
 		sink := role[s.to] == asSink
 		if sink {

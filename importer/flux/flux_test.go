@@ -387,3 +387,21 @@ func TestParseProperties(t *testing.T) {
 		t.Errorf("got %v, want %v", p, want)
 	}
 }
+
+func TestOutputNamesStayUnique(t *testing.T) {
+	// The default stream prints as "output"; a stream id "output" must not
+	// merge with it.
+	out, _ := importText(t, `
+spouts:
+  - {id: s, className: X}
+bolts:
+  - {id: b, className: com.example.B}
+  - {id: c, className: com.example.C}
+  - {id: d, className: com.example.D}
+streams:
+  - {from: s, to: b, grouping: {type: SHUFFLE}}
+  - {from: b, to: c, grouping: {type: SHUFFLE}}
+  - {from: b, to: d, grouping: {type: SHUFFLE, streamId: output}}
+`, importer.Options{})
+	mustContain(t, out, "  out output\n  out output_2\n", "stream b.output -> c.b shuffle", "stream b.output_2 -> d.b_output shuffle")
+}
