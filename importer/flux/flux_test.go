@@ -350,6 +350,16 @@ func TestHostileInputs(t *testing.T) {
 	}
 	maxNodes = old
 
+	// Millions of tiny nodes are refused before the YAML reader runs.
+	tiny := "spouts:\n" + strings.Repeat("- a\n", 3*maxNodes)
+	err = within(t, 30*time.Second, func() error {
+		_, _, err := Import("tiny.yaml", []byte(tiny), importer.Options{})
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "tiny.yaml: too many YAML nodes") {
+		t.Errorf("tiny nodes: got %v", err)
+	}
+
 	// Deep nesting: YAML's own depth limit answers.
 	deep := "config: " + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + "\n"
 	err = within(t, 30*time.Second, func() error {

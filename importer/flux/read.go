@@ -18,9 +18,11 @@ const (
 	maxErrLen       = 160 // characters of a YAML message kept
 )
 
-// maxNodes bounds the YAML nodes one file's reading looks at, aliases
-// followed included (a variable for tests).
-var maxNodes = 1 << 20
+// maxNodes bounds the YAML nodes of one file: a file with more than
+// twice as many line breaks and separators is refused before it is
+// parsed, and the reading looks at no more nodes, aliases followed
+// included (a variable for tests). Real topologies have a few hundred.
+var maxNodes = 1 << 16
 
 // topology is what a Flux file declares, as far as the import needs it.
 type topology struct {
@@ -204,6 +206,19 @@ func (r *reader) strList(n *yaml.Node, what string) ([]string, error) {
 
 // parse reads one Flux file's text (placeholders already substituted).
 func parse(file string, text []byte) (*topology, error) {
+	// Every YAML node needs a line break or a separator: count them
+	// first, so that a file of millions of tiny nodes is refused before
+	// the YAML reader builds them all.
+	seps := 0
+	for _, c := range text {
+		switch c {
+		case '\n', ',', ':', '[', '{':
+			seps++
+		}
+	}
+	if seps > 2*maxNodes {
+		return nil, &importer.Error{File: file, Msg: fmt.Sprintf("too many YAML nodes (more than %d): not a topology this import reads", 2*maxNodes)}
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(text, &doc); err != nil {
 		return nil, yamlError(file, err)
