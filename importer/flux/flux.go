@@ -219,9 +219,12 @@ func convert(name string, t *topology, warn func(importer.Warning)) (*importer.M
 			continue
 		}
 		k, isKnown := known[c.class]
+		if isKnown && k.role == asSource {
+			isKnown = false // a spout class used as a bolt: nothing is known
+		}
 		comp := importer.Component{Name: c.id}
 		switch {
-		case isKnown && k.role != asComponent:
+		case isKnown && k.role == asSink:
 			// A class known to only write elsewhere, yet streams leave it.
 			isKnown = false
 			comp.Doc = []string{fmt.Sprintf("bolt %q (%s) %s and emits nothing, yet streams leave it here: every path is written OW[] (order-sensitive across the whole stream) until you decide.", c.id, c.class, k.does)}
@@ -253,7 +256,10 @@ func convert(name string, t *topology, warn func(importer.Warning)) (*importer.M
 			comp.Inputs = append(comp.Inputs, importer.Iface{Name: n})
 		}
 		// Outputs: one per stream id it emits on (or one, unconnected).
-		fields := k.fields
+		var fields []string
+		if isKnown {
+			fields = k.fields
+		}
 		if c.class == shellBolt {
 			fields = c.fields
 		}

@@ -415,3 +415,24 @@ streams:
 `, importer.Options{})
 	mustContain(t, out, "  out output\n  out output_2\n", "stream b.output -> c.b shuffle", "stream b.output_2 -> d.b_output shuffle")
 }
+
+func TestKnownClassesInTheWrongPlace(t *testing.T) {
+	// A logging bolt that streams leave, and a spout class used as a bolt:
+	// both are components whose paths need a decision.
+	out, _ := importText(t, `
+spouts:
+  - {id: s, className: org.apache.storm.testing.TestWordSpout}
+bolts:
+  - {id: log, className: org.apache.storm.flux.wrappers.bolts.LogInfoBolt}
+  - {id: odd, className: org.apache.storm.testing.TestWordSpout}
+streams:
+  - {from: s, to: log, grouping: {type: SHUFFLE}}
+  - {from: log, to: odd, grouping: {type: SHUFFLE}}
+`, importer.Options{})
+	mustContain(t, out,
+		`// bolt "log" (org.apache.storm.flux.wrappers.bolts.LogInfoBolt) logs every tuple and`, "emits nothing, yet streams leave it here",
+		"component log {", "component odd {", "  out output\n", "s -> output : OW[]", "log -> output : OW[]")
+	if n := strings.Count(out, "// TODO:"); n != 2 {
+		t.Errorf("want 2 TODOs, got %d:\n%s", n, out)
+	}
+}
