@@ -116,6 +116,15 @@ func TestImportCommandLine(t *testing.T) {
 	good := write("good.yaml", "name: g\nspouts:\n  - {id: s, className: org.apache.storm.testing.TestWordSpout}\nbolts:\n  - {id: b, className: com.example.B}\nstreams:\n  - {from: s, to: b, grouping: {type: FIELDS, args: [word]}}\n")
 	write("bad.yaml", "spouts:\n  - {id: s, className: X}\nstreams:\n  - {from: s, to: nowhere, grouping: {type: SHUFFLE}}\n")
 	write("trunc.yaml", "spouts:\n  - {id: s, className: \"X\n")
+	write("cycle-a.yaml", "includes:\n  - file: cycle-b.yaml\n")
+	write("cycle-b.yaml", "includes:\n  - file: cycle-a.yaml\n")
+	var bomb strings.Builder
+	bomb.WriteString("config:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&bomb, "  a%d: &a%d [*a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d, *a%d]\n", i, i, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1, i-1)
+	}
+	bomb.WriteString("spouts: *a9\n")
+	write("bomb.yaml", bomb.String())
 
 	cases := []struct {
 		args   []string
@@ -128,6 +137,8 @@ func TestImportCommandLine(t *testing.T) {
 		{[]string{"import", "--from", "flux", "missing.yaml"}, 2, "missing.yaml"},
 		{[]string{"import", "--from", "flux", "bad.yaml"}, 1, `bad.yaml:4: the stream goes to "nowhere": no bolt has this id`},
 		{[]string{"import", "--from", "flux", "trunc.yaml"}, 1, "trunc.yaml:"},
+		{[]string{"import", "--from", "flux", "cycle-a.yaml"}, 1, "cycle-b.yaml:2: include cycle: cycle-a.yaml includes cycle-b.yaml includes cycle-a.yaml"},
+		{[]string{"import", "--from", "flux", "bomb.yaml"}, 1, "bomb.yaml:10: expected a spout (id, className...) (a mapping), found a list"},
 		{[]string{"import", "--from", "flux", "good.yaml", "-o", "no/such/dir/out.blazes"}, 2, "no/such/dir"},
 		{[]string{"import", "--from", "flux", "--filter", "none.properties", "good.yaml"}, 2, "none.properties"},
 	}
