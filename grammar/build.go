@@ -15,7 +15,9 @@ type Synth struct {
 	Decls    []Decl   // sources, sinks, components and streams, in order
 	// Docs are comment lines printed on their own lines before a node: a
 	// declaration, or a member of a component. A line is the comment's
-	// text without the leading "//"; a line with newlines is split.
+	// text without the leading "//"; a line with newlines is split, and
+	// what cannot be in a line comment (control characters, invalid
+	// UTF-8) is replaced.
 	Docs map[Node][]string
 }
 
@@ -32,7 +34,7 @@ func Build(s Synth) (*File, error) {
 	comments := func(lines []string, indent string) {
 		for _, l := range lines {
 			for _, part := range strings.Split(l, "\n") {
-				part = strings.TrimRight(strings.ReplaceAll(part, "\r", " "), " \t")
+				part = strings.TrimRight(commentSafe(part), " \t")
 				b.WriteString(indent + "//")
 				if part != "" && !strings.HasPrefix(part, " ") {
 					b.WriteByte(' ')
@@ -82,4 +84,17 @@ func Build(s Synth) (*File, error) {
 		return nil, fmt.Errorf("build %s: line %d does not parse (%s): %s", s.Name, pos.Line, e.Msg, line)
 	}
 	return f, nil
+}
+
+// commentSafe makes s fit in a line comment: invalid UTF-8 becomes U+FFFD,
+// control characters (but tab) and the characters some editors take for
+// line breaks (U+0085, U+2028, U+2029) become spaces.
+func commentSafe(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if (r < 0x20 && r != '\t') || r == 0x7f || r == 0x85 || r == 0x2028 || r == 0x2029 {
+			return ' '
+		}
+		return r
+	}, s)
 }

@@ -78,3 +78,15 @@ func TestBuildRefusesWhatDoesNotParse(t *testing.T) {
 		t.Errorf("a nil declaration: want an error")
 	}
 }
+
+func TestBuildCommentsStayComments(t *testing.T) {
+	s := &Sink{Name: &Ident{Name: "s"}}
+	f, err := Build(Synth{Name: "x.blazes", Decls: []Decl{s}, Docs: map[Node][]string{s: {"a\x00b\rc\xff\u2028d\te "}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := Format(f)
+	if want := "// a b c\uFFFD d\te\nsink s\n"; string(got) != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
