@@ -27,7 +27,7 @@ package flux
 
 import (
 	"fmt"
-	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/blazes-dev/blazes/grammar"
@@ -101,10 +101,10 @@ func Import(name string, data []byte, opts importer.Options) (*importer.Model, [
 }
 
 func convert(name string, t *topology, warn func(importer.Warning)) (*importer.Model, error) {
-	base := path.Base(name)
+	base := filepath.Base(name)
 	m := &importer.Model{Name: t.name}
 	if m.Name == "" {
-		m.Name = strings.TrimSuffix(base, path.Ext(base))
+		m.Name = strings.TrimSuffix(base, filepath.Ext(base))
 	}
 	title := base
 	if t.name != "" {

@@ -2,7 +2,7 @@ package flux
 
 import (
 	"fmt"
-	"path"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -548,17 +548,17 @@ func load(file string, data []byte, opts importer.Options, stack []string, warn 
 	if err != nil {
 		return nil, err
 	}
-	stack = append(stack, path.Clean(file))
+	stack = append(stack, filepath.Clean(file))
 	for _, inc := range t.includes {
 		if inc.resource {
 			warn(importer.Warning{File: file, Line: inc.line, Msg: fmt.Sprintf("include of the classpath resource %q skipped: a classpath cannot be read here (include it as a file to import it)", clip(inc.file, 80))})
 			continue
 		}
 		p := inc.file
-		if !path.IsAbs(p) {
-			p = path.Join(path.Dir(file), p)
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(file), p)
 		}
-		p = path.Clean(p)
+		p = filepath.Clean(p)
 		for i, s := range stack {
 			if s == p {
 				cycle := append(append([]string(nil), stack[i:]...), p)
