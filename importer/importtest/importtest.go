@@ -51,10 +51,10 @@ func JSON(m *importer.Model) ([]byte, error) {
 	type model struct {
 		Name       string
 		Doc        []string
-		Sources    []source        `json:",omitempty"`
-		Sinks      []source        `json:",omitempty"`
-		Components []comp          `json:",omitempty"`
-		Streams    []stream        `json:",omitempty"`
+		Sources    []source `json:",omitempty"`
+		Sinks      []source `json:",omitempty"`
+		Components []comp   `json:",omitempty"`
+		Streams    []stream `json:",omitempty"`
 	}
 	attrs := func(as []importer.Attr) []attr {
 		var out []attr
