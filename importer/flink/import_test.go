@@ -361,3 +361,19 @@ func TestSyntaxErrorLine(t *testing.T) {
 		}
 	}
 }
+
+// Every imported Model reads without errors in the project's analysis
+// (no syntax error, no BLZ1xx).
+func TestAnalysisAcceptsModels(t *testing.T) {
+	for _, f := range samplesForAnalysis(t) {
+		m, _ := importFile(t, f)
+		errs, err := importtest.Errors(m, t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range errs {
+			t.Errorf("%s: %s", filepath.Base(f), e)
+		}
+	}
+}
+func samplesForAnalysis(t *testing.T) []string { return plans(t) }
