@@ -35,6 +35,9 @@ func Import(name string, data []byte, opts importer.Options) (*importer.Model, [
 	b := &builder{file: name, d: d, names: map[string]bool{}, comp: map[string]*group{},
 		sources: map[string]int{}, sinks: map[string]int{}, streamIdx: map[[2]importer.Endpoint]int{}}
 	b.build()
+	if b.err != nil {
+		return nil, nil, b.err
+	}
 	return b.m, b.warns, nil
 }
 
@@ -47,6 +50,7 @@ type group struct {
 	// suppressed: a suppress follows this group's output, so its windows
 	// are final when emitted: its inputs carry watermark(ts).
 	suppressed bool
+	whole      *decision // the combined annotation of a big group
 }
 
 type builder struct {
@@ -64,6 +68,7 @@ type builder struct {
 	streamIdx map[[2]importer.Endpoint]int
 	// logs: for each stream index, the topic whose order it carries.
 	logs map[int]string
+	err  error
 }
 
 // unique returns a fresh top-level identifier for an engine name.
@@ -116,7 +121,7 @@ func (b *builder) build() {
 				if b.comp[x] == g {
 					continue
 				}
-				b.connect(b.d.byName[x], b.consumerOf(g, p), g, p)
+				b.connect(b.d.byName[x], b.consumerOf(g, p))
 			}
 		}
 	}
@@ -126,7 +131,7 @@ func (b *builder) build() {
 		}
 		to := b.sinkFor(nd)
 		for _, x := range nd.pred {
-			b.connect(b.d.byName[x], to, nil, nil)
+			b.connect(b.d.byName[x], to)
 		}
 	}
 	b.oneLogPerComponent()
@@ -337,6 +342,8 @@ func (b *builder) decideFrom(g *group, p *node) decision {
 	members := g.members
 	if len(g.members) <= bigGroup {
 		members = b.reach(g, p)
+	} else if g.whole != nil {
+		return *g.whole
 	}
 	seen := map[info]bool{}
 	var ds []decision
@@ -346,7 +353,11 @@ func (b *builder) decideFrom(g *group, p *node) decision {
 			ds = append(ds, in.decide())
 		}
 	}
-	return combine(ds)
+	d := combine(ds)
+	if len(g.members) > bigGroup {
+		g.whole = &d
+	}
+	return d
 }
 
 // reach lists p and the members of g reachable from it inside g.
@@ -480,7 +491,10 @@ func (b *builder) sourceFor(key string, x *node, topic string) string {
 }
 
 // connect writes the streams from every producer of x into to.
-func (b *builder) connect(x *node, to consumer, g *group, p *node) {
+func (b *builder) connect(x *node, to consumer) {
+	if b.err != nil {
+		return
+	}
 	for _, pr := range b.producers(x, map[*node]bool{}) {
 		var attrs []importer.Attr
 		var doc []string
@@ -510,6 +524,12 @@ func (b *builder) connect(x *node, to consumer, g *group, p *node) {
 		k := [2]importer.Endpoint{pr.ep, to.ep}
 		if _, dup := b.streamIdx[k]; dup {
 			continue
+		}
+		if len(b.m.Streams) >= maxStreams {
+			if b.err == nil {
+				b.err = &importer.Error{File: b.file, Msg: fmt.Sprintf("more than %d streams: topics written and read by that many processors are too many for one model", maxStreams)}
+			}
+			return
 		}
 		b.streamIdx[k] = len(b.m.Streams)
 		if ordered {

@@ -1,6 +1,7 @@
 package kafkastreams
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -343,10 +344,36 @@ func TestHostile(t *testing.T) {
 	// A cycle of topics with no processor: source a -> sink b, source b -> sink a.
 	cycle := "Topologies:\n Sub-topology: 0\n  Source: A (topics: [a])\n   --> B\n  Sink: B (topic: b)\n   <-- A\n" +
 		" Sub-topology: 1\n  Source: C (topics: [b])\n   --> D\n  Sink: D (topic: a)\n   <-- C\n"
+	// One edge list naming a million nodes.
+	wide := "Topologies:\n Sub-topology: 0\n  Source: S (topics: [t])\n   --> " + strings.Repeat("N, ", 1000000) + "\n"
+	var wide2 strings.Builder
+	wide2.WriteString("Topologies:\n Sub-topology: 0\n  Source: S (topics: [t])\n   --> ")
+	for i := 0; i < 200000; i++ {
+		wide2.WriteString("N" + strconv.Itoa(i) + ", ")
+	}
+	// 400 writers of one topic and 400 readers: 160,000 streams.
+	var fan strings.Builder
+	fan.WriteString("Topologies:\n Sub-topology: 0\n  Source: S (topics: [in])\n")
+	for i := 0; i < 400; i++ {
+		fan.WriteString("   --> W" + strconv.Itoa(i) + "\n")
+	}
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&fan, "  Processor: W%d (stores: [])\n   --> K%d\n   <-- S\n  Sink: K%d (topic: t)\n   <-- W%d\n", i, i, i, i)
+	}
+	fan.WriteString(" Sub-topology: 1\n  Source: T (topics: [t])\n")
+	for i := 0; i < 400; i++ {
+		fan.WriteString("   --> R" + strconv.Itoa(i) + "\n")
+	}
+	for i := 0; i < 400; i++ {
+		fmt.Fprintf(&fan, "  Processor: R%d (stores: [])\n   <-- T\n", i)
+	}
 	huge := make([]byte, importer.MaxInputSize+1)
 	for _, tc := range []struct {
 		name, text, want string
 	}{
+		{"wide", wide, `names "N", which is no node`},
+		{"wide distinct", wide2.String(), "more than 100000 edges"},
+		{"fan", fan.String(), "more than 100000 streams"},
 		{"many nodes", many.String(), "more than 10000 nodes"},
 		{"huge", string(huge), "larger than 16 MiB"},
 		{"chain", chain.String(), ""},
@@ -354,9 +381,11 @@ func TestHostile(t *testing.T) {
 	} {
 		start := time.Now()
 		m, _, err := Import("h.txt", []byte(tc.text), importer.Options{})
-		if d := time.Since(start); d > 5*time.Second {
+		d := time.Since(start)
+		if d > 5*time.Second {
 			t.Errorf("%s: %v", tc.name, d)
 		}
+		t.Logf("%s: %v", tc.name, d)
 		if tc.want == "" {
 			if err != nil {
 				t.Errorf("%s: %v", tc.name, err)

@@ -26,7 +26,11 @@ import (
 
 // maxNodes bounds the nodes of one description: real topologies have a
 // few hundred at most.
-const maxNodes = 10000
+const (
+	maxNodes   = 10000
+	maxEdges   = 100000
+	maxStreams = 100000
+)
 
 type nodeKind int
 
@@ -53,6 +57,23 @@ type node struct {
 	succ      []string
 	pred      []string
 	edgeLine  map[string]int // where each neighbour was named
+	succSet   map[string]bool
+	predSet   map[string]bool
+}
+
+// addSucc and addPred record an edge once.
+func (n *node) addSucc(x string) {
+	if !n.succSet[x] {
+		n.succSet[x] = true
+		n.succ = append(n.succ, x)
+	}
+}
+
+func (n *node) addPred(x string) {
+	if !n.predSet[x] {
+		n.predSet[x] = true
+		n.pred = append(n.pred, x)
+	}
 }
 
 type description struct {
@@ -61,11 +82,12 @@ type description struct {
 }
 
 type parser struct {
-	file string
-	d    *description
-	sub  string
-	glob bool
-	last *node
+	nedges int
+	file   string
+	d      *description
+	sub    string
+	glob   bool
+	last   *node
 }
 
 func (p *parser) errorf(line int, format string, args ...any) error {
@@ -190,7 +212,8 @@ func (p *parser) node(n int, kind nodeKind, s string) error {
 	if _, dup := p.d.byName[name]; dup {
 		return p.errorf(n, "%s %s is declared twice (first at line %d)", kind, quote(name), p.d.byName[name].line)
 	}
-	nd := &node{kind: kind, name: name, line: n, sub: p.sub, global: p.glob, edgeLine: map[string]int{}}
+	nd := &node{kind: kind, name: name, line: n, sub: p.sub, global: p.glob, edgeLine: map[string]int{},
+		succSet: map[string]bool{}, predSet: map[string]bool{}}
 	switch marker {
 	case "(topics:":
 		nd.topics = list(value)
@@ -252,22 +275,19 @@ func (p *parser) edges(n int, nd *node, s string) error {
 		if _, seen := nd.edgeLine[x]; !seen {
 			nd.edgeLine[x] = n
 		}
+		if (out && nd.succSet[x]) || (!out && nd.predSet[x]) {
+			continue
+		}
+		if p.nedges++; p.nedges > maxEdges {
+			return p.errorf(n, "more than %d edges: too many for one topology description", maxEdges)
+		}
 		if out {
-			nd.succ = appendNew(nd.succ, x)
+			nd.addSucc(x)
 		} else {
-			nd.pred = appendNew(nd.pred, x)
+			nd.addPred(x)
 		}
 	}
 	return nil
-}
-
-func appendNew(xs []string, x string) []string {
-	for _, y := range xs {
-		if y == x {
-			return xs
-		}
-	}
-	return append(xs, x)
 }
 
 // link checks every named neighbour and makes the edges symmetric (Kafka
@@ -290,14 +310,14 @@ func (p *parser) link() error {
 			if other.kind == kindSource {
 				return p.errorf(nd.edgeLine[x], "%s %s forwards to source %s: a source has no predecessors", nd.kind, quote(nd.name), quote(x))
 			}
-			other.pred = appendNew(other.pred, nd.name)
+			other.addPred(nd.name)
 		}
 		for _, x := range nd.pred {
 			other := p.d.byName[x]
 			if other.kind == kindSink {
 				return p.errorf(nd.edgeLine[x], "%s %s is fed by sink %s: a sink has no successors", nd.kind, quote(nd.name), quote(x))
 			}
-			other.succ = appendNew(other.succ, nd.name)
+			other.addSucc(nd.name)
 		}
 	}
 	return nil
