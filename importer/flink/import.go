@@ -56,7 +56,7 @@ type builder struct {
 }
 
 func (b *builder) unique(name string) string {
-	base := importer.Ident(name)
+	base := ident(name)
 	id := base
 	for i := 2; b.names[id]; i++ {
 		id = fmt.Sprintf("%s_%d", base, i)
@@ -103,7 +103,7 @@ func (b *builder) describe(n *node) []string {
 func (b *builder) build() {
 	base := filepath.Base(b.file)
 	base = strings.TrimSuffix(base, filepath.Ext(base))
-	b.m = &importer.Model{Name: importer.Ident(base), Doc: []string{
+	b.m = &importer.Model{Name: ident(base), Doc: []string{
 		"Imported from " + filepath.Base(b.file) + " (a Flink execution plan) by blazes import.",
 		"Data sources are sources, data sinks sinks, every operator a component; ship",
 		"strategies are routing (HASH: partition, REBALANCE/RESCALE/SHUFFLE: shuffle).",
@@ -182,4 +182,15 @@ func (b *builder) watermark(n *node) string {
 func isAssigner(n *node) bool {
 	l := label(n)
 	return l == "Timestamps/Watermarks" || strings.HasPrefix(l, "WatermarkAssigner(")
+}
+
+// maxIdent bounds the length of a name taken from the input.
+const maxIdent = 100
+
+// ident is importer.Ident of an engine name cut to maxIdent bytes.
+func ident(name string) string {
+	if len(name) > maxIdent {
+		name = name[:maxIdent]
+	}
+	return importer.Ident(name)
 }

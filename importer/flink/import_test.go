@@ -325,9 +325,11 @@ func TestHostile(t *testing.T) {
 	} {
 		start := time.Now()
 		m, _, err := Import("x.json", []byte(tc.text), importer.Options{})
-		if d := time.Since(start); d > 5*time.Second {
+		d := time.Since(start)
+		if d > 5*time.Second {
 			t.Errorf("%s: %v", tc.name, d)
 		}
+		t.Logf("%s: %v", tc.name, d)
 		if tc.want == "" {
 			if err != nil {
 				t.Errorf("%s: %v", tc.name, err)
@@ -377,3 +379,25 @@ func TestAnalysisAcceptsModels(t *testing.T) {
 	}
 }
 func samplesForAnalysis(t *testing.T) []string { return plans(t) }
+
+// A name from the input is cut to a readable identifier.
+func TestLongNames(t *testing.T) {
+	long := strings.Repeat("p", 100000)
+	text := `{"nodes": [{"id": 1, "type": "Source: ` + long + `", "pact": "Data Source", "contents": "", "parallelism": 1},` +
+		`{"id": 2, "type": "` + long + `", "pact": "Operator", "contents": "", "parallelism": 1, "predecessors": [{"id": 1, "ship_strategy": "FORWARD", "side": "second"}]}]}`
+	m, _, err := Import("l.json", []byte(text), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Sources[0].Name) > maxIdent || len(m.Components[0].Name) > maxIdent+4 {
+		t.Errorf("names of %d and %d bytes", len(m.Sources[0].Name), len(m.Components[0].Name))
+	}
+	if p := importtest.Problems(m); len(p) > 0 {
+		t.Error(p)
+	}
+	for _, l := range m.Components[0].Doc {
+		if len(l) > 300 {
+			t.Errorf("comment of %d bytes", len(l))
+		}
+	}
+}

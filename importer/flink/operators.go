@@ -28,7 +28,7 @@ func fields(s string) []string {
 	var out []string
 	for _, f := range strings.Split(s, ",") {
 		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, importer.Ident(f))
+			out = append(out, ident(f))
 		}
 	}
 	return out

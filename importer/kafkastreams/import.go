@@ -73,7 +73,7 @@ type builder struct {
 
 // unique returns a fresh top-level identifier for an engine name.
 func (b *builder) unique(name string) string {
-	base := importer.Ident(name)
+	base := ident(name)
 	id := base
 	for i := 2; b.names[id]; i++ {
 		id = fmt.Sprintf("%s_%d", base, i)
@@ -85,7 +85,7 @@ func (b *builder) unique(name string) string {
 func (b *builder) build() {
 	base := filepath.Base(b.file)
 	base = strings.TrimSuffix(base, filepath.Ext(base))
-	b.m = &importer.Model{Name: importer.Ident(base), Doc: []string{
+	b.m = &importer.Model{Name: ident(base), Doc: []string{
 		"Imported from " + filepath.Base(b.file) + " (a Kafka Streams topology description) by blazes import.",
 		"One component per processor (processors sharing a state store are one component);",
 		"a source per input topic, a sink per output topic; a topic the topology writes",
@@ -135,6 +135,37 @@ func (b *builder) build() {
 		}
 	}
 	b.oneLogPerComponent()
+	shortenDocs(b.m)
+}
+
+// maxDoc bounds a comment line: names from the input may be of any length.
+const maxDoc = 240
+
+// shortenDocs cuts every comment line of m to maxDoc bytes.
+func shortenDocs(m *importer.Model) {
+	cut := func(doc []string) {
+		for i, l := range doc {
+			if len(l) > maxDoc {
+				doc[i] = l[:maxDoc] + "..."
+			}
+		}
+	}
+	cut(m.Doc)
+	for i := range m.Sources {
+		cut(m.Sources[i].Doc)
+	}
+	for i := range m.Sinks {
+		cut(m.Sinks[i].Doc)
+	}
+	for i := range m.Components {
+		cut(m.Components[i].Doc)
+		for j := range m.Components[i].Paths {
+			cut(m.Components[i].Paths[j].Doc)
+		}
+	}
+	for i := range m.Streams {
+		cut(m.Streams[i].Doc)
+	}
 }
 
 // group unites processors that share a store.
@@ -235,7 +266,7 @@ func short(nd *node) string {
 		}
 		return importer.Ident(strings.ToLower(kind) + "_" + num)
 	}
-	return importer.Ident(nd.name)
+	return ident(nd.name)
 }
 
 func (b *builder) component(g *group) {
@@ -587,4 +618,15 @@ func (b *builder) oneLogPerComponent() {
 			s.Doc = append(s.Doc, fmt.Sprintf("no order(key): %d topics feed this component, and two topics are two logs (Kafka interleaves them by timestamp, best effort)", len(topics)))
 		}
 	}
+}
+
+// maxIdent bounds the length of a name taken from the input.
+const maxIdent = 100
+
+// ident is importer.Ident of an engine name cut to maxIdent bytes.
+func ident(name string) string {
+	if len(name) > maxIdent {
+		name = name[:maxIdent]
+	}
+	return importer.Ident(name)
 }

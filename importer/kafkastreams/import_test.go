@@ -415,3 +415,24 @@ func TestAnalysisAcceptsModels(t *testing.T) {
 	}
 }
 func samplesForAnalysis(t *testing.T) []string { return samples(t) }
+
+// A name from the input is cut to a readable identifier.
+func TestLongNames(t *testing.T) {
+	long := strings.Repeat("p", 100000)
+	text := "Topologies:\n Sub-topology: 0\n  Source: S (topics: [" + long + "])\n   --> " + long + "\n  Processor: " + long + " (stores: [])\n   <-- S\n"
+	m, _, err := Import("l.txt", []byte(text), importer.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Sources[0].Name) > maxIdent+4 || len(m.Components[0].Name) > maxIdent+4 {
+		t.Errorf("names of %d and %d bytes", len(m.Sources[0].Name), len(m.Components[0].Name))
+	}
+	if p := importtest.Problems(m); len(p) > 0 {
+		t.Error(p)
+	}
+	for _, l := range append(m.Components[0].Doc, m.Sources[0].Doc...) {
+		if len(l) > maxDoc+3 {
+			t.Errorf("comment of %d bytes", len(l))
+		}
+	}
+}
