@@ -250,8 +250,14 @@ func TestLayouts(t *testing.T) {
 }
 
 func TestPatternsExtractorsGlobalStores(t *testing.T) {
+	for _, header := range []string{"Sub-topology: 0 for global store (will not generate tasks)", "Sub-topology: 0 (globals)"} {
+		globalStores(t, header)
+	}
+}
+
+func globalStores(t *testing.T, header string) {
 	text := `Topologies:
-   Sub-topology: 0 for global store (will not generate tasks)
+   ` + header + `
     Source: G (topics: [profiles])
       --> KTABLE-SOURCE-0000000001
     Processor: KTABLE-SOURCE-0000000001 (stores: [profiles-store])

@@ -137,7 +137,7 @@ func (p *parser) line(n int, raw string) error {
 			return p.errorf(n, "expected a sub-topology number after \"Sub-topology:\"")
 		}
 		p.sub, p.glob, p.last = id, false, nil
-		if strings.Contains(tail, "global store") {
+		if strings.Contains(tail, "global") {
 			p.sub, p.glob = id+" (global store)", true
 		}
 		return nil
