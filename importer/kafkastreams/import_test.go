@@ -290,9 +290,13 @@ func globalStores(t *testing.T, header string) {
 	if c == nil || len(c.Paths) != 2 {
 		t.Fatalf("join with the global table: %s", j)
 	}
-	for _, s := range streamsInto(m, c.Name) {
-		if s.To.Iface == "source_1" && len(s.Attrs) != 0 {
-			t.Errorf("global store stream routed: %s", attrText(s.Attrs))
+	in := streamsInto(m, c.Name)
+	if len(in) != 2 {
+		t.Fatalf("streams into the join: %+v", in)
+	}
+	for _, s := range in {
+		if len(s.Attrs) != 0 {
+			t.Errorf("stream into %s.%s routed: %s (a global table's reader is one instance)", s.To.Comp, s.To.Iface, attrText(s.Attrs))
 		}
 	}
 }

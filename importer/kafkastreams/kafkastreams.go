@@ -417,9 +417,16 @@ type consumer struct {
 }
 
 func (b *builder) consumerOf(g *group, p *node) consumer {
+	// A component holding a global store is written as one instance
+	// (every instance of the application holds the whole table): no
+	// routing on any of its inputs.
+	global := false
+	for _, q := range g.members {
+		global = global || q.global
+	}
 	return consumer{
 		ep:        importer.Endpoint{Comp: b.m.Components[g.comp].Name, Iface: g.in[p]},
-		global:    p.global,
+		global:    global,
 		upsert:    g.info[p].role == roleUpsert,
 		watermark: g.suppressed,
 	}
@@ -550,7 +557,7 @@ func (b *builder) connect(x *node, to consumer) {
 			doc = append(doc, "the table's topic is its changelog: one log per key, order(key)")
 		}
 		if to.global && !to.sink {
-			doc = append(doc, "into a global store: every instance reads the whole topic")
+			doc = append(doc, "no routing: the component holds a global store, which every instance of the application holds whole (docs/modelling.md, broadcast)")
 		}
 		k := [2]importer.Endpoint{pr.ep, to.ep}
 		if _, dup := b.streamIdx[k]; dup {
