@@ -130,6 +130,42 @@ func gate(ts []*GateTerm) string {
 	return b.String()
 }
 
+// declCode is the one line a source, sink or stream prints as; for a
+// component, its first line "component Name {".
+func declCode(d Decl) string {
+	switch d := d.(type) {
+	case *Source:
+		return "source " + d.Name.Name + schema(d.Schema) + attrs(d.Attrs)
+	case *Sink:
+		return "sink " + d.Name.Name + schema(d.Schema)
+	case *Stream:
+		return "stream " + d.From.String() + " -> " + d.To.String() + attrs(d.Attrs)
+	case *Component:
+		return "component " + d.Name.Name + " {"
+	}
+	return ""
+}
+
+// memberCode is the line a component member prints as, without its
+// indentation.
+func memberCode(m Member) string {
+	switch m := m.(type) {
+	case *Interface:
+		dir := "in  "
+		if m.Dir == Out {
+			dir = "out "
+		}
+		return dir + m.Name.Name + schema(m.Schema)
+	case *Path:
+		ann := m.Ann.Kind.String()
+		if m.Ann.Brackets {
+			ann += "[" + gate(m.Ann.Gate) + "]"
+		}
+		return m.From.Name + " -> " + m.To.Name + " : " + ann
+	}
+	return ""
+}
+
 // collect lists the code lines in source order.
 func (p *printer) collect() {
 	f := p.f
@@ -150,33 +186,20 @@ func (p *printer) collect() {
 	for _, d := range f.Decls {
 		switch d := d.(type) {
 		case *Source:
-			add(&line{code: "source " + d.Name.Name + schema(d.Schema) + attrs(d.Attrs), src: d.Range, group: "source"})
+			add(&line{code: declCode(d), src: d.Range, group: "source"})
 		case *Sink:
-			add(&line{code: "sink " + d.Name.Name + schema(d.Schema), src: d.Range, group: "sink"})
+			add(&line{code: declCode(d), src: d.Range, group: "sink"})
 		case *Stream:
-			add(&line{code: "stream " + d.From.String() + " -> " + d.To.String() + attrs(d.Attrs), src: d.Range, group: "stream"})
+			add(&line{code: declCode(d), src: d.Range, group: "stream"})
 		case *Component:
-			head := "component " + d.Name.Name + " {"
+			head := declCode(d)
 			if len(d.Members) == 0 && !p.commentIn(d.LBrace+1, d.RBrace) {
 				add(&line{code: head + "}", src: d.Range, group: "component"})
 				continue
 			}
 			add(&line{code: head, src: Range{d.Range.Start, d.LBrace + 1}, group: "component"})
 			for _, m := range d.Members {
-				switch m := m.(type) {
-				case *Interface:
-					dir := "in  "
-					if m.Dir == Out {
-						dir = "out "
-					}
-					add(&line{indent: 1, code: dir + m.Name.Name + schema(m.Schema), src: m.Range, inBody: true})
-				case *Path:
-					ann := m.Ann.Kind.String()
-					if m.Ann.Brackets {
-						ann += "[" + gate(m.Ann.Gate) + "]"
-					}
-					add(&line{indent: 1, code: m.From.Name + " -> " + m.To.Name + " : " + ann, src: m.Range, inBody: true})
-				}
+				add(&line{indent: 1, code: memberCode(m), src: m.Span(), inBody: true})
 			}
 			add(&line{code: "}", src: Range{d.RBrace, d.RBrace + 1}, close: true})
 		}

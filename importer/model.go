@@ -6,6 +6,26 @@
 // importer/ (flux, kafkastreams, flink): a pure function from the parsed
 // input to a Model. No importer writes .blazes text by hand, and none needs
 // the engine's library to read its description.
+//
+// Printing: Model.File converts the Model to grammar nodes (names made
+// valid and unique, see File) and hands them to grammar.Build, which
+// renders each node with the formatter's own per-node rules, puts the Doc
+// lines before it as comments, and parses the text back, so the File has
+// the ranges and positioned comments grammar.Format works from. Print is
+// grammar.Format of that File: there is one printer, the formatter's, and
+// Print's output is a fixed point of `blazes fmt`.
+//
+// Shared by every importer: Options (what an importer may read besides
+// its input: includes through ReadFile, Flux properties and environment),
+// Warning (what it skipped, with file and line), Error (an input it cannot
+// read: file, line, what was expected), MaxInputSize and ReadFile (the
+// bounded reader the command line and the language server give), and
+// the signature every importer has:
+//
+//	func Import(name string, data []byte, opts importer.Options) (*importer.Model, []importer.Warning, error)
+//
+// importer/formats lists the formats and their importers for the command
+// line and the language server.
 package importer
 
 import (

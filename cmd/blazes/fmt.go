@@ -91,14 +91,16 @@ func runFmt(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 
 // writeAtomic replaces name with data through a temporary file in the same
 // directory and a rename, so that a crash or a full disk never leaves a
-// half-written file; the file's mode is kept.
+// half-written file; the file's mode is kept (0644 for a new file).
 func writeAtomic(name string, data []byte) error {
 	// Write through a symbolic link: replace its target, keep the link.
 	if real, err := filepath.EvalSymlinks(name); err == nil {
 		name = real
 	}
-	info, err := os.Stat(name)
-	if err != nil {
+	mode := os.FileMode(0o644) // a new file
+	if info, err := os.Stat(name); err == nil {
+		mode = info.Mode().Perm()
+	} else if !os.IsNotExist(err) {
 		return err
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*.tmp")
@@ -117,7 +119,7 @@ func writeAtomic(name string, data []byte) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), info.Mode().Perm()); err != nil {
+	if err := os.Chmod(tmp.Name(), mode); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), name)

@@ -29,6 +29,7 @@ func init() {
 		"explain": {"show the derivation of a label", runExplain},
 		"fmt":     {"format .blazes files", runFmt},
 		"graph":   {"print the dataflow as Graphviz DOT or SVG", runGraph},
+		"import":  {"import a Storm Flux, Kafka Streams or Flink topology as .blazes", runImport},
 		"serve":   {"run the language server (LSP on stdio)", runServe},
 		"version": {"print the version", runVersion},
 	}

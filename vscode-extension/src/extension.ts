@@ -21,6 +21,7 @@ import { statusFor } from './status';
 import { explainText, firstLine } from './explain';
 import { GraphPanel, GraphServer } from './graphPanel';
 import { serverOptions as launchOptions } from './launch';
+import { SERVER_COMMAND, formatChoices, importResult, openDialogFilters } from './importTopology';
 
 const LANGUAGE = 'blazes';
 const EXPLAIN_SCHEME = 'blazes-explain';
@@ -45,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand('blazes.showLog', () => output.show(true)),
     vscode.commands.registerCommand('blazes.showGraph', () => showGraph(context)),
     vscode.commands.registerCommand('blazes.explainLabel', () => explainLabel()),
+    vscode.commands.registerCommand('blazes.importTopologyFile', () => importTopology()),
     vscode.workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, {
       onDidChange: explainChanged.event,
       provideTextDocumentContent: (uri) => explanations.get(uri.toString()) ?? '',
@@ -244,6 +246,53 @@ async function explainLabel(): Promise<void> {
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
   output.appendLine(`[info] explain ${name}:${pos.line + 1}:${pos.character + 1}: ${firstLine(text)}`);
+}
+
+// importTopology asks for a topology file and its format, has the server
+// write the model beside it (blazes.importTopology), and opens the model.
+async function importTopology(): Promise<void> {
+  const c = runningClient();
+  if (!c) return notRunning();
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFiles: true,
+    canSelectFolders: false,
+    canSelectMany: false,
+    openLabel: 'Import',
+    title: 'Blazes: Import Topology',
+    filters: openDialogFilters(),
+  });
+  if (!picked || picked.length === 0) return;
+  const file = picked[0];
+  const choice = await vscode.window.showQuickPick(
+    formatChoices(file.fsPath).map((f) => ({ label: f.label, description: f.description, format: f.format })),
+    { title: `Blazes: format of ${path.basename(file.fsPath)}`, placeHolder: 'What describes this topology?' },
+  );
+  if (!choice) return;
+  let answer: unknown;
+  try {
+    answer = await c.sendRequest(ExecuteCommandRequest.type, {
+      command: SERVER_COMMAND,
+      arguments: [file.toString(), choice.format, { show: false }],
+    });
+  } catch (e) {
+    void showError(`Blazes: import failed: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  const res = importResult(answer);
+  if (!res) {
+    void showError('Blazes: the server did not say where it wrote the model.');
+    return;
+  }
+  for (const w of res.warnings) output.appendLine(`[warn] import: ${w}`);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(res.uri));
+  await vscode.window.showTextDocument(doc, { preview: false });
+  output.appendLine(`[info] imported ${file.fsPath} (${res.format}) as ${doc.uri.fsPath}`);
+  if (res.warnings.length > 0) {
+    const n = res.warnings.length;
+    void vscode.window.showWarningMessage(`Blazes: imported with ${n} warning${n === 1 ? '' : 's'}: ${res.warnings[0]}`, 'Show Log').then((c) => {
+      if (c === 'Show Log') output.show(true);
+    });
+  }
 }
 
 function updateStatus(): void {

@@ -76,7 +76,7 @@ function editsFor(edit, uri) {
   return out;
 }
 
-test('e2e: blazes serve publishes BLZ001, its quick fix clears it, blazes.graph returns DOT', { timeout: 600000 }, async (t) => {
+test('e2e: blazes serve publishes BLZ001, its quick fix clears it, blazes.graph returns DOT, blazes.importTopology writes a model', { timeout: 600000 }, async (t) => {
   const found = findBinary();
   if (found.skip) {
     t.skip(found.skip);
@@ -220,6 +220,17 @@ test('e2e: blazes serve publishes BLZ001, its quick fix clears it, blazes.graph 
   assert.equal(typeof dot, 'string', `blazes.graph returns a string: ${JSON.stringify(dot)}`);
   assert.match(dot, /digraph/);
   for (const name of ['Splitter', 'Count', 'Commit']) assert.ok(dot.includes(name), `the DOT names ${name}:\n${dot}`);
+
+  // 4. blazes.importTopology writes a real Flux file's model beside it.
+  const flux = path.join(work, 'simple_wordcount.yaml');
+  fs.copyFileSync(path.join(REPO, 'testdata', 'import', 'flux', 'examples', 'simple_wordcount.yaml'), flux);
+  const imported = await conn.sendRequest('workspace/executeCommand', {
+    command: 'blazes.importTopology', arguments: [pathToFileURL(flux).href, 'flux', { show: false }],
+  }).catch((e) => { throw new Error(`blazes.importTopology failed: ${e.message}${context()}`); });
+  assert.equal(imported.uri, pathToFileURL(path.join(work, 'simple_wordcount.blazes')).href, JSON.stringify(imported));
+  const model = fs.readFileSync(path.join(work, 'simple_wordcount.blazes'), 'utf8');
+  assert.match(model, /^dataflow yaml_topology$/m);
+  assert.match(model, /spout_1 -> counts : OW\[word\]/);
 
   // The server shuts down cleanly.
   await conn.sendRequest('shutdown');

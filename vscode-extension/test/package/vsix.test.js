@@ -82,7 +82,7 @@ test('vsix: holds the grammar, language configuration, snippets and compiled cli
   for (const g of manifest.contributes.grammars) assert.ok(inside(g.path), g.path);
   for (const s of manifest.contributes.snippets) assert.ok(inside(s.path), s.path);
   assert.deepEqual(manifest.contributes.commands.map((c) => c.command).sort(),
-    ['blazes.explainLabel', 'blazes.restartServer', 'blazes.showGraph', 'blazes.showLog']);
+    ['blazes.explainLabel', 'blazes.importTopologyFile', 'blazes.restartServer', 'blazes.showGraph', 'blazes.showLog']);
 
   // The client is bundled: it needs nothing but `vscode` and Node's own modules.
   const main = readEntry(buf, entries.get('extension/dist/extension.js')).toString('utf8');

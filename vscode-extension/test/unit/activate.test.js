@@ -38,7 +38,7 @@ test('activate: starts `blazes serve` with settings in initializationOptions and
   // A changed setting is read again when the server (re)starts.
   vscode.settings['blazes.inlayHints.enabled'] = false;
   assert.equal(c.clientOptions.initializationOptions().inlayHints.enabled, false);
-  for (const id of ['blazes.showGraph', 'blazes.explainLabel', 'blazes.restartServer']) assert.ok(vscode.calls.commands[id], id);
+  for (const id of ['blazes.showGraph', 'blazes.explainLabel', 'blazes.restartServer', 'blazes.importTopologyFile']) assert.ok(vscode.calls.commands[id], id);
   await ext.deactivate();
   assert.equal(c.stopped, true);
 });
