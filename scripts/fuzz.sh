@@ -20,11 +20,12 @@ for pkg in $(go list ./...); do
     status=$?
     count=$((count+1))
     execs=$(grep -o 'execs: [0-9]*' "$out" | tail -1 | cut -d' ' -f2)
+    execs=${execs:+, $execs execs}
     if [ "$status" -eq 0 ]; then
-      echo "fuzz: $pkg $target ok ($time, ${execs:-?} execs)"
+      echo "fuzz: $pkg $target ok ($time$execs)"
     elif grep -q 'context deadline exceeded' "$out" && ! grep -q 'Failing input written to' "$out"; then
       # The coordinator's deadline race: no input failed.
-      echo "fuzz: $pkg $target ok ($time, ${execs:-?} execs; the fuzz coordinator stopped at its deadline, go.dev/issue/75804)"
+      echo "fuzz: $pkg $target ok ($time$execs; the fuzz coordinator stopped at its deadline, go.dev/issue/75804)"
     else
       cat "$out"
       echo "fuzz: $pkg $target FAILED"
