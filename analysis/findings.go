@@ -760,8 +760,8 @@ func globalOrderFinding(s *Stream, r grammar.Range) *Diagnostic {
 		edits = append(edits, Edit{File: u.File.Name, Range: orderAttr(u.Decl).Range, NewText: "order(" + x + ")"})
 	}
 	d := &Diagnostic{Location: Location{File: s.File.Name, Range: r}, Severity: SevHint, Code: CodeGlobalOrder,
-		Message: fmt.Sprintf("a global order on stream %s is more than %s needs%s: records with different %s never interact in its gate, so a log keyed on %s (order(%s) on %s) coordinates as well and can be partitioned",
-			s.Name(), pathNames(paths), "", x, x, x, strings.Join(names, ", ")),
+		Message: fmt.Sprintf("a global order on stream %s is more than needed: every path its log coordinates (%s) has %s in its gate, so records with different %s never interact there; a log keyed on %s (order(%s) on %s) coordinates as well and can be partitioned",
+			s.Name(), pathNames(paths), x, x, x, x, strings.Join(names, ", ")),
 		Fixes: []Fix{{Title: fmt.Sprintf("Order %s %s on (%s) instead of globally", streamWord(len(names)), strings.Join(names, ", "), x), Kind: "order", Edits: edits}},
 	}
 	return d
