@@ -544,6 +544,7 @@ func splitFinding(p *Path) *Diagnostic {
 		}
 		routes = append(routes, fmt.Sprintf("%s by %s", s.Name(), r))
 	}
+	sort.Strings(routes)
 	plain, _ := SplitGate(p.Gate)
 	keep := "no partition keeps a group of a gate without plain attributes whole: only one instance does"
 	if len(plain) > 0 {
@@ -555,7 +556,7 @@ func splitFinding(p *Path) *Diagnostic {
 		Code:      CodeSplit,
 		Component: p.Comp.Name,
 		Path:      p.Name(),
-		Message: fmt.Sprintf("%s: path %s (%s) is split over parallel instances: %s is routed by a key outside the gate [%s], so each instance holds part of some gate groups (the same part in every run: deterministic, no label changes; two-level aggregations do this on purpose). If each group must be whole, %s.",
+		Message: fmt.Sprintf("%s: path %s (%s) is split over parallel instances: its state is routed by %s, not all by one key within the gate [%s], so each instance holds part of some gate groups (the same part in every run: deterministic, no label changes; two-level aggregations do this on purpose). If each group must be whole, %s.",
 			p.Comp.Name, p.Name(), p.Annotation(), strings.Join(routes, ", "), p.Gate, keep),
 	}
 	for _, s := range streams {

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -104,11 +105,11 @@ func sealFix(p *Path, bad []Labelled, attrs []string, watermark bool) (Fix, bool
 	for _, pt := range points {
 		if pt.src != nil {
 			decl := pt.src.Decl.(*grammar.Source)
-			edits = append(edits, attrEdit(pt.src.File, decl.Range.End, decl.Attrs, text))
+			edits = append(edits, setAttr(pt.src.File, decl.Range.End, decl.Attrs, text, grammar.AttrSeal, grammar.AttrWatermark)...)
 			where = append(where, "source "+pt.src.Name)
 			sources++
 		} else {
-			edits = append(edits, attrEdit(pt.stream.File, pt.stream.Decl.Range.End, pt.stream.Decl.Attrs, text))
+			edits = append(edits, setAttr(pt.stream.File, pt.stream.Decl.Range.End, pt.stream.Decl.Attrs, text, grammar.AttrSeal, grammar.AttrWatermark)...)
 			where = append(where, "stream "+pt.stream.Name())
 		}
 	}
@@ -125,16 +126,38 @@ func sealFix(p *Path, bad []Labelled, attrs []string, watermark bool) (Fix, bool
 	}, true
 }
 
-// attrEdit replaces an existing seal(...) or watermark(...) among attrs (the last one, which
-// is the one used when seal is written twice), or appends text after the
+// setAttr makes a declaration carry text as its only attribute of the
+// given kinds: the first such attribute is replaced and the others are
+// removed (a seal is never doubled, a conflicting watermark or a
+// duplicate does not survive), or text is appended after the
 // declaration's last token.
-func attrEdit(f *grammar.File, end grammar.Pos, attrs []*grammar.StreamAttr, text string) Edit {
-	for i := len(attrs) - 1; i >= 0; i-- {
-		if a := attrs[i]; a.Kind == grammar.AttrSeal || a.Kind == grammar.AttrWatermark {
-			return Edit{File: f.Name, Range: a.Range, NewText: text}
+func setAttr(f *grammar.File, end grammar.Pos, attrs []*grammar.StreamAttr, text string, kinds ...grammar.AttrKind) []Edit {
+	var out []Edit
+	for _, a := range attrs {
+		if !slices.Contains(kinds, a.Kind) {
+			continue
+		}
+		if len(out) == 0 {
+			out = append(out, Edit{File: f.Name, Range: a.Range, NewText: text})
+		} else {
+			out = append(out, Edit{File: f.Name, Range: grammar.Range{Start: precedingSpace(f.Text, a.Range.Start), End: a.Range.End}})
 		}
 	}
-	return Edit{File: f.Name, Range: grammar.Range{Start: end, End: end}, NewText: " " + text}
+	if len(out) == 0 {
+		out = append(out, Edit{File: f.Name, Range: grammar.Range{Start: end, End: end}, NewText: " " + text})
+	}
+	return out
+}
+
+// countAttrs counts the attributes of the given kinds.
+func countAttrs(attrs []*grammar.StreamAttr, kinds ...grammar.AttrKind) int {
+	n := 0
+	for _, a := range attrs {
+		if slices.Contains(kinds, a.Kind) {
+			n++
+		}
+	}
+	return n
 }
 
 // sealUpstream finds where seal(attrs) must go so that stream s carries
@@ -212,17 +235,11 @@ func orderFix(p *Path, key []string) (Fix, bool) {
 				continue
 			}
 			names = append(names, s.Name())
-			if a := lastAttr(s.Decl.Attrs, grammar.AttrOrder); a != nil {
-				if s.Order && s.OrderKey == ck && ownOrder(s) {
-					continue
-				}
-				edits = append(edits, Edit{File: s.File.Name, Range: a.Range, NewText: text})
-				continue
+			own := countAttrs(s.Decl.Attrs, grammar.AttrOrder)
+			if s.Order && s.OrderKey == ck && own <= 1 {
+				continue // ordered so already, on the stream or from its source
 			}
-			if s.Order && s.OrderKey == ck {
-				continue // from its source already
-			}
-			edits = append(edits, Edit{File: s.File.Name, Range: grammar.Range{Start: s.Decl.Range.End, End: s.Decl.Range.End}, NewText: " " + text})
+			edits = append(edits, setAttr(s.File, s.Decl.Range.End, s.Decl.Attrs, text, grammar.AttrOrder)...)
 		}
 	}
 	if len(edits) == 0 {
@@ -236,21 +253,6 @@ func orderFix(p *Path, key []string) (Fix, bool) {
 		title += " on (" + keyText(ck) + ")"
 	}
 	return Fix{Title: title, Kind: "order", Edits: edits}, true
-}
-
-// ownOrder reports whether the stream's order comes from its own
-// declaration.
-func ownOrder(s *Stream) bool { return lastAttr(s.Decl.Attrs, grammar.AttrOrder) != nil }
-
-// lastAttr returns the last attribute of a kind (the one that counts when
-// one is written twice).
-func lastAttr(attrs []*grammar.StreamAttr, kind grammar.AttrKind) *grammar.StreamAttr {
-	for i := len(attrs) - 1; i >= 0; i-- {
-		if attrs[i].Kind == kind {
-			return attrs[i]
-		}
-	}
-	return nil
 }
 
 // partitionFixes are BLZ004's fixes: one per key (each single plain
@@ -306,14 +308,10 @@ func partitionFix(p *Path, key []string) (Fix, bool) {
 				return Fix{}, false
 			}
 			names = append(names, s.Name())
-			a := lastRoute(s.Decl.Attrs)
-			switch {
-			case a != nil && a.Kind == grammar.AttrPartition && s.PartKey == CanonKey(key):
-			case a != nil:
-				edits = append(edits, Edit{File: s.File.Name, Range: a.Range, NewText: text})
-			default:
-				edits = append(edits, Edit{File: s.File.Name, Range: grammar.Range{Start: s.Decl.Range.End, End: s.Decl.Range.End}, NewText: " " + text})
+			if s.Route == RoutePartition && s.PartKey == CanonKey(key) && countAttrs(s.Decl.Attrs, grammar.AttrPartition, grammar.AttrShuffle) <= 1 {
+				continue
 			}
+			edits = append(edits, setAttr(s.File, s.Decl.Range.End, s.Decl.Attrs, text, grammar.AttrPartition, grammar.AttrShuffle)...)
 		}
 	}
 	if len(edits) == 0 {
@@ -322,15 +320,6 @@ func partitionFix(p *Path, key []string) (Fix, bool) {
 	sort.Strings(names)
 	return Fix{Title: fmt.Sprintf("Partition %s %s on (%s)", streamWord(len(names)), strings.Join(names, ", "), strings.Join(key, ", ")),
 		Kind: "partition", Edits: edits}, true
-}
-
-func lastRoute(attrs []*grammar.StreamAttr) *grammar.StreamAttr {
-	for i := len(attrs) - 1; i >= 0; i-- {
-		if k := attrs[i].Kind; k == grammar.AttrPartition || k == grammar.AttrShuffle {
-			return attrs[i]
-		}
-	}
-	return nil
 }
 
 // oneInstanceFix removes partition(...) and shuffle from every stream into

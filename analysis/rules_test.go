@@ -645,6 +645,8 @@ func TestRulesCoverage(t *testing.T) {
 		analysis.CodeNoProducer, analysis.CodeBadImport, analysis.CodeImportCycle,
 		analysis.CodeImportEscape, analysis.CodeBadEndpoint, analysis.CodeDuplicateAttr,
 		analysis.CodeDuplicatePath, analysis.CodeNeedlessOrder, analysis.CodeOrderOverSeal,
+		analysis.CodeScattered, analysis.CodeSplit, analysis.CodeGlobalOrder,
+		analysis.CodeAttrConflict, analysis.CodeRouteIntoSink,
 	}
 	// BLZ000 is the parser's (grammar tests cover it).
 	for _, c := range all {
@@ -873,7 +875,8 @@ func checkFixes(t *testing.T, root string, fsys memFS) (checked int) {
 			}
 			q := analysis.Load(root, analysis.Options{FS: fixed})
 			for _, e := range q.Diagnostics {
-				if (e.Code == analysis.CodeUncoordinated || e.Code == analysis.CodeWrongSeal) &&
+				uncoord := func(c string) bool { return c == analysis.CodeUncoordinated || c == analysis.CodeWrongSeal }
+				if (e.Code == d.Code || uncoord(e.Code) && uncoord(d.Code)) &&
 					e.Component == d.Component && e.Path == d.Path {
 					errorf("%s: %s on %s: %s: after fix %q, %s remains: %s", root, d.Code, d.Component, d.Path, fix.Title, e.Code, e.Message)
 				}
