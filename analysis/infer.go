@@ -669,11 +669,15 @@ func internalWhy(p *Path) *Why {
 	return &Why{Rule: strings.Join(rules, "; "), Text: strings.Join(texts, "; "), From: dedupe(from)}
 }
 
+// HowCoordinated says how a coordinated order-sensitive path is
+// coordinated ("by seal (...)", "by order: ...").
+func (p *Path) HowCoordinated() string { return howCoordinated(p) }
+
 // howCoordinated says how a coordinated order-sensitive path is
 // coordinated: by which seals, or by which log.
 func howCoordinated(p *Path) string {
 	if len(p.relevant) == 0 {
-		return "it has no relevant input to race with"
+		return "as it has no relevant input to race with"
 	}
 	if coordinatedBySeal(p) {
 		var parts []string
@@ -684,7 +688,7 @@ func howCoordinated(p *Path) string {
 			parts = append(parts, fmt.Sprintf("%s is %s", i.FullName(), i.Label))
 		}
 		if len(parts) == 0 {
-			return "nothing reaches its relevant inputs yet"
+			return "as nothing reaches its relevant inputs"
 		}
 		return fmt.Sprintf("by seal (%s, compatible with the gate [%s])", strings.Join(parts, ", "), p.Gate)
 	}
@@ -778,9 +782,9 @@ func pathWhy(p *Path) *Why {
 		case p.Coordinated && p.OutLabel.Kind == Async && coordinatedBySeal(p) && len(p.relevant) > 0:
 			text = fmt.Sprintf("%s is coordinated %s; it consumes its seal, so the output is Async", ann, howCoordinated(p))
 		case p.Coordinated && p.OutLabel.Kind == Async:
-			text = fmt.Sprintf("%s is coordinated: %s; the output is Async", ann, howCoordinated(p))
+			text = fmt.Sprintf("%s is coordinated %s; the output is Async", ann, howCoordinated(p))
 		default:
-			text = fmt.Sprintf("%s is coordinated (%s), but its output is at least %s", ann, howCoordinated(p), p.OutLabel)
+			text = fmt.Sprintf("%s is coordinated %s, but its output is at least %s", ann, howCoordinated(p), p.OutLabel)
 		}
 		if iw := internalWhy(p); iw != nil {
 			from = append(from, iw.From...)

@@ -119,7 +119,7 @@ var v2RuleCases = []ruleCase{
 		labels:   map[string]string{"Join.enriched": "Async", "Join: views -> enriched": "Async"},
 		internal: map[string]string{"Join: views -> enriched": "", "Join: profiles -> enriched": ""},
 		check: func(t *testing.T, p *analysis.Program) {
-			wantExplain(t, p, "Join: views -> enriched", "coordinated: by order: Join.views and Join.profiles travel in one log, order(user)")
+			wantExplain(t, p, "Join: views -> enriched", "coordinated by order: Join.views and Join.profiles travel in one log, order(user)")
 			// The chain shows the stream's order.
 			if line := analysis.ChainLine(analysis.Chain(p.Lookup("Join.enriched"))); !strings.Contains(line, "order(user)") {
 				t.Errorf("chain lacks order(user): %s", line)
