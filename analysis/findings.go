@@ -355,9 +355,9 @@ func orderGap(p *Path) string {
 	var ordered, unordered []string
 	keys := map[string]bool{}
 	for _, i := range orderInputs(p) {
-		k, any, ok := orderedOn(i)
+		k, anyKey, ok := orderedOn(i)
 		switch {
-		case any:
+		case anyKey:
 		case ok:
 			ordered = append(ordered, i.FullName())
 			keys[k] = true

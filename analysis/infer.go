@@ -341,9 +341,9 @@ func coordinatedFor(i *Iface, gate string) bool {
 }
 
 // orderedOn says on which key input i is ordered (SPEC §3 Ordered input):
-// ok when every stream into it carries order(k) with one same k; any when
+// ok when every stream into it carries order(k) with one same k; anyKey when
 // no stream reaches it (or nothing flows yet), which is ordered on any key.
-func orderedOn(i *Iface) (key string, any, ok bool) {
+func orderedOn(i *Iface) (key string, anyKey, ok bool) {
 	if len(i.In) == 0 || i.Label.Kind == None {
 		return "", true, true
 	}
@@ -385,11 +385,11 @@ func orderInputs(p *Path) []*Iface {
 func coordinatedByOrder(p *Path) (key string, ok bool) {
 	set := false
 	for _, i := range orderInputs(p) {
-		k, any, ok := orderedOn(i)
+		k, anyKey, ok := orderedOn(i)
 		switch {
 		case !ok:
 			return "", false
-		case any:
+		case anyKey:
 		case set && k != key:
 			return "", false
 		default:
