@@ -321,7 +321,7 @@ func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 	}
 	fmt.Fprintf(&b, ". %s.", wayOut(p, bad, upstream, cycle))
 	d := &Diagnostic{
-		Location:  Location{File: p.Comp.File.Name, Range: p.Decl.Ann.Range},
+		Location:  at(p.Comp.File, p.Decl.Ann.Range),
 		Severity:  sev,
 		Code:      code,
 		Message:   b.String(),
@@ -488,7 +488,7 @@ func scatteredFinding(p *Path, shuffled []*Stream) *Diagnostic {
 	}
 	b.WriteString(".")
 	d := &Diagnostic{
-		Location:  Location{File: p.Comp.File.Name, Range: p.Decl.Ann.Range},
+		Location:  at(p.Comp.File, p.Decl.Ann.Range),
 		Severity:  sev,
 		Code:      CodeScattered,
 		Component: p.Comp.Name,
@@ -551,7 +551,7 @@ func splitFinding(p *Path) *Diagnostic {
 		keep = fmt.Sprintf("partition(%s) on every stream into its state inputs would keep each group whole", plain[0])
 	}
 	d := &Diagnostic{
-		Location:  Location{File: p.Comp.File.Name, Range: p.Decl.Ann.Range},
+		Location:  at(p.Comp.File, p.Decl.Ann.Range),
 		Severity:  SevInformation,
 		Code:      CodeSplit,
 		Component: p.Comp.Name,
@@ -583,13 +583,13 @@ func (d *Diagnostic) addRelated(f *grammar.File, r grammar.Range, msg string) {
 	if len(d.Related) >= maxRelated {
 		return
 	}
-	d.Related = append(d.Related, Related{Location: Location{File: f.Name, Range: r}, Message: msg})
+	d.Related = append(d.Related, Related{Location: at(f, r), Message: msg})
 }
 
 func replicaWriteFinding(p *Path) *Diagnostic {
 	l := p.In.Label
 	d := &Diagnostic{
-		Location:  Location{File: p.Comp.File.Name, Range: p.Decl.Ann.Range},
+		Location:  at(p.Comp.File, p.Decl.Ann.Range),
 		Severity:  SevInformation,
 		Code:      CodeReplicaWrite,
 		Component: p.Comp.Name,
@@ -670,10 +670,10 @@ func orderFinding(s *Stream) *Diagnostic {
 	}
 	text := orderText(s.OrderKey)
 	mk := func(code, msg string) *Diagnostic {
-		d := &Diagnostic{Location: Location{File: s.File.Name, Range: r}, Severity: SevHint, Code: code, Message: msg}
+		d := &Diagnostic{Location: at(s.File, r), Severity: SevHint, Code: code, Message: msg}
 		if a != nil {
 			d.Fixes = []Fix{{Title: "Remove " + text + " from stream " + s.Name(), Kind: "remove",
-				Edits: []Edit{{File: s.File.Name, Range: grammar.Range{Start: precedingSpace(s.File.Text, a.Range.Start), End: a.Range.End}}}}}
+				Edits: []Edit{editAt(s.File, grammar.Range{Start: precedingSpace(s.File.Text, a.Range.Start), End: a.Range.End}, "")}}}
 		}
 		return d
 	}
@@ -758,9 +758,9 @@ func globalOrderFinding(s *Stream, r grammar.Range) *Diagnostic {
 	var edits []Edit
 	for _, u := range log {
 		names = append(names, u.Name())
-		edits = append(edits, Edit{File: u.File.Name, Range: orderAttr(u.Decl).Range, NewText: "order(" + x + ")"})
+		edits = append(edits, editAt(u.File, orderAttr(u.Decl).Range, "order("+x+")"))
 	}
-	d := &Diagnostic{Location: Location{File: s.File.Name, Range: r}, Severity: SevHint, Code: CodeGlobalOrder,
+	d := &Diagnostic{Location: at(s.File, r), Severity: SevHint, Code: CodeGlobalOrder,
 		Message: fmt.Sprintf("a global order on stream %s is more than needed: every path its log coordinates (%s) has %s in its gate, so records with different %s never interact there; a log keyed on %s (order(%s) on %s) coordinates as well and can be partitioned",
 			s.Name(), pathNames(paths), x, x, x, x, strings.Join(names, ", ")),
 		Fixes: []Fix{{Title: fmt.Sprintf("Order %s %s on (%s) instead of globally", streamWord(len(names)), strings.Join(names, ", "), x), Kind: "order", Edits: edits}},

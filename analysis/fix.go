@@ -138,13 +138,13 @@ func setAttr(f *grammar.File, end grammar.Pos, attrs []*grammar.StreamAttr, text
 			continue
 		}
 		if len(out) == 0 {
-			out = append(out, Edit{File: f.Name, Range: a.Range, NewText: text})
+			out = append(out, editAt(f, a.Range, text))
 		} else {
-			out = append(out, Edit{File: f.Name, Range: grammar.Range{Start: precedingSpace(f.Text, a.Range.Start), End: a.Range.End}})
+			out = append(out, editAt(f, grammar.Range{Start: precedingSpace(f.Text, a.Range.Start), End: a.Range.End}, ""))
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, Edit{File: f.Name, Range: grammar.Range{Start: end, End: end}, NewText: " " + text})
+		out = append(out, editAt(f, grammar.Range{Start: end, End: end}, " "+text))
 	}
 	return out
 }
@@ -332,7 +332,7 @@ func oneInstanceFix(c *Component) (Fix, bool) {
 	remove := func(f *grammar.File, attrs []*grammar.StreamAttr) {
 		for _, a := range attrs {
 			if a.Kind == grammar.AttrPartition || a.Kind == grammar.AttrShuffle {
-				edits = append(edits, Edit{File: f.Name, Range: grammar.Range{Start: precedingSpace(f.Text, a.Range.Start), End: a.Range.End}})
+				edits = append(edits, editAt(f, grammar.Range{Start: precedingSpace(f.Text, a.Range.Start), End: a.Range.End}, ""))
 			}
 		}
 	}
