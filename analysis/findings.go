@@ -370,7 +370,7 @@ func orderGap(p *Path) string {
 	}
 	switch {
 	case len(unordered) > 0:
-		return fmt.Sprintf("%s %s ordered, but %s %s not in that log (the path's own input and every relevant input must travel in one log)",
+		return fmt.Sprintf("%s %s ordered, but %s %s not in that log, where the path's own input and every relevant input must travel",
 			strings.Join(ordered, " and "), isAre(len(ordered)), strings.Join(unordered, " and "), isAre(len(unordered)))
 	case len(keys) > 1:
 		var ks []string

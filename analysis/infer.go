@@ -643,12 +643,16 @@ func internalWhy(p *Path) *Why {
 	for _, c := range p.Causes() {
 		switch c {
 		case "uncoordinated":
+			gap := ""
+			if g := orderGap(p); g != "" {
+				gap = " (" + g + ")"
+			}
 			if p.Kind == grammar.OR {
 				rules = append(rules, "rule 1")
-				texts = append(texts, fmt.Sprintf("%s is not coordinated: the answer depends on how reads interleave with writes", p.Annotation()))
+				texts = append(texts, fmt.Sprintf("%s is not coordinated: the answer depends on how reads interleave with writes%s", p.Annotation(), gap))
 			} else {
 				rules = append(rules, "rules 2, 4")
-				texts = append(texts, fmt.Sprintf("%s is not coordinated: the state depends on input order", p.Annotation()))
+				texts = append(texts, fmt.Sprintf("%s is not coordinated: the state depends on input order%s", p.Annotation(), gap))
 			}
 			from = append(from, uncoordinated(p)...)
 		case "scattered":
@@ -699,7 +703,11 @@ func howCoordinated(p *Path) string {
 			names = append(names, i.FullName())
 		}
 	}
-	return fmt.Sprintf("by order: %s travel in one log, %s", strings.Join(names, " and "), orderText(key))
+	verb := "travel"
+	if len(names) == 1 {
+		verb = "travels"
+	}
+	return fmt.Sprintf("by order: %s %s in one log, %s", strings.Join(names, " and "), verb, orderText(key))
 }
 
 // uncoordinated lists the relevant inputs of p that are not coordinated.
