@@ -758,7 +758,7 @@ func globalOrderFinding(s *Stream, r grammar.Range) *Diagnostic {
 	var edits []Edit
 	for _, u := range log {
 		names = append(names, u.Name())
-		edits = append(edits, editAt(u.File, orderAttr(u.Decl).Range, "order("+x+")"))
+		edits = append(edits, setAttr(u.File, u.Decl.Range.End, u.Decl.Attrs, "order("+x+")", grammar.AttrOrder)...)
 	}
 	d := &Diagnostic{Location: at(s.File, r), Severity: SevHint, Code: CodeGlobalOrder,
 		Message: fmt.Sprintf("a global order on stream %s is more than needed: every path its log coordinates (%s) has %s in its gate, so records with different %s never interact there; a log keyed on %s (order(%s) on %s) coordinates as well and can be partitioned",

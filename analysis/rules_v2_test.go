@@ -253,3 +253,43 @@ var v2RuleCases = []ruleCase{
 		},
 	},
 }
+
+// A global order inherited from a source: the BLZ203 fix writes order(k)
+// on the streams themselves (a stream's own order wins over its
+// source's), and the fix round-trips.
+func TestGlobalOrderFromSource(t *testing.T) {
+	const src = `source views(user, page) order
+source profiles(user, region) order
+
+component Join {
+  views -> enriched : OR[user]
+  profiles -> enriched : OW[user]
+}
+
+stream views -> Join.views
+stream profiles -> Join.profiles
+`
+	p := analysis.Load("g.blazes", analysis.Options{FS: memFS{"g.blazes": []byte(src)}})
+	n := 0
+	for _, d := range p.Diagnostics {
+		if d.Code != analysis.CodeGlobalOrder {
+			t.Errorf("unexpected %s: %s", d.Code, d.Message)
+			continue
+		}
+		n++
+		if len(d.Fixes) != 1 || len(d.Fixes[0].Edits) != 2 {
+			t.Fatalf("BLZ203 fix: %s", fixSummary(d.Fixes))
+		}
+		fixed, err := applyEdits(memFS{"g.blazes": []byte(src)}, d.Fixes[0].Edits)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := analysis.Load("g.blazes", analysis.Options{FS: fixed})
+		if len(q.Diagnostics) != 0 {
+			t.Errorf("after the BLZ203 fix:\n%s\n%s", fixed["g.blazes"], diagDump(q))
+		}
+	}
+	if n != 2 {
+		t.Errorf("%d BLZ203 hints, want 2", n)
+	}
+}
