@@ -447,8 +447,27 @@ func wayOut(p *Path, bad []Labelled, upstream, cycle []string) string {
 		for _, k := range ks {
 			ps = append(ps, keyPhrase(k))
 		}
-		return fmt.Sprintf("Seal %s on a key within the gate [%s] instead of %s, or widen the gate to hold %s if the component may treat each such group apart, or %s",
-			what, p.Gate, strings.Join(ps, ", "), strings.Join(ps, ", "), order)
+		// The widened gate: the gate's terms and the sealed attributes
+		// not yet in it, as plain attributes.
+		plain, windows := SplitGate(p.Gate)
+		var extra []string
+		for _, k := range ks {
+			for _, a := range KeyAttrs(k) {
+				if !contains(plain, a) && !contains(windows, a) {
+					extra = append(extra, a)
+				}
+			}
+		}
+		terms := KeyAttrs(CanonKey(append(plain, extra...)))
+		for _, w := range windows {
+			terms = append(terms, "window("+w+")")
+		}
+		within := fmt.Sprintf("on a key within the gate [%s]", p.Gate)
+		if p.Gate == "" {
+			within = "with seal() (the end of the whole stream, which an unbounded stream never reaches)"
+		}
+		return fmt.Sprintf("Seal %s %s instead of %s, or widen the gate to %s[%s] if records with different %s never interact there, or %s",
+			what, within, strings.Join(ps, ", "), p.Kind, strings.Join(terms, ","), strings.Join(uniqueStrings(extra), ", "), order)
 	case p.Gate == "":
 		return fmt.Sprintf("Seal %s with seal() (the end of the whole stream, which an unbounded stream never reaches), or %s", what, order)
 	}
