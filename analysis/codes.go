@@ -1,6 +1,6 @@
 package analysis
 
-// Finding codes. BLZ000-BLZ003 are fixed by SPEC §4; the BLZ1xx, BLZ2xx and BLZ3xx
+// Finding codes. BLZ000-BLZ005 are fixed by SPEC §4; the BLZ1xx, BLZ2xx and BLZ3xx
 // codes are the project's own and are documented in docs/semantics.md.
 // BLZ1xx are errors; BLZ3xx are warnings about likely mistakes.
 const (
@@ -8,6 +8,8 @@ const (
 	CodeUncoordinated = "BLZ001"
 	CodeWrongSeal     = "BLZ002"
 	CodeReplicaWrite  = "BLZ003"
+	CodeScattered     = "BLZ004"
+	CodeSplit         = "BLZ005"
 
 	CodeUnknownName   = "BLZ101" // a stream names an unknown component, interface, source or sink
 	CodeDuplicate     = "BLZ102" // a name declared twice
@@ -23,7 +25,8 @@ const (
 	CodeRouteIntoSink = "BLZ112" // partition or shuffle on a stream into a sink
 
 	CodeNeedlessOrder = "BLZ201" // order on a stream no consumer needs ordered
-	CodeOrderOverSeal = "BLZ202" // order where a compatible seal already coordinates
+	CodeOrderOverSeal = "BLZ202" // order where compatible seals already coordinate every path that needs it
+	CodeGlobalOrder   = "BLZ203" // a global order where a keyed order(k) within the gate would do
 
 	CodeAttrTypo = "BLZ301" // a gate or seal attribute mentioned once and checked by no schema (a warning)
 )

@@ -64,11 +64,8 @@ func (p *Program) DOT() string {
 	for _, s := range p.Streams {
 		from, to := nodeName(s.From), nodeName(s.To)
 		attrs := labelOrNone(s.Label)
-		if s.Rep {
-			attrs += " rep"
-		}
-		if s.Order {
-			attrs += " order"
+		if a := s.AttrText(); a != "" {
+			attrs += " " + a
 		}
 		fmt.Fprintf(&b, "  %s -> %s [id=%s, color=%q, fontcolor=%q, label=%s, tooltip=%s];\n",
 			dotID(from), dotID(to), dotID(s.Name()), LabelColor(s.Label), LabelColor(s.Label),

@@ -143,18 +143,13 @@ func ChainLine(chain []Labelled) string {
 		case *Component:
 			item = fmt.Sprintf("%s {state %s}", x.Name, labelOrNone(x.State))
 		case *Stream:
-			if x.Seal == nil && !x.Order && !x.Rep && x.Label == x.From.Label {
+			attrs := x.AttrText()
+			if attrs == "" && x.Label == x.From.Label {
 				continue
 			}
 			item = "stream"
-			if x.Seal != nil {
-				item += fmt.Sprintf(" seal(%s)", strings.ReplaceAll(x.Seal.Key, ",", ", "))
-			}
-			if x.Order {
-				item += " order"
-			}
-			if x.Rep {
-				item += " rep"
+			if attrs != "" {
+				item += " " + attrs
 			}
 			item += " " + labelOrNone(x.Label)
 		default:

@@ -12,6 +12,42 @@ import (
 // stays readable.
 const maxRelated = 20
 
+// pathFindings returns the findings of one path (SPEC §4): BLZ001 or
+// BLZ002 when it is not coordinated, BLZ004 when it is scattered, BLZ005
+// when it is split, BLZ003 for a replicated write of Inst or Diverge.
+func pathFindings(prog *Program, path *Path) []*Diagnostic {
+	var out []*Diagnostic
+	c := path.Comp
+	if path.In.Label.Kind == None {
+		return nil
+	}
+	if !path.Kind.Confluent() && !path.Coordinated {
+		out = append(out, uncoordinatedFinding(prog, path))
+	}
+	if sh := scatteredBy(path); len(sh) > 0 {
+		out = append(out, scatteredFinding(path, sh))
+	} else if d := splitFinding(path); d != nil {
+		out = append(out, d)
+	}
+	if c.Replicated && path.Kind.Write() && isInstOrDiverge(path.In.Label) {
+		out = append(out, replicaWriteFinding(path))
+	}
+	return out
+}
+
+// findingCode is the code of the finding a root-cause path carries.
+func findingCode(p *Path) string {
+	if !p.Kind.Confluent() && !p.Coordinated {
+		for _, l := range uncoordinated(p) {
+			if l.(*Iface).Label.Kind == Seal {
+				return CodeWrongSeal
+			}
+		}
+		return CodeUncoordinated
+	}
+	return CodeScattered
+}
+
 // downBudget bounds the walk that lists the components a finding raises,
 // so that a graph with thousands of findings costs linear time.
 const downBudget = 128
@@ -201,20 +237,32 @@ func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 	bad := uncoordinated(p)
 	code := CodeUncoordinated
 	var wrongSeal []string
+	var upstream []string // the findings that already make a bad input Run, Inst or Diverge
+	var cycle []string    // bad inputs made nondeterministic by the path itself, round a cycle
 	for _, l := range bad {
 		i := l.(*Iface)
-		if i.Label.Kind == Seal {
+		switch {
+		case i.Label.Kind == Seal:
 			code = CodeWrongSeal
-			wrongSeal = append(wrongSeal, fmt.Sprintf("%s is %s, but %s is not within the gate [%s]",
-				i.FullName(), i.Label, keyPhrase(i.Label.Key), p.Gate))
+			wrongSeal = append(wrongSeal, fmt.Sprintf("%s is sealed on %s, which is not within the gate [%s]",
+				i.FullName(), keyPhrase(i.Label.Key), p.Gate))
+		case Up(i.Label).Kind != None:
+			for _, root := range rootCauses(i) {
+				if root != p {
+					upstream = append(upstream, fmt.Sprintf("%s (%s: %s)", findingCode(root), root.Comp.Name, root.Name()))
+				}
+			}
+			if len(upstream) == 0 {
+				cycle = append(cycle, i.FullName())
+			}
 		}
 	}
+	upstream = uniqueStrings(upstream)
 	comps, worst, where := downstream(p)
 	sev := SevWarning
 	if worst.Kind == Diverge {
 		sev = SevError
 	}
-	internal := p.Internal.String()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: order-sensitive path %s (%s) is not coordinated: ", p.Comp.Name, p.Name(), p.Annotation())
 	var names []string
@@ -222,15 +270,22 @@ func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 		i := l.(*Iface)
 		names = append(names, fmt.Sprintf("%s is %s", i.FullName(), i.Label))
 	}
-	fmt.Fprintf(&b, "input %s", strings.Join(names, ", input "))
+	if len(names) > 0 {
+		fmt.Fprintf(&b, "input %s", strings.Join(names, ", input "))
+	} else {
+		b.WriteString("its relevant inputs are sealed")
+	}
 	if len(wrongSeal) > 0 {
 		fmt.Fprintf(&b, " (%s)", strings.Join(wrongSeal, "; "))
 	}
-	fmt.Fprintf(&b, ". The path is %s, so %s.%s is %s", internal, p.Comp.Name, p.Out.Name, p.OutLabel)
+	if gap := orderGap(p); gap != "" {
+		fmt.Fprintf(&b, "; %s", gap)
+	}
+	fmt.Fprintf(&b, ". The path is %s, so %s.%s is %s", p.Internal, p.Comp.Name, p.Out.Name, p.OutLabel)
 	if where != Labelled(p) && where != Labelled(p.Out) {
 		fmt.Fprintf(&b, ", and %s is %s downstream", where.Title(), worst)
 	}
-	fmt.Fprintf(&b, ". %s.", wayOut(p, bad))
+	fmt.Fprintf(&b, ". %s.", wayOut(p, bad, upstream, cycle))
 	d := &Diagnostic{
 		Location:  at(p.Comp.File, p.Decl.Ann.Range),
 		Severity:  sev,
@@ -253,31 +308,246 @@ func uncoordinatedFinding(prog *Program, p *Path) *Diagnostic {
 		d.addRelated(c.File, c.Decl.Name.Range, fmt.Sprintf("downstream: %s is raised to %s", c.Name, worstOf(c)))
 	}
 	d.Fixes = fixes(prog, p, bad)
-	for _, f := range d.Fixes {
-		if f.Preferred {
-			d.Message += " Cheapest fix: " + lowerFirst(f.Title) + "."
-		}
+	if len(d.Fixes) > 0 {
+		d.Message += " Preferred fix: " + lowerFirst(d.Fixes[0].Title) + "."
 	}
 	return d
+}
+
+// orderGap explains, for a path some of whose inputs are ordered, why the
+// order does not coordinate it: an input outside the log, two logs, or a
+// log on a key outside the gate.
+func orderGap(p *Path) string {
+	var ordered, unordered []string
+	keys := map[string]bool{}
+	for _, i := range orderInputs(p) {
+		k, anyKey, ok := orderedOn(i)
+		switch {
+		case anyKey:
+		case ok:
+			ordered = append(ordered, i.FullName())
+			keys[k] = true
+		default:
+			unordered = append(unordered, i.FullName())
+		}
+	}
+	if len(ordered) == 0 {
+		return ""
+	}
+	switch {
+	case len(unordered) > 0:
+		return fmt.Sprintf("%s %s ordered, but %s %s not in that log, where the path's own input and every relevant input must travel",
+			strings.Join(ordered, " and "), isAre(len(ordered)), strings.Join(unordered, " and "), isAre(len(unordered)))
+	case len(keys) > 1:
+		var ks []string
+		for k := range keys {
+			ks = append(ks, orderText(k))
+		}
+		sort.Strings(ks)
+		return fmt.Sprintf("its inputs are ordered in different logs (%s), which do not order records relative to each other", strings.Join(ks, ", "))
+	}
+	for k := range keys {
+		return fmt.Sprintf("its inputs are ordered by %s, whose key is not within the plain attributes of the gate [%s]", orderText(k), p.Gate)
+	}
+	return ""
+}
+
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func uniqueStrings(s []string) []string {
+	sort.Strings(s)
+	out := s[:0]
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func keyPhrase(key string) string {
 	if key == "" {
 		return "the empty key"
 	}
-	return "key (" + strings.ReplaceAll(key, ",", ", ") + ")"
+	return "key (" + keyText(key) + ")"
 }
 
-func wayOut(p *Path, bad []Labelled) string {
-	var targets []string
+// wayOut says how to coordinate p: name the upstream findings when an
+// input is already Run, Inst or Diverge; for BLZ002 which key, which gate
+// and that widening the gate is the other way out; else seal or order.
+func wayOut(p *Path, bad []Labelled, upstream, cycle []string) string {
+	var targets, sealedKeys []string
 	for _, l := range bad {
-		targets = append(targets, l.(*Iface).FullName())
+		i := l.(*Iface)
+		targets = append(targets, i.FullName())
+		if i.Label.Kind == Seal {
+			sealedKeys = append(sealedKeys, i.Label.Key)
+		}
 	}
 	what := strings.Join(targets, " and ")
-	if p.Gate == "" {
-		return fmt.Sprintf("Seal %s with seal() (the end of the stream), or order it", what)
+	var logged []string
+	for _, i := range orderInputs(p) {
+		logged = append(logged, i.FullName())
 	}
-	return fmt.Sprintf("Seal %s on attributes within the gate (%s), or order it", what, strings.ReplaceAll(p.Gate, ",", ", "))
+	order := fmt.Sprintf("order %s in one log keyed within the gate", strings.Join(logged, " and "))
+	if !hasPlain(p.Gate) {
+		order = fmt.Sprintf("order %s in one global log (order)", strings.Join(logged, " and "))
+	}
+	switch {
+	case len(upstream) > 0:
+		return fmt.Sprintf("An input is already nondeterministic because of %s upstream: a seal cannot repair that, so fix %s first, or %s",
+			strings.Join(upstream, ", "), pronoun(len(upstream)), order)
+	case len(cycle) > 0:
+		return fmt.Sprintf("%s %s already nondeterministic because this path's own output comes back to it round a cycle: a seal cannot repair that, so %s",
+			strings.Join(cycle, " and "), isAre(len(cycle)), order)
+	case len(bad) == 0:
+		return "Order " + strings.TrimPrefix(order, "order ")
+	case len(sealedKeys) > 0:
+		ks := uniqueStrings(sealedKeys)
+		var ps []string
+		for _, k := range ks {
+			ps = append(ps, keyPhrase(k))
+		}
+		// The widened gate: the gate's terms and the sealed attributes
+		// not yet in it, as plain attributes.
+		plain, windows := SplitGate(p.Gate)
+		var extra []string
+		for _, k := range ks {
+			for _, a := range KeyAttrs(k) {
+				if !contains(plain, a) && !contains(windows, a) {
+					extra = append(extra, a)
+				}
+			}
+		}
+		terms := KeyAttrs(CanonKey(append(plain, extra...)))
+		for _, w := range windows {
+			terms = append(terms, "window("+w+")")
+		}
+		within := fmt.Sprintf("on a key within the gate [%s]", p.Gate)
+		if p.Gate == "" {
+			within = "with seal() (the end of the whole stream, which an unbounded stream never reaches)"
+		}
+		return fmt.Sprintf("Seal %s %s instead of %s, or widen the gate to %s[%s] if records with different %s never interact there, or %s",
+			what, within, strings.Join(ps, ", "), p.Kind, strings.Join(terms, ","), strings.Join(uniqueStrings(extra), ", "), order)
+	case p.Gate == "":
+		return fmt.Sprintf("Seal %s with seal() (the end of the whole stream, which an unbounded stream never reaches), or %s", what, order)
+	}
+	return fmt.Sprintf("Seal %s on attributes within the gate [%s], or %s", what, p.Gate, order)
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "that finding"
+	}
+	return "those findings"
+}
+
+func hasPlain(gate string) bool {
+	plain, _ := SplitGate(gate)
+	return len(plain) > 0
+}
+
+// scatteredFinding is BLZ004: a stateful path whose state inputs are fed
+// by shuffle streams.
+func scatteredFinding(p *Path, shuffled []*Stream) *Diagnostic {
+	comps, worst, where := downstream(p)
+	sev := SevWarning
+	if worst.Kind == Diverge {
+		sev = SevError
+	}
+	var names []string
+	for _, s := range shuffled {
+		names = append(names, s.Name())
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: stateful path %s (%s) is scattered: %s %s %s shuffle, so which instance of %s holds which record changes from run to run; coordination (seal or order) does not repair that, only routing does. The path is %s, so %s.%s is %s",
+		p.Comp.Name, p.Name(), p.Annotation(), streamWord(len(names)), strings.Join(names, ", "), carryWord(len(names)), p.Comp.Name,
+		p.Internal, p.Comp.Name, p.Out.Name, p.OutLabel)
+	if where != Labelled(p) && where != Labelled(p.Out) {
+		fmt.Fprintf(&b, ", and %s is %s downstream", where.Title(), worst)
+	}
+	b.WriteString(".")
+	d := &Diagnostic{
+		Location:  at(p.Comp.File, p.Decl.Ann.Range),
+		Severity:  sev,
+		Code:      CodeScattered,
+		Component: p.Comp.Name,
+		Path:      p.Name(),
+		Label:     p.OutLabel,
+	}
+	for _, s := range shuffled {
+		d.addRelated(s.File, s.Decl.Range, fmt.Sprintf("shuffled stream %s", s.Name()))
+	}
+	for _, c := range comps {
+		d.addRelated(c.File, c.Decl.Name.Range, fmt.Sprintf("downstream: %s is raised to %s", c.Name, worstOf(c)))
+	}
+	d.Fixes = partitionFixes(p)
+	if len(d.Fixes) > 0 {
+		fmt.Fprintf(&b, " Preferred fix: %s.", lowerFirst(d.Fixes[0].Title))
+	}
+	d.Message = b.String()
+	return d
+}
+
+func streamWord(n int) string {
+	if n == 1 {
+		return "stream"
+	}
+	return "streams"
+}
+
+func carryWord(n int) string {
+	if n == 1 {
+		return "carries"
+	}
+	return "carry"
+}
+
+// splitFinding is BLZ005: a stateful path with a non-empty gate whose
+// parallel instances each hold part of some gate groups.
+func splitFinding(p *Path) *Diagnostic {
+	if p.Gate == "" {
+		return nil
+	}
+	streams, split := splitBy(p)
+	if !split {
+		return nil
+	}
+	var routes []string
+	for _, s := range streams {
+		r := "one instance"
+		switch s.Route {
+		case RoutePartition:
+			r = "partition(" + keyText(s.PartKey) + ")"
+		case RouteShuffle:
+			r = "shuffle"
+		}
+		routes = append(routes, fmt.Sprintf("%s by %s", s.Name(), r))
+	}
+	sort.Strings(routes)
+	plain, _ := SplitGate(p.Gate)
+	keep := "no partition keeps a group of a gate without plain attributes whole: only one instance does"
+	if len(plain) > 0 {
+		keep = fmt.Sprintf("partition(%s) on every stream into its state inputs would keep each group whole", plain[0])
+	}
+	d := &Diagnostic{
+		Location:  at(p.Comp.File, p.Decl.Ann.Range),
+		Severity:  SevInformation,
+		Code:      CodeSplit,
+		Component: p.Comp.Name,
+		Path:      p.Name(),
+		Message: fmt.Sprintf("%s: path %s (%s) is split over parallel instances: its state is routed by %s, not all by one key within the gate [%s], so each instance holds part of some gate groups (the same part in every run: deterministic, no label changes; two-level aggregations do this on purpose). If each group must be whole, %s.",
+			p.Comp.Name, p.Name(), p.Annotation(), strings.Join(routes, ", "), p.Gate, keep),
+	}
+	for _, s := range streams {
+		d.addRelated(s.File, s.Decl.Range, fmt.Sprintf("routing of %s", s.Name()))
+	}
+	return d
 }
 
 // raised reports whether any output of c carries content nondeterminism.
@@ -333,7 +603,7 @@ func rootCauses(x Labelled) []*Path {
 			return
 		}
 		seen[l] = true
-		if p, ok := l.(*Path); ok && !p.Kind.Confluent() && !p.Coordinated {
+		if p, ok := l.(*Path); ok && p.In.Label.Kind != None && ((!p.Kind.Confluent() && !p.Coordinated) || isScattered(p)) {
 			out = append(out, p)
 			return
 		}
@@ -353,46 +623,142 @@ func rootCauses(x Labelled) []*Path {
 
 func isPath(l Labelled) bool { _, ok := l.(*Path); return ok }
 
-// orderFinding reports over-coordination on a stream carrying `order`.
+// orderNeeders are the order-sensitive paths of a stream's consumer that
+// an order on it can coordinate: those with a relevant input whose own
+// input or one of whose relevant inputs the stream feeds.
+func orderNeeders(s *Stream) []*Path {
+	var out []*Path
+	if s.To.Comp == nil {
+		return nil
+	}
+	for _, p := range s.To.Comp.Paths {
+		if p.Kind.Confluent() || len(p.relevant) == 0 {
+			continue
+		}
+		if containsIface(orderInputs(p), s.To) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// orderFinding reports over-coordination on a stream carrying order
+// (BLZ201, BLZ202, BLZ203), judging labels, not declarations.
 func orderFinding(s *Stream) *Diagnostic {
 	if !s.Order || s.Decl == nil {
 		return nil
 	}
+	a := orderAttr(s.Decl)
 	r := s.Decl.Range
-	for _, a := range s.Decl.Attrs {
-		if a.Kind == grammar.AttrOrder {
-			r = a.Range
-		}
+	if a != nil {
+		r = a.Range
 	}
-	var needers []*Path
-	if s.To.Comp != nil {
-		for _, p := range s.To.Comp.Paths {
-			for _, i := range p.relevant {
-				if i == s.To {
-					needers = append(needers, p)
-				}
-			}
-		}
-	}
+	text := orderText(s.OrderKey)
 	mk := func(code, msg string) *Diagnostic {
 		d := &Diagnostic{Location: at(s.File, r), Severity: SevHint, Code: code, Message: msg}
-		if a := orderAttr(s.Decl); a != nil {
-			d.Fixes = []Fix{{Title: "Remove order from stream " + s.Name(), Kind: "remove",
+		if a != nil {
+			d.Fixes = []Fix{{Title: "Remove " + text + " from stream " + s.Name(), Kind: "remove",
 				Edits: []Edit{editAt(s.File, grammar.Range{Start: precedingSpace(s.File.Text, a.Range.Start), End: a.Range.End}, "")}}}
 		}
 		return d
 	}
+	needers := orderNeeders(s)
 	if len(needers) == 0 {
-		return mk(CodeNeedlessOrder, fmt.Sprintf("order on stream %s is not needed: no order-sensitive path of its consumer %s reads it as a relevant input", s.Name(), consumerName(s)))
+		return mk(CodeNeedlessOrder, fmt.Sprintf("%s on stream %s is not needed: no order-sensitive path of its consumer %s can be coordinated by it", text, s.Name(), consumerName(s)))
 	}
-	// Would the input be coordinated by its seal alone?
-	l := s.To.Label
+	// Would every path that needs it be coordinated by its seals alone?
+	bySeal, ownSeal := true, true
 	for _, p := range needers {
-		if !Compatible(l, p.Gate) {
-			return nil
+		if !coordinatedBySeal(p) {
+			bySeal = false
+			break
+		}
+		ownSeal = ownSeal && Compatible(s.To.Label, p.Gate)
+	}
+	if bySeal && !ownSeal {
+		return mk(CodeNeedlessOrder, fmt.Sprintf("%s on stream %s is not needed: every path of %s it could coordinate (%s) is already coordinated by the seals of its relevant inputs", text, s.Name(), consumerName(s), pathNames(needers)))
+	}
+	if bySeal {
+		return mk(CodeOrderOverSeal, fmt.Sprintf("%s on stream %s is not needed: %s is %s, and every path that reads it (%s) is already coordinated by compatible seals; the seal is the cheaper coordination",
+			text, s.Name(), s.To.FullName(), s.To.Label, pathNames(needers)))
+	}
+	if s.OrderKey != "" || s.To.Label.Kind == None {
+		return nil
+	}
+	return globalOrderFinding(s, r)
+}
+
+// globalOrderFinding is BLZ203: s carries a global order, every path its
+// log coordinates is coordinated by it, and one plain attribute is in the
+// gate of each: a log keyed on it would do, and scales.
+func globalOrderFinding(s *Stream, r grammar.Range) *Diagnostic {
+	log := []*Stream{s}
+	inLog := map[*Stream]bool{s: true}
+	var paths []*Path
+	seenPath := map[*Path]bool{}
+	for k := 0; k < len(log); k++ {
+		for _, p := range orderNeeders(log[k]) {
+			if seenPath[p] {
+				continue
+			}
+			seenPath[p] = true
+			if key, ok := coordinatedByOrder(p); !ok || key != "" {
+				return nil
+			}
+			paths = append(paths, p)
+			for _, i := range orderInputs(p) {
+				for _, u := range i.In {
+					if !inLog[u] {
+						if !u.Order || u.OrderKey != "" || u.Decl == nil {
+							return nil
+						}
+						inLog[u] = true
+						log = append(log, u)
+					}
+				}
+			}
 		}
 	}
-	return mk(CodeOrderOverSeal, fmt.Sprintf("order on stream %s is not needed: %s is already %s, compatible with every gate that reads it; the seal is the cheaper coordination", s.Name(), s.To.FullName(), l))
+	var common []string
+	for n, p := range paths {
+		plain, _ := SplitGate(p.Gate)
+		if n == 0 {
+			common = plain
+			continue
+		}
+		var keep []string
+		for _, x := range common {
+			if contains(plain, x) {
+				keep = append(keep, x)
+			}
+		}
+		common = keep
+	}
+	if len(common) == 0 {
+		return nil
+	}
+	x := common[0]
+	sort.Slice(log, func(i, j int) bool { return log[i].Name() < log[j].Name() })
+	var names []string
+	var edits []Edit
+	for _, u := range log {
+		names = append(names, u.Name())
+		edits = append(edits, setAttr(u.File, u.Decl.Range.End, u.Decl.Attrs, "order("+x+")", grammar.AttrOrder)...)
+	}
+	d := &Diagnostic{Location: at(s.File, r), Severity: SevHint, Code: CodeGlobalOrder,
+		Message: fmt.Sprintf("a global order on stream %s is more than needed: every path its log coordinates (%s) has %s in its gate, so records with different %s never interact there; a log keyed on %s (order(%s) on %s) coordinates as well and can be partitioned",
+			s.Name(), pathNames(paths), x, x, x, x, strings.Join(names, ", ")),
+		Fixes: []Fix{{Title: fmt.Sprintf("Order %s %s on (%s) instead of globally", streamWord(len(names)), strings.Join(names, ", "), x), Kind: "order", Edits: edits}},
+	}
+	return d
+}
+
+func pathNames(ps []*Path) string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, fmt.Sprintf("%s (%s)", p.Name(), p.Annotation()))
+	}
+	return strings.Join(out, ", ")
 }
 
 func consumerName(s *Stream) string {

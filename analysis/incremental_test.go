@@ -68,7 +68,8 @@ func mutate(r *rand.Rand, text []byte) []byte {
 	case 0, 1: // toggle an attribute at the end of a stream
 		if loc := pick(reStream); loc != nil {
 			line := string(text[loc[0]:loc[1]])
-			attr := []string{" seal(batch)", " seal(key)", " order", " rep"}[r.Intn(4)]
+			attr := []string{" seal(batch)", " seal(key)", " order", " rep",
+				" watermark(batch)", " order(key)", " partition(key)", " shuffle"}[r.Intn(8)]
 			if strings.HasSuffix(line, attr) {
 				return splice(loc[1]-len(attr), loc[1], "")
 			}
@@ -76,7 +77,8 @@ func mutate(r *rand.Rand, text []byte) []byte {
 		}
 	case 2: // change an annotation
 		if loc := pick(reAnn); loc != nil {
-			ann := []string{": CR", ": CW", ": OR[key]", ": OW[key, batch]", ": OW[]"}[r.Intn(5)]
+			ann := []string{": CR", ": CW", ": OR[key]", ": OW[key, batch]", ": OW[]",
+				": OW[key, window(batch)]", ": CW[key]", ": OR[window(batch)]"}[r.Intn(8)]
 			return splice(loc[0], loc[1], ann)
 		}
 	case 3: // delete a stream

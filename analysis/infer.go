@@ -53,7 +53,7 @@ func sourceLabel(src *Iface) Label {
 
 func sourceWhy(src *Iface) *Why {
 	if a := src.sourceSeal(); a != nil {
-		return &Why{Rule: "source", Text: fmt.Sprintf("source %s carries seal(%s), so its stream is %s", src.Name, strings.Join(identNames(a.Keys), ", "), src.Label)}
+		return &Why{Rule: "source", Text: fmt.Sprintf("source %s carries %s(%s), so its stream is %s", src.Name, a.Kind, strings.Join(identNames(a.Keys), ", "), src.Label)}
 	}
 	return &Why{Rule: "source", Text: fmt.Sprintf("source %s carries no seal, so its stream is Async", src.Name)}
 }
@@ -75,11 +75,19 @@ func streamWhy(s *Stream) *Why {
 	case from.Kind == None:
 		return &Why{Rule: "stream", Text: fmt.Sprintf("nothing reaches %s, so the stream carries nothing", s.From.FullName()), From: []Labelled{s.From}}
 	case s.Seal != nil && (from.Kind == Seal || from.Kind == Async) && *s.Seal != from:
-		return &Why{Rule: "seal", Text: fmt.Sprintf("seal(%s) on the stream turns %s into %s", strings.ReplaceAll(s.Seal.Key, ",", ", "), from, s.Label), From: []Labelled{s.From}}
+		return &Why{Rule: "seal", Text: fmt.Sprintf("%s on the stream turns %s into %s", sealText(s), from, s.Label), From: []Labelled{s.From}}
 	case s.Seal != nil && from.Severity() > LAsync.Severity():
-		return &Why{Rule: "seal", Text: fmt.Sprintf("a seal cannot repair %s: the stream carries %s from %s", from, s.Label, s.From.FullName()), From: []Labelled{s.From}}
+		return &Why{Rule: "seal", Text: fmt.Sprintf("%s cannot repair %s: the stream carries %s from %s, and coordinates nothing", sealText(s), from, s.Label, s.From.FullName()), From: []Labelled{s.From}}
 	}
 	return &Why{Rule: "stream", Text: fmt.Sprintf("the stream carries the label of %s", s.From.FullName()), From: []Labelled{s.From}}
+}
+
+// sealText renders the stream's seal as written: seal(k) or watermark(t).
+func sealText(s *Stream) string {
+	if s.Watermark {
+		return "watermark(" + s.Seal.Key + ")"
+	}
+	return "seal(" + keyText(s.Seal.Key) + ")"
 }
 
 // meetLabels is the meet of the labels of streams into an input or sink.
@@ -174,26 +182,194 @@ func relevantInputs(p *Path) []*Iface {
 	return out
 }
 
-// coordinatedFor reports whether input i is coordinated for gate g: its
-// label is a compatible seal, or every stream into it is ordered. An input
-// nothing reaches yet is coordinated (nothing flows to race).
+// coordinatedFor reports whether input i is coordinated by seal for gate
+// g: its label is a seal compatible with g. An input nothing reaches yet
+// is coordinated (nothing flows to race).
 func coordinatedFor(i *Iface, gate string) bool {
-	if i.Label.Kind == None || Compatible(i.Label, gate) {
-		return true
-	}
-	return allOrdered(i)
+	return i.Label.Kind == None || Compatible(i.Label, gate)
 }
 
-func allOrdered(i *Iface) bool {
-	if len(i.In) == 0 {
-		return false
+// orderedOn says on which key input i is ordered (SPEC §3 Ordered input):
+// ok when every stream into it carries order(k) with one same k; anyKey when
+// no stream reaches it (or nothing flows yet), which is ordered on any key.
+func orderedOn(i *Iface) (key string, anyKey, ok bool) {
+	if len(i.In) == 0 || i.Label.Kind == None {
+		return "", true, true
 	}
-	for _, s := range i.In {
-		if !s.Order {
+	for n, s := range i.In {
+		if !s.Order || (n > 0 && s.OrderKey != key) {
+			return "", false, false
+		}
+		key = s.OrderKey
+	}
+	return key, false, true
+}
+
+// coordinatedBySeal is the first way of SPEC §3's Coordinated path: every
+// relevant input has a seal compatible with the gate.
+func coordinatedBySeal(p *Path) bool {
+	for _, i := range p.relevant {
+		if !coordinatedFor(i, p.Gate) {
 			return false
 		}
 	}
 	return true
+}
+
+// orderInputs are the inputs an order coordination must cover: the path's
+// own input and its relevant inputs.
+func orderInputs(p *Path) []*Iface {
+	out := []*Iface{p.In}
+	for _, i := range p.relevant {
+		if i != p.In {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// coordinatedByOrder is the second way: one key k within the plain
+// attributes of the gate such that the path's own input and every relevant
+// input are ordered on k (one log). It returns that key.
+func coordinatedByOrder(p *Path) (key string, ok bool) {
+	set := false
+	for _, i := range orderInputs(p) {
+		k, anyKey, ok := orderedOn(i)
+		switch {
+		case !ok:
+			return "", false
+		case anyKey:
+		case set && k != key:
+			return "", false
+		default:
+			key, set = k, true
+		}
+	}
+	return key, keyWithinGate(key, p.Gate)
+}
+
+// coordinated is SPEC §3's Coordinated path: by seal or by order, which do
+// not mix. A path with no relevant input is coordinated.
+func coordinated(p *Path) bool {
+	if len(p.relevant) == 0 || coordinatedBySeal(p) {
+		return true
+	}
+	_, ok := coordinatedByOrder(p)
+	return ok
+}
+
+// stateInputs are the state inputs of a stateful path (SPEC §3
+// Partitioning): its own input and the inputs of the component's write
+// paths.
+func stateInputs(p *Path) []*Iface {
+	out := []*Iface{p.In}
+	for _, q := range p.Comp.Paths {
+		if q.Kind.Write() && !containsIface(out, q.In) {
+			out = append(out, q.In)
+		}
+	}
+	return out
+}
+
+func containsIface(list []*Iface, i *Iface) bool {
+	for _, x := range list {
+		if x == i {
+			return true
+		}
+	}
+	return false
+}
+
+// scatteredBy returns the shuffle streams into the state inputs of a
+// stateful path: the path is scattered when there is one.
+func scatteredBy(p *Path) []*Stream {
+	if p.Kind == grammar.CR {
+		return nil
+	}
+	var out []*Stream
+	for _, i := range stateInputs(p) {
+		for _, s := range i.In {
+			if s.Route == RouteShuffle {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func isScattered(p *Path) bool {
+	if p.Kind == grammar.CR {
+		return false
+	}
+	for _, i := range stateInputs(p) {
+		for _, s := range i.In {
+			if s.Route == RouteShuffle {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parallel reports whether a component runs as parallel instances: some
+// stream into it carries partition(...) or shuffle.
+func parallel(c *Component) bool {
+	for _, i := range c.Inputs {
+		for _, s := range i.In {
+			if s.Route != RouteSingle {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// splitBy reports whether a stateful path that is not scattered is split
+// (SPEC §3 Partitioning): its component is parallel and its state inputs
+// are not all partition(k) on one key within the plain attributes of the
+// gate. It returns the streams into the state inputs, which say how it is
+// routed.
+func splitBy(p *Path) (streams []*Stream, split bool) {
+	if p.Kind == grammar.CR || !parallel(p.Comp) || isScattered(p) {
+		return nil, false
+	}
+	key, set, whole := "", false, true
+	for _, i := range stateInputs(p) {
+		for _, s := range i.In {
+			streams = append(streams, s)
+			switch {
+			case s.Route != RoutePartition:
+				whole = false
+			case set && s.PartKey != key:
+				whole = false
+			default:
+				key, set = s.PartKey, true
+			}
+		}
+	}
+	if whole && set && keyWithinGate(key, p.Gate) {
+		return streams, false
+	}
+	return streams, true
+}
+
+// Causes lists why a path's internal label fired (SPEC §5): any of
+// "uncoordinated", "scattered", "rule3". Empty when it has none.
+func (p *Path) Causes() []string {
+	if p.Internal.Kind == None {
+		return nil
+	}
+	var out []string
+	if !p.Kind.Confluent() && !p.Coordinated {
+		out = append(out, "uncoordinated")
+	}
+	if isScattered(p) {
+		out = append(out, "scattered")
+	}
+	if p.Kind.Write() && isInstOrDiverge(p.In.Label) {
+		out = append(out, "rule3")
+	}
+	return out
 }
 
 func isInstOrDiverge(l Label) bool { return l.Kind == Inst || l.Kind == Diverge }
@@ -212,24 +388,20 @@ func evalComponent(c *Component) []*Iface {
 			continue
 		}
 		if !p.Kind.Confluent() {
-			for _, i := range p.relevant {
-				if !coordinatedFor(i, p.Gate) {
-					p.Coordinated = false
-					break
-				}
-			}
+			p.Coordinated = coordinated(p)
 		}
+		scattered := isScattered(p)
 		switch p.Kind {
 		case grammar.CW:
-			if isInstOrDiverge(l) {
+			if isInstOrDiverge(l) || scattered {
 				p.Internal = LTaint
 			}
 		case grammar.OW:
-			if !p.Coordinated || isInstOrDiverge(l) {
+			if !p.Coordinated || isInstOrDiverge(l) || scattered {
 				p.Internal = LTaint
 			}
 		case grammar.OR:
-			if !p.Coordinated {
+			if !p.Coordinated || scattered {
 				p.Internal = Label{Kind: NDRead, Key: p.Gate}
 			}
 		}
@@ -310,23 +482,89 @@ func pathOut(p *Path, state Label) Label {
 	return out
 }
 
-// internalWhy explains a path's internal label.
+// internalWhy explains a path's internal label: each cause that fired.
 func internalWhy(p *Path) *Why {
-	l := p.In.Label
-	switch {
-	case p.Internal.Kind == None:
+	if p.Internal.Kind == None {
 		return nil
-	case p.Kind == grammar.OR:
-		return &Why{Rule: "rule 1", Text: fmt.Sprintf("OR[%s] is not coordinated: the answer depends on how reads interleave with writes", p.Gate), From: uncoordinated(p)}
-	case p.Kind == grammar.OW && !p.Coordinated:
-		return &Why{Rule: "rules 2, 4", Text: fmt.Sprintf("OW[%s] is not coordinated: the state depends on input order", p.Gate), From: uncoordinated(p)}
 	}
-	return &Why{Rule: "rule 3", Text: fmt.Sprintf("a write of %s input: replicas store different contents", l), From: []Labelled{p.In}}
+	var rules, texts []string
+	var from []Labelled
+	for _, c := range p.Causes() {
+		switch c {
+		case "uncoordinated":
+			gap := ""
+			if g := orderGap(p); g != "" {
+				gap = " (" + g + ")"
+			}
+			if p.Kind == grammar.OR {
+				rules = append(rules, "rule 1")
+				texts = append(texts, fmt.Sprintf("%s is not coordinated: the answer depends on how reads interleave with writes%s", p.Annotation(), gap))
+			} else {
+				rules = append(rules, "rules 2, 4")
+				texts = append(texts, fmt.Sprintf("%s is not coordinated: the state depends on input order%s", p.Annotation(), gap))
+			}
+			from = append(from, uncoordinated(p)...)
+		case "scattered":
+			sh := scatteredBy(p)
+			var names []string
+			for _, s := range sh {
+				names = append(names, s.Name())
+				from = append(from, s)
+			}
+			rules = append(rules, "scattered")
+			texts = append(texts, fmt.Sprintf("shuffle on %s scatters the state of %s over its instances: which instance holds which record changes from run to run", strings.Join(names, ", "), p.Comp.Name))
+		case "rule3":
+			rules = append(rules, "rule 3")
+			texts = append(texts, fmt.Sprintf("a write of %s input: replicas store different contents", p.In.Label))
+			from = append(from, p.In)
+		}
+	}
+	return &Why{Rule: strings.Join(rules, "; "), Text: strings.Join(texts, "; "), From: dedupe(from)}
+}
+
+// HowCoordinated says how a coordinated order-sensitive path is
+// coordinated ("by seal (...)", "by order: ...").
+func (p *Path) HowCoordinated() string { return howCoordinated(p) }
+
+// howCoordinated says how a coordinated order-sensitive path is
+// coordinated: by which seals, or by which log.
+func howCoordinated(p *Path) string {
+	if len(p.relevant) == 0 {
+		return "as it has no relevant input to race with"
+	}
+	if coordinatedBySeal(p) {
+		var parts []string
+		for _, i := range p.relevant {
+			if i.Label.Kind == None {
+				continue
+			}
+			parts = append(parts, fmt.Sprintf("%s is %s", i.FullName(), i.Label))
+		}
+		if len(parts) == 0 {
+			return "as nothing reaches its relevant inputs"
+		}
+		return fmt.Sprintf("by seal (%s, compatible with the gate [%s])", strings.Join(parts, ", "), p.Gate)
+	}
+	key, _ := coordinatedByOrder(p)
+	var names []string
+	for _, i := range orderInputs(p) {
+		if len(i.In) > 0 {
+			names = append(names, i.FullName())
+		}
+	}
+	verb := "travel"
+	if len(names) == 1 {
+		verb = "travels"
+	}
+	return fmt.Sprintf("by order: %s %s in one log, %s", strings.Join(names, " and "), verb, orderText(key))
 }
 
 // uncoordinated lists the relevant inputs of p that are not coordinated.
 func uncoordinated(p *Path) []Labelled {
 	var out []Labelled
+	if p.Coordinated {
+		return nil
+	}
 	for _, i := range p.relevant {
 		if !coordinatedFor(i, p.Gate) {
 			out = append(out, i)
@@ -379,22 +617,31 @@ func pathWhy(p *Path) *Why {
 		default:
 			text = fmt.Sprintf("%s: at least state(%s) = %s", p.Kind, p.Comp.Name, state)
 		}
-		if p.Internal == LTaint {
-			text += fmt.Sprintf("; the write is Taint (rule 3: %s input on a replicated component)", l)
+		if iw := internalWhy(p); iw != nil {
+			text += fmt.Sprintf("; the write is Taint (%s: %s)", iw.Rule, iw.Text)
+			from = append(from, iw.From...)
 		}
 	default:
 		ann := p.Annotation()
 		switch {
-		case p.Internal.Kind == NDRead && p.Comp.Replicated:
-			text = fmt.Sprintf("%s is not coordinated: NDRead[%s], and %s is replicated, so the output is Inst", ann, p.Gate, p.Comp.Name)
 		case p.Internal.Kind == NDRead:
-			text = fmt.Sprintf("%s is not coordinated: NDRead[%s], so the output is Run", ann, p.Gate)
+			why := "not coordinated"
+			if p.Coordinated {
+				why = "scattered"
+			}
+			out := "Run"
+			if p.Comp.Replicated {
+				out = fmt.Sprintf("Inst (%s is replicated)", p.Comp.Name)
+			}
+			text = fmt.Sprintf("%s is %s: %s, so the output is at least %s", ann, why, p.Internal, out)
 		case p.Internal == LTaint:
 			text = fmt.Sprintf("%s is Taint: state(%s) = %s flows to the output", ann, p.Comp.Name, state)
+		case p.Coordinated && p.OutLabel.Kind == Async && coordinatedBySeal(p) && len(p.relevant) > 0:
+			text = fmt.Sprintf("%s is coordinated %s; it consumes its seal, so the output is Async", ann, howCoordinated(p))
 		case p.Coordinated && p.OutLabel.Kind == Async:
-			text = fmt.Sprintf("%s is coordinated; it consumes its seal, so the output is Async", ann)
+			text = fmt.Sprintf("%s is coordinated %s; the output is Async", ann, howCoordinated(p))
 		default:
-			text = fmt.Sprintf("%s is coordinated, but its output is at least %s", ann, p.OutLabel)
+			text = fmt.Sprintf("%s is coordinated %s, but its output is at least %s", ann, howCoordinated(p), p.OutLabel)
 		}
 		if iw := internalWhy(p); iw != nil {
 			from = append(from, iw.From...)

@@ -158,7 +158,9 @@ func Max(a, b Label) Label {
 }
 
 // Compatible reports whether seal label s is compatible with gate g
-// (canonical key): k ⊆ g, and the empty gate only with Seal[].
+// (canonical key, SPEC §2's text form): every attribute x of the seal's key
+// is a plain attribute of g or g holds window(x); the empty gate only with
+// Seal[] (SPEC §3 Compatibility).
 func Compatible(s Label, gate string) bool {
 	if s.Kind != Seal {
 		return false
@@ -166,14 +168,34 @@ func Compatible(s Label, gate string) bool {
 	if gate == "" {
 		return s.Key == ""
 	}
-	if s.Key == "" {
-		// The end of the whole stream completes every partition.
-		return true
-	}
-	g := KeyAttrs(gate)
+	plain, windows := SplitGate(gate)
 	for _, a := range KeyAttrs(s.Key) {
-		i := sort.SearchStrings(g, a)
-		if i == len(g) || g[i] != a {
+		if !contains(plain, a) && !contains(windows, a) {
+			return false
+		}
+	}
+	return true
+}
+
+// SplitGate splits a canonical gate into its plain attributes and the
+// attributes of its window terms ("a,window(t)" gives [a] and [t]).
+func SplitGate(gate string) (plain, windows []string) {
+	for _, t := range KeyAttrs(gate) {
+		if strings.HasPrefix(t, "window(") && strings.HasSuffix(t, ")") {
+			windows = append(windows, t[len("window("):len(t)-1])
+		} else {
+			plain = append(plain, t)
+		}
+	}
+	return plain, windows
+}
+
+// keyWithinGate reports whether every attribute of key is a plain attribute of
+// gate (the keys an order(k) or partition(k) may use for it).
+func keyWithinGate(key, gate string) bool {
+	plain, _ := SplitGate(gate)
+	for _, a := range KeyAttrs(key) {
+		if !contains(plain, a) {
 			return false
 		}
 	}

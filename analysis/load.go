@@ -180,19 +180,56 @@ func (b *builder) checkProducers(c *Component) {
 	}
 }
 
-// sourceSeal returns the seal(...) attribute declared on a source, if any
-// (the last one when seal is written twice, as on streams).
+// sourceSeal returns the seal(...) or watermark(...) attribute declared
+// on a source, if any: of the kind written first (the other is a BLZ111
+// conflict), the last one of that kind (as on streams).
 func (i *Iface) sourceSeal() *grammar.StreamAttr {
 	src, ok := i.Decl.(*grammar.Source)
 	if !ok {
 		return nil
 	}
-	for j := len(src.Attrs) - 1; j >= 0; j-- {
-		if a := src.Attrs[j]; a.Kind == grammar.AttrSeal {
-			return a
+	var out *grammar.StreamAttr
+	for _, a := range src.Attrs {
+		if (a.Kind == grammar.AttrSeal || a.Kind == grammar.AttrWatermark) && (out == nil || out.Kind == a.Kind) {
+			out = a
 		}
 	}
-	return nil
+	return out
+}
+
+// setStreamAttrs reads the attributes of a stream (own) or of its source
+// (not own: seal and watermark there make the source's label, not the
+// stream's) into s. A later attribute overrides an earlier one of its
+// kind; of two conflicting kinds on one declaration (seal and watermark,
+// partition and shuffle: BLZ111) the first written counts.
+func setStreamAttrs(s *Stream, attrs []*grammar.StreamAttr, own bool) {
+	var seal, route grammar.AttrKind
+	var sealSet, routeSet bool
+	for _, a := range attrs {
+		switch a.Kind {
+		case grammar.AttrSeal, grammar.AttrWatermark:
+			if !own || (sealSet && seal != a.Kind) {
+				continue
+			}
+			seal, sealSet = a.Kind, true
+			l := SealOn(identNames(a.Keys))
+			s.Seal, s.Watermark = &l, a.Kind == grammar.AttrWatermark
+		case grammar.AttrRep:
+			s.Rep = true
+		case grammar.AttrOrder:
+			s.Order, s.OrderKey = true, CanonKey(identNames(a.Keys))
+		case grammar.AttrPartition, grammar.AttrShuffle:
+			if routeSet && route != a.Kind {
+				continue
+			}
+			route, routeSet = a.Kind, true
+			if a.Kind == grammar.AttrPartition {
+				s.Route, s.PartKey = RoutePartition, CanonKey(identNames(a.Keys))
+			} else {
+				s.Route, s.PartKey = RouteShuffle, ""
+			}
+		}
+	}
 }
 
 func (b *builder) setSchema(i *Iface, s *grammar.Schema) {
@@ -431,31 +468,20 @@ func (b *builder) newStream(f *grammar.File, d *grammar.Stream) *Stream {
 	}
 	s := &Stream{File: f, Decl: d, From: from, To: to}
 	for _, a := range d.Attrs {
-		switch a.Kind {
-		case grammar.AttrSeal:
-			l := SealOn(identNames(a.Keys))
-			s.Seal = &l
+		if a.Kind == grammar.AttrSeal {
 			b.checkKeys(f, from, a.Keys, "seal")
 			b.checkKeys(f, to, a.Keys, "seal")
-		case grammar.AttrRep:
-			s.Rep = true
-		case grammar.AttrOrder:
-			s.Order = true
 		}
 		b.checkAttrKeys(f, from, a)
 		b.checkAttrKeys(f, to, a)
 	}
-	// rep and order written on a source apply to each of its streams.
+	// Attributes written on a source apply to each of its streams (its
+	// seal or watermark through the source's label); the stream's own
+	// attributes come after them and win.
 	if src, ok := from.Decl.(*grammar.Source); ok {
-		for _, a := range src.Attrs {
-			switch a.Kind {
-			case grammar.AttrRep:
-				s.Rep = true
-			case grammar.AttrOrder:
-				s.Order = true
-			}
-		}
+		setStreamAttrs(s, src.Attrs, false)
 	}
+	setStreamAttrs(s, d.Attrs, true)
 	return s
 }
 

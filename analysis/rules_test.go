@@ -136,8 +136,9 @@ var ruleCases = []ruleCase{
 			if d == nil {
 				return
 			}
-			if got := fixKinds(d.Fixes); got != "seal,order" {
-				t.Errorf("BLZ001 on Query: fix kinds = %s, want seal,order", got)
+			// seal(key), then order(key) and the global order.
+			if got := fixKinds(d.Fixes); got != "seal,order,order" {
+				t.Errorf("BLZ001 on Query: fix kinds = %s, want seal,order,order", got)
 			}
 		},
 	},
@@ -168,11 +169,26 @@ var ruleCases = []ruleCase{
 		internal: map[string]string{"Table: q -> res": ""},
 	},
 	{
+		// Changed by the v2 ordering rule: the writes are ordered, the
+		// queries are not in their log, so the read is not coordinated.
 		file: "or_ordered.blazes",
 		labels: map[string]string{
-			"Table.upd": "Async", "Table: q -> res": "Async", "Table.res": "Async",
+			"Table.upd": "Async", "Table: q -> res": "Run", "Table.res": "Run",
 		},
-		internal: map[string]string{"Table: q -> res": ""},
+		internal: map[string]string{"Table: q -> res": "NDRead[key]"},
+		findings: []string{"BLZ001 warning"},
+		mentions: map[string][]string{"BLZ001": {"Table.upd is ordered, but Table.q is not in that log"}},
+		check: func(t *testing.T, p *analysis.Program) {
+			// seal(key) on the writes' sources is preferred; the keyed
+			// order fix puts the queries into the writes' log.
+			d := findingAt(p, "BLZ001", "Table")
+			if d == nil {
+				return
+			}
+			if len(d.Fixes) != 3 || d.Fixes[0].Kind != "seal" || d.Fixes[1].Kind != "order" || len(d.Fixes[1].Edits) != 3 {
+				t.Errorf("want seal(key), then order(key) on all three streams, then order: got %s", fixSummary(d.Fixes))
+			}
+		},
 	},
 	{
 		file: "or_ordered_partial.blazes",
@@ -182,15 +198,26 @@ var ruleCases = []ruleCase{
 		internal: map[string]string{"Table: q -> res": "NDRead[key]"},
 		findings: []string{"BLZ001 warning"},
 		check: func(t *testing.T, p *analysis.Program) {
-			// The order fix orders only the stream still missing it.
+			// The global order fix orders only the streams still missing
+			// it, the path's own input included; order(key) rewrites the
+			// existing order too.
 			d := findingAt(p, "BLZ001", "Table")
 			if d == nil {
 				return
 			}
+			want := map[string]int{"order(key)": 3, "order": 2}
 			for _, f := range d.Fixes {
-				if f.Kind == "order" && len(f.Edits) != 1 {
-					t.Errorf("order fix: %d edits, want 1 (corrections -> Table.upd only): %s", len(f.Edits), f.Title)
+				if f.Kind != "order" {
+					continue
 				}
+				text := strings.TrimSpace(f.Edits[0].NewText)
+				if n, ok := want[text]; !ok || len(f.Edits) != n {
+					t.Errorf("order fix %s: %d edits, want %d", text, len(f.Edits), n)
+				}
+				delete(want, text)
+			}
+			if len(want) > 0 {
+				t.Errorf("missing order fixes %v: %s", want, fixSummary(d.Fixes))
 			}
 		},
 	},
@@ -208,9 +235,10 @@ var ruleCases = []ruleCase{
 			if d == nil {
 				return
 			}
-			// The empty gate has one candidate key: seal().
-			if len(d.Fixes) == 0 || d.Fixes[0].Kind != "seal" || !strings.Contains(d.Fixes[0].Edits[0].NewText, "seal()") {
-				t.Errorf("BLZ002 on Part: want a seal() fix first, got %s", fixSummary(d.Fixes))
+			// The empty gate has one seal key, seal(), ranked last: the
+			// global order comes first.
+			if len(d.Fixes) != 2 || d.Fixes[0].Kind != "order" || !strings.Contains(d.Fixes[1].Edits[0].NewText, "seal()") {
+				t.Errorf("BLZ002 on Part: want order, then seal(), got %s", fixSummary(d.Fixes))
 			}
 		},
 	},
@@ -290,8 +318,11 @@ var ruleCases = []ruleCase{
 			if d == nil {
 				return
 			}
-			if got := fixKinds(d.Fixes); got != "order" {
-				t.Errorf("BLZ001 on Agg: fix kinds = %s, want order (Agg.rec is Run)", got)
+			if got := fixKinds(d.Fixes); got != "order,order" {
+				t.Errorf("BLZ001 on Agg: fix kinds = %s, want order,order (Agg.rec is Run)", got)
+			}
+			if !strings.Contains(d.Message, "round a cycle") {
+				t.Errorf("BLZ001 on Agg does not say its input comes back round a cycle: %s", d.Message)
 			}
 		},
 	},
@@ -408,8 +439,8 @@ var ruleCases = []ruleCase{
 	},
 	{
 		file:     "err_unknown_attr_v2.blazes",
-		labels:   map[string]string{"Agg.rec": "Async"},
-		findings: []string{"BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error"},
+		labels:   map[string]string{"Agg.rec": "Seal[time]"},
+		findings: []string{"BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ103 error", "BLZ002 warning", "BLZ005 information"},
 		mentions: map[string][]string{"BLZ103": {"time in watermark", "day in gate", "user in order", "zone in partition"}},
 	},
 	{
@@ -562,10 +593,10 @@ func checkRuleCase(t *testing.T, p *analysis.Program, tc ruleCase) {
 			}
 		}
 	}
-	// Every BLZ001/BLZ002 offers fixes, the order fix last; at most one
-	// is preferred, and it is a seal.
+	// Every BLZ001/BLZ002/BLZ004 offers fixes; exactly the first is
+	// preferred.
 	for _, d := range p.Diagnostics {
-		if d.Code != analysis.CodeUncoordinated && d.Code != analysis.CodeWrongSeal {
+		if d.Code != analysis.CodeUncoordinated && d.Code != analysis.CodeWrongSeal && d.Code != analysis.CodeScattered {
 			continue
 		}
 		if d.Component == "" || d.Path == "" {
@@ -574,17 +605,13 @@ func checkRuleCase(t *testing.T, p *analysis.Program, tc ruleCase) {
 		if len(d.Fixes) == 0 {
 			t.Errorf("%s: %s on %s offers no fix", tc.file, d.Code, d.Component)
 		}
-		preferred := 0
-		for _, f := range d.Fixes {
-			if f.Preferred {
-				preferred++
-				if f.Kind != "seal" {
-					t.Errorf("%s: preferred fix %q is not a seal", tc.file, f.Title)
-				}
+		for i, f := range d.Fixes {
+			if f.Preferred != (i == 0) {
+				t.Errorf("%s: fix %d %q preferred=%v: %s", tc.file, i, f.Title, f.Preferred, fixSummary(d.Fixes))
 			}
 		}
-		if preferred > 1 {
-			t.Errorf("%s: %d preferred fixes: %s", tc.file, preferred, fixSummary(d.Fixes))
+		if len(d.Fixes) > 0 && !strings.Contains(d.Message, "Preferred fix: ") {
+			t.Errorf("%s: %s message names no preferred fix: %s", tc.file, d.Code, d.Message)
 		}
 	}
 	if tc.check != nil {
@@ -618,6 +645,8 @@ func TestRulesCoverage(t *testing.T) {
 		analysis.CodeNoProducer, analysis.CodeBadImport, analysis.CodeImportCycle,
 		analysis.CodeImportEscape, analysis.CodeBadEndpoint, analysis.CodeDuplicateAttr,
 		analysis.CodeDuplicatePath, analysis.CodeNeedlessOrder, analysis.CodeOrderOverSeal,
+		analysis.CodeScattered, analysis.CodeSplit, analysis.CodeGlobalOrder,
+		analysis.CodeAttrConflict, analysis.CodeRouteIntoSink,
 	}
 	// BLZ000 is the parser's (grammar tests cover it).
 	for _, c := range all {
@@ -834,7 +863,7 @@ func checkFixes(t *testing.T, root string, fsys memFS) (checked int) {
 	}
 	before := errorSet(p)
 	for _, d := range p.Diagnostics {
-		if d.Code != analysis.CodeUncoordinated && d.Code != analysis.CodeWrongSeal {
+		if d.Code != analysis.CodeUncoordinated && d.Code != analysis.CodeWrongSeal && d.Code != analysis.CodeScattered {
 			continue
 		}
 		for _, fix := range d.Fixes {
@@ -846,7 +875,8 @@ func checkFixes(t *testing.T, root string, fsys memFS) (checked int) {
 			}
 			q := analysis.Load(root, analysis.Options{FS: fixed})
 			for _, e := range q.Diagnostics {
-				if (e.Code == analysis.CodeUncoordinated || e.Code == analysis.CodeWrongSeal) &&
+				uncoord := func(c string) bool { return c == analysis.CodeUncoordinated || c == analysis.CodeWrongSeal }
+				if (e.Code == d.Code || uncoord(e.Code) && uncoord(d.Code)) &&
 					e.Component == d.Component && e.Path == d.Path {
 					errorf("%s: %s on %s: %s: after fix %q, %s remains: %s", root, d.Code, d.Component, d.Path, fix.Title, e.Code, e.Message)
 				}

@@ -940,12 +940,7 @@ func (s *Session) findingsOf(c *Component) {
 	out := s.prog.Diagnostics
 	s.prog.Diagnostics = nil
 	for _, path := range c.Paths {
-		if !path.Kind.Confluent() && !path.Coordinated && path.In.Label.Kind != None {
-			out = append(out, uncoordinatedFinding(&s.prog, path))
-		}
-		if c.Replicated && path.Kind.Write() && isInstOrDiverge(path.In.Label) {
-			out = append(out, replicaWriteFinding(path))
-		}
+		out = append(out, pathFindings(&s.prog, path)...)
 	}
 	for _, in := range c.Inputs {
 		for _, st := range in.In {

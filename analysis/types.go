@@ -1,6 +1,10 @@
 package analysis
 
-import "github.com/blazes-dev/blazes/grammar"
+import (
+	"strings"
+
+	"github.com/blazes-dev/blazes/grammar"
+)
 
 // IfaceDir says what an Iface is.
 type IfaceDir uint8
@@ -88,15 +92,66 @@ func (p *Path) Annotation() string {
 
 // Stream is a channel between two Ifaces.
 type Stream struct {
-	File     *grammar.File
-	Decl     *grammar.Stream
-	From, To *Iface
-	Seal     *Label // Seal[k] when the stream carries seal(k)
-	Rep      bool
-	Order    bool
-	Label    Label
+	File      *grammar.File
+	Decl      *grammar.Stream
+	From, To  *Iface
+	Seal      *Label // Seal[k] when the stream carries seal(k), Seal[t] for watermark(t)
+	Watermark bool   // the seal is written watermark(t)
+	Rep       bool
+	Order     bool   // the stream carries order or order(k)
+	OrderKey  string // the canonical key of order(k); "" for order
+	Route     Route  // partition(k), shuffle, or one instance
+	PartKey   string // the canonical key of partition(k)
+	Label     Label
 
 	ent *entry // the piece that declares it, in a Session
+}
+
+// Route is how a stream distributes records among its consumer's
+// instances (SPEC §1).
+type Route uint8
+
+const (
+	RouteSingle    Route = iota // neither: one instance
+	RoutePartition              // partition(k)
+	RouteShuffle                // shuffle
+)
+
+// AttrText renders the attributes that matter to the analysis in the
+// language's syntax: "watermark(ts) order(user) partition(user) rep".
+func (s *Stream) AttrText() string {
+	var parts []string
+	if s.Seal != nil {
+		if s.Watermark {
+			parts = append(parts, "watermark("+s.Seal.Key+")")
+		} else {
+			parts = append(parts, "seal("+keyText(s.Seal.Key)+")")
+		}
+	}
+	if s.Order {
+		parts = append(parts, orderText(s.OrderKey))
+	}
+	switch s.Route {
+	case RoutePartition:
+		parts = append(parts, "partition("+keyText(s.PartKey)+")")
+	case RouteShuffle:
+		parts = append(parts, "shuffle")
+	}
+	if s.Rep {
+		parts = append(parts, "rep")
+	}
+	return strings.Join(parts, " ")
+}
+
+// keyText renders a canonical key as written in the language: "a, b".
+func keyText(key string) string { return strings.ReplaceAll(key, ",", ", ") }
+
+// orderText renders order(k), or order for the empty key.
+func orderText(key string) string {
+	if key == "" {
+		return "order"
+	}
+	return "order(" + keyText(key) + ")"
 }
 
 // Name is "from -> to".
@@ -189,7 +244,7 @@ func editAt(f *grammar.File, r grammar.Range, text string) Edit {
 // Fix is a set of edits that resolves a finding.
 type Fix struct {
 	Title     string
-	Kind      string // "seal" or "order" (or "remove" for BLZ2xx hints)
+	Kind      string // "seal", "order" or "partition" (or "remove" for BLZ2xx hints)
 	Preferred bool   // the cheapest seal
 	Edits     []Edit
 
@@ -202,9 +257,9 @@ type Diagnostic struct {
 	Severity  Severity
 	Code      string
 	Message   string
-	Component string // BLZ001-003: the component
-	Path      string // BLZ001-003: "i -> o"
-	Label     Label  // BLZ001-003: the path's out label
+	Component string // BLZ001-005: the component
+	Path      string // BLZ001-005: "i -> o"
+	Label     Label  // BLZ001-004: the path's out label
 	Related   []Related
 	Fixes     []Fix
 

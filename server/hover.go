@@ -225,14 +225,15 @@ func describe(b *strings.Builder, x analysis.Labelled) {
 		labelLine(b, "input", x.In.Label)
 		if x.Internal.Kind != analysis.None {
 			labelLine(b, "internal", x.Internal)
-		} else if !x.Kind.Confluent() {
-			b.WriteString("- coordinated: every relevant input is sealed compatibly with the gate, or ordered\n")
+			fmt.Fprintf(b, "- causes: %s\n", strings.Join(x.Causes(), ", "))
+		} else if !x.Kind.Confluent() && x.In.Label.Kind != analysis.None {
+			fmt.Fprintf(b, "- coordinated %s\n", x.HowCoordinated())
 		}
 		labelLine(b, "out", x.OutLabel)
 	case *analysis.Stream:
 		fmt.Fprintf(b, "**stream** `%s`", x.Name())
 		var attrs []string
-		if x.Seal != nil {
+		if x.Seal != nil && !x.Watermark { // a watermark is listed as written, below
 			attrs = append(attrs, "seal("+x.Seal.Key+")")
 		}
 		if x.Rep {

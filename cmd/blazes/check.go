@@ -143,11 +143,12 @@ type (
 		Label *string `json:"label"`
 	}
 	jsonPath struct {
-		Component  string  `json:"component"`
-		Path       string  `json:"path"`
-		Annotation string  `json:"annotation"`
-		Internal   string  `json:"internal,omitempty"`
-		Out        *string `json:"out"`
+		Component  string   `json:"component"`
+		Path       string   `json:"path"`
+		Annotation string   `json:"annotation"`
+		Internal   string   `json:"internal,omitempty"`
+		Causes     []string `json:"causes,omitempty"`
+		Out        *string  `json:"out"`
 	}
 )
 
@@ -237,6 +238,7 @@ func buildReport(progs []*analysis.Program) report {
 					jp := jsonPath{Component: c.Name, Path: q.Name(), Annotation: q.Annotation(), Out: labelPtr(q.OutLabel)}
 					if q.Internal.Kind != analysis.None {
 						jp.Internal = q.Internal.String()
+						jp.Causes = q.Causes()
 					}
 					out.Labels.Paths = append(out.Labels.Paths, jp)
 				}

@@ -75,6 +75,10 @@ var goldenCases = []struct {
 	{"testdata/paper/adtrack/thresh.blazes", 0, []string{"analysts"}},
 	{"testdata/paper/adtrack/window.blazes", 0, []string{"Report.response"}},
 	{"testdata/paper/adtrack/campaign.blazes", 0, []string{"Report.response"}},
+	// Contract v2: a stream-table join whose queries are outside the
+	// writes' log; a windowed sum scattered by a shuffle.
+	{"testdata/real/kafka_pageview.blazes", 1, []string{"Join: views -> enriched", "Join: profiles -> enriched"}},
+	{"testdata/real/storm_sliding_tuple_ts.blazes", 1, []string{"SlidingSum.sums"}},
 }
 
 func goldenPath(file, kind string) string {

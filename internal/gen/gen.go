@@ -1,13 +1,18 @@
 // Package gen generates large, realistic .blazes dataflows for benchmarks
 // and property tests: chains of maps, merges, replicated stages, sealed
 // streams, order-sensitive aggregations and reads over state, feedback
-// loops and sinks, in proportions that resemble stream-processing jobs.
+// loops and sinks, in proportions that resemble stream-processing jobs;
+// and, now and then, the constructs of contract v2: watermarks and
+// windowed aggregates, keyed logs (order(k)) and stream-table joins,
+// keyed state (CW[k]) on parallel instances routed by partition(k) or
+// shuffle.
 package gen
 
 import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"strings"
 )
 
 // pipelineLen is the length of one job's pipeline in a generated file.
@@ -22,6 +27,9 @@ func Dataflow(n int, seed int64) []byte {
 		n = 1
 	}
 	r := rand.New(rand.NewSource(seed))
+	// v2 drives the constructs of contract v2 from its own source, so
+	// that the rest of a generated file stays as it was.
+	v2 := rand.New(rand.NewSource(seed*7919 + 17))
 	var b bytes.Buffer
 	b.Grow(n * 180)
 	fmt.Fprintf(&b, "dataflow generated_%d\n\n", n)
@@ -29,7 +37,11 @@ func Dataflow(n int, seed int64) []byte {
 	for s := 0; s < nsrc; s++ {
 		fmt.Fprintf(&b, "source src%d(key, batch, val)", s)
 		if r.Intn(3) == 0 {
-			b.WriteString(" seal(batch)")
+			if v2.Intn(3) == 0 {
+				b.WriteString(" watermark(batch)")
+			} else {
+				b.WriteString(" seal(batch)")
+			}
 		}
 		b.WriteString("\n")
 	}
@@ -66,6 +78,22 @@ func Dataflow(n int, seed int64) []byte {
 		if r.Intn(10) == 0 {
 			s += " rep"
 		}
+		switch v2.Intn(40) {
+		case 0:
+			s = strings.Replace(s, " seal(batch)", " watermark(batch)", 1)
+		case 1:
+			s += " partition(key)"
+		case 2:
+			if v2.Intn(3) == 0 {
+				s += " shuffle"
+			}
+		case 3:
+			if strings.Contains(s, " order") {
+				s = strings.Replace(s, " order", " order(key)", 1)
+			} else {
+				s += " order(key)"
+			}
+		}
 		return s
 	}
 	feed := func(from string, to input) {
@@ -76,6 +104,16 @@ func Dataflow(n int, seed int64) []byte {
 	feedSealed := func(from string, to input, seal string) {
 		if r.Intn(100) < 97 {
 			fmt.Fprintf(&streams, "stream %s -> %s.%s seal(%s)\n", from, to.comp, to.iface, seal)
+			return
+		}
+		feed(from, to)
+	}
+	// feedWith feeds an input the way a working v2 program does: mostly
+	// with the attributes that coordinate or route it (a watermark, a
+	// keyed log, a partition).
+	feedWith := func(from string, to input, with string) {
+		if r.Intn(100) < 97 {
+			fmt.Fprintf(&streams, "stream %s -> %s.%s %s\n", from, to.comp, to.iface, with)
 			return
 		}
 		feed(from, to)
@@ -110,9 +148,38 @@ func Dataflow(n int, seed int64) []byte {
 			ins = []string{"rec"}
 			sealed["rec"] = "key"
 		}
+		with := map[string]string{} // input -> the v2 attributes a careful author writes
+		if v2.Intn(8) == 0 {
+			// Now and then a construct of contract v2 instead, with as many
+			// inputs.
+			switch len(ins) {
+			case 1:
+				b.Truncate(b.Len() - len(compBody(&b, name)))
+				sealed = map[string]string{}
+				switch v2.Intn(3) {
+				case 0: // a windowed aggregate per key over an event-time watermark
+					b.WriteString("  rec -> res : OW[key, window(batch)]\n")
+					with["rec"] = "watermark(batch)"
+				case 1: // keyed state on parallel instances
+					b.WriteString("  rec -> res : CW[key]\n")
+					with["rec"] = []string{"partition(key)", "partition(key)", "partition(key)", "partition(batch)", "shuffle"}[v2.Intn(5)]
+				default: // a per-key log
+					b.WriteString("  rec -> res : OW[key]\n")
+					with["rec"] = "order(key)"
+				}
+			case 2: // a stream-table join over one keyed log
+				b.Truncate(b.Len() - len(compBody(&b, name)))
+				sealed = map[string]string{}
+				ins = []string{"views", "table"}
+				b.WriteString("  views -> res : OR[key]\n  table -> res : OW[key]\n")
+				with["views"], with["table"] = "order(key)", "order(key)"
+			}
+		}
 		b.WriteString("}\n\n")
 		for _, in := range ins {
-			if k, ok := sealed[in]; ok {
+			if w, ok := with[in]; ok {
+				feedWith(producer(i), input{name, in}, w)
+			} else if k, ok := sealed[in]; ok {
 				feedSealed(producer(i), input{name, in}, k)
 			} else {
 				feed(producer(i), input{name, in})
@@ -133,4 +200,13 @@ func Dataflow(n int, seed int64) []byte {
 	b.Write(streams.Bytes())
 	fmt.Fprintf(&b, "stream C%d.res -> results\n", n-1)
 	return b.Bytes()
+}
+
+// compBody returns the text written for component name since its header
+// line, which a v2 construct replaces.
+func compBody(b *bytes.Buffer, name string) []byte {
+	text := b.Bytes()
+	head := []byte("component " + name + " {\n")
+	i := bytes.LastIndex(text, head)
+	return text[i+len(head):]
 }

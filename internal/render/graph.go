@@ -283,11 +283,8 @@ func build(p *analysis.Program) *graph {
 		from, pa := portOf(s.From, true)
 		to, pb := portOf(s.To, false)
 		text := labelOrNone(s.Label)
-		if s.Rep {
-			text += " rep"
-		}
-		if s.Order {
-			text += " order"
+		if a := s.AttrText(); a != "" {
+			text += " " + a
 		}
 		id := s.Name()
 		if k := ids[id]; k > 0 {
