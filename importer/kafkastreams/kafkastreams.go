@@ -3,6 +3,7 @@ package kafkastreams
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/blazes-dev/blazes/grammar"
@@ -38,7 +39,32 @@ func Import(name string, data []byte, opts importer.Options) (*importer.Model, [
 	if b.err != nil {
 		return nil, nil, b.err
 	}
+	b.dropIdleKeyTodos()
 	return b.m, b.warns, nil
+}
+
+// keyTodo is the TODO of a source whose streams carry partition(key).
+const keyTodo = "TODO: the streams out of it carry partition(key), one task per partition: name the topic's key, or write shuffle if its records have no key"
+
+// dropIdleKeyTodos removes keyTodo from the sources none of whose streams
+// carries partition (a topic read straight into a sink, say): a TODO must
+// name a decision the model actually holds.
+func (b *builder) dropIdleKeyTodos() {
+	routed := map[string]bool{}
+	for _, st := range b.m.Streams {
+		for _, a := range st.Attrs {
+			if a.Kind == grammar.AttrPartition && st.From.Comp == "" {
+				routed[st.From.Iface] = true
+			}
+		}
+	}
+	for i := range b.m.Sources {
+		src := &b.m.Sources[i]
+		if routed[src.Name] {
+			continue
+		}
+		src.Doc = slices.DeleteFunc(src.Doc, func(l string) bool { return l == keyTodo })
+	}
 }
 
 type group struct {
@@ -519,7 +545,7 @@ func (b *builder) sourceFor(key string, x *node, topic string) string {
 			s.Doc = []string{fmt.Sprintf("the topics matching %s (Source: %s, sub-topology %s)", x.pattern, x.name, x.sub)}
 		}
 		if !x.global {
-			s.Doc = append(s.Doc, "TODO: the streams out of it carry partition(key), one task per partition: name the topic's key, or write shuffle if its records have no key")
+			s.Doc = append(s.Doc, keyTodo)
 		}
 		i = len(b.m.Sources)
 		b.sources[key] = i
