@@ -29,6 +29,8 @@
 package importer
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 	"unicode"
 
@@ -113,12 +115,19 @@ type Attr struct {
 	Keys []string
 }
 
+// MaxIdent bounds the bytes of an engine name that Ident reads: a hostile
+// input's megabyte-long name must not become a megabyte-long identifier.
+const MaxIdent = 100
+
 // Ident turns an engine's name ("split-bolt", "KSTREAM-SOURCE-0000000000",
 // "Window(TumblingEventTimeWindows(5000))") into a .blazes identifier:
 // letters, digits and '_' kept, every other run of characters one '_', a
 // leading digit prefixed with '_', reserved words suffixed with '_'. The
-// empty name becomes "_".
+// empty name becomes "_". Only the first MaxIdent bytes are read.
 func Ident(name string) string {
+	if len(name) > MaxIdent {
+		name = name[:MaxIdent]
+	}
 	var b strings.Builder
 	under := false
 	for _, r := range name {
@@ -143,4 +152,27 @@ func Ident(name string) string {
 		s += "_"
 	}
 	return s
+}
+
+// Names hands out identifiers that are unique among the top-level names of
+// one model (sources, sinks and components share a namespace).
+type Names map[string]bool
+
+// Unique returns Ident(name), or Ident(name) with the first free suffix
+// _2, _3, ... when it is taken, and marks it taken.
+func (n Names) Unique(name string) string {
+	base := Ident(name)
+	id := base
+	for i := 2; n[id]; i++ {
+		id = fmt.Sprintf("%s_%d", base, i)
+	}
+	n[id] = true
+	return id
+}
+
+// DataflowName is the dataflow name of a model imported from file: the
+// file's base name without its extension, as an identifier.
+func DataflowName(file string) string {
+	base := filepath.Base(file)
+	return Ident(strings.TrimSuffix(base, filepath.Ext(base)))
 }

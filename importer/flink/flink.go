@@ -37,7 +37,7 @@ func Import(name string, data []byte, opts importer.Options) (*importer.Model, [
 	if err != nil {
 		return nil, nil, err
 	}
-	b := &builder{file: name, p: p, names: map[string]bool{}, decl: map[int64]string{},
+	b := &builder{file: name, p: p, names: importer.Names{}, decl: map[int64]string{},
 		ops: map[int64]op{}, wm: map[int64]string{}}
 	b.build()
 	return b.m, b.warns, nil
@@ -48,21 +48,11 @@ type builder struct {
 	p     *plan
 	m     *importer.Model
 	warns []importer.Warning
-	names map[string]bool
+	names importer.Names
 	decl  map[int64]string // node id -> its source, sink or component name
 	ops   map[int64]op
 	wm    map[int64]string // node id -> the attribute its output is watermarked on
 	clock string           // the clock source's name, once declared
-}
-
-func (b *builder) unique(name string) string {
-	base := ident(name)
-	id := base
-	for i := 2; b.names[id]; i++ {
-		id = fmt.Sprintf("%s_%d", base, i)
-	}
-	b.names[id] = true
-	return id
 }
 
 // sqlID is the operator number the Table planner adds to names
@@ -101,9 +91,7 @@ func (b *builder) describe(n *node) []string {
 }
 
 func (b *builder) build() {
-	base := filepath.Base(b.file)
-	base = strings.TrimSuffix(base, filepath.Ext(base))
-	b.m = &importer.Model{Name: ident(base), Doc: []string{
+	b.m = &importer.Model{Name: importer.DataflowName(b.file), Doc: []string{
 		"Imported from " + filepath.Base(b.file) + " (a Flink execution plan) by blazes import.",
 		"Data sources are sources, data sinks sinks, every operator a component; ship",
 		"strategies are routing (HASH: partition, REBALANCE/RESCALE/SHUFFLE: shuffle).",
@@ -114,15 +102,15 @@ func (b *builder) build() {
 	for _, n := range b.p.nodes {
 		switch n.Pact {
 		case "Data Source":
-			src := importer.Source{Name: b.unique(strings.TrimPrefix(label(n), "Source: ")), Doc: b.describe(n)}
+			src := importer.Source{Name: b.names.Unique(strings.TrimPrefix(label(n), "Source: ")), Doc: b.describe(n)}
 			b.decl[n.id] = src.Name
 			b.m.Sources = append(b.m.Sources, src)
 		case "Data Sink":
-			snk := importer.Sink{Name: b.unique(strings.TrimPrefix(label(n), "Sink: ")), Doc: b.describe(n)}
+			snk := importer.Sink{Name: b.names.Unique(strings.TrimPrefix(label(n), "Sink: ")), Doc: b.describe(n)}
 			b.decl[n.id] = snk.Name
 			b.m.Sinks = append(b.m.Sinks, snk)
 		default:
-			b.decl[n.id] = b.unique(opName(label(n)) + fmt.Sprintf("_%d", n.id))
+			b.decl[n.id] = b.names.Unique(opName(label(n)) + fmt.Sprintf("_%d", n.id))
 		}
 	}
 	for _, n := range b.p.nodes {
@@ -182,15 +170,4 @@ func (b *builder) watermark(n *node) string {
 func isAssigner(n *node) bool {
 	l := label(n)
 	return l == "Timestamps/Watermarks" || strings.HasPrefix(l, "WatermarkAssigner(")
-}
-
-// maxIdent bounds the length of a name taken from the input.
-const maxIdent = 100
-
-// ident is importer.Ident of an engine name cut to maxIdent bytes.
-func ident(name string) string {
-	if len(name) > maxIdent {
-		name = name[:maxIdent]
-	}
-	return importer.Ident(name)
 }

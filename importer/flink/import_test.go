@@ -389,7 +389,7 @@ func TestLongNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Sources[0].Name) > maxIdent || len(m.Components[0].Name) > maxIdent+4 {
+	if len(m.Sources[0].Name) > importer.MaxIdent || len(m.Components[0].Name) > importer.MaxIdent+4 {
 		t.Errorf("names of %d and %d bytes", len(m.Sources[0].Name), len(m.Components[0].Name))
 	}
 	if p := importtest.Problems(m); len(p) > 0 {

@@ -28,7 +28,7 @@ func fields(s string) []string {
 	var out []string
 	for _, f := range strings.Split(s, ",") {
 		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, ident(f))
+			out = append(out, importer.Ident(f))
 		}
 	}
 	return out
@@ -199,7 +199,7 @@ func (b *builder) component(n *node) {
 	}
 	if o.clock {
 		if b.clock == "" {
-			b.clock = b.unique("clock")
+			b.clock = b.names.Unique("clock")
 			b.m.Sources = append(b.m.Sources, importer.Source{Name: b.clock, Doc: []string{
 				"processing time: the clock of the machines that run the job (docs/modelling.md, processing time)",
 			}})

@@ -18,21 +18,31 @@ func text(m *importer.Model) (string, error) {
 	return string(b), err
 }
 
+// analyse writes m as the product prints it into dir and runs the
+// project's analysis on it; it returns the program and the text.
+func analyse(m *importer.Model, dir string) (*analysis.Program, string, error) {
+	src, err := text(m)
+	if err != nil {
+		return nil, "", err
+	}
+	path := filepath.Join(dir, "model.blazes")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		return nil, "", err
+	}
+	p := analysis.Load(path, analysis.Options{})
+	if p.LoadErr != nil {
+		return nil, "", p.LoadErr
+	}
+	return p, src, nil
+}
+
 // Errors runs the project's analysis on m and returns its errors (syntax
 // errors and BLZ1xx), each with the offending line. dir is a scratch
 // directory.
 func Errors(m *importer.Model, dir string) ([]string, error) {
-	src, err := text(m)
+	p, src, err := analyse(m, dir)
 	if err != nil {
 		return nil, err
-	}
-	path := filepath.Join(dir, "model.blazes")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		return nil, err
-	}
-	p := analysis.Load(path, analysis.Options{})
-	if p.LoadErr != nil {
-		return nil, p.LoadErr
 	}
 	var out []string
 	for _, d := range p.Diagnostics {
@@ -48,17 +58,9 @@ func Errors(m *importer.Model, dir string) ([]string, error) {
 
 // Findings runs the analysis on m and returns the codes it reports.
 func Findings(m *importer.Model, dir string) ([]string, error) {
-	src, err := text(m)
+	p, _, err := analyse(m, dir)
 	if err != nil {
 		return nil, err
-	}
-	path := filepath.Join(dir, "model.blazes")
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		return nil, err
-	}
-	p := analysis.Load(path, analysis.Options{})
-	if p.LoadErr != nil {
-		return nil, p.LoadErr
 	}
 	var out []string
 	for _, d := range p.Diagnostics {

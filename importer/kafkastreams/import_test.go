@@ -434,7 +434,7 @@ func TestLongNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Sources[0].Name) > maxIdent+4 || len(m.Components[0].Name) > maxIdent+4 {
+	if len(m.Sources[0].Name) > importer.MaxIdent+4 || len(m.Components[0].Name) > importer.MaxIdent+4 {
 		t.Errorf("names of %d and %d bytes", len(m.Sources[0].Name), len(m.Components[0].Name))
 	}
 	if p := importtest.Problems(m); len(p) > 0 {

@@ -33,7 +33,7 @@ func Import(name string, data []byte, opts importer.Options) (*importer.Model, [
 	if err != nil {
 		return nil, nil, err
 	}
-	b := &builder{file: name, d: d, names: map[string]bool{}, comp: map[string]*group{},
+	b := &builder{file: name, d: d, names: importer.Names{}, comp: map[string]*group{},
 		sources: map[string]int{}, sinks: map[string]int{}, streamIdx: map[[2]importer.Endpoint]int{}}
 	b.build()
 	if b.err != nil {
@@ -84,7 +84,7 @@ type builder struct {
 	d         *description
 	m         *importer.Model
 	warns     []importer.Warning
-	names     map[string]bool
+	names     importer.Names
 	comp      map[string]*group // processor name -> its group
 	groups    []*group
 	sources   map[string]int // topic or pattern node -> index in Model.Sources
@@ -97,21 +97,8 @@ type builder struct {
 	err  error
 }
 
-// unique returns a fresh top-level identifier for an engine name.
-func (b *builder) unique(name string) string {
-	base := ident(name)
-	id := base
-	for i := 2; b.names[id]; i++ {
-		id = fmt.Sprintf("%s_%d", base, i)
-	}
-	b.names[id] = true
-	return id
-}
-
 func (b *builder) build() {
-	base := filepath.Base(b.file)
-	base = strings.TrimSuffix(base, filepath.Ext(base))
-	b.m = &importer.Model{Name: ident(base), Doc: []string{
+	b.m = &importer.Model{Name: importer.DataflowName(b.file), Doc: []string{
 		"Imported from " + filepath.Base(b.file) + " (a Kafka Streams topology description) by blazes import.",
 		"One component per processor (processors sharing a state store are one component);",
 		"a source per input topic, a sink per output topic; a topic the topology writes",
@@ -292,7 +279,7 @@ func short(nd *node) string {
 		}
 		return importer.Ident(strings.ToLower(kind) + "_" + num)
 	}
-	return ident(nd.name)
+	return importer.Ident(nd.name)
 }
 
 func (b *builder) component(g *group) {
@@ -303,7 +290,7 @@ func (b *builder) component(g *group) {
 			break
 		}
 	}
-	c := importer.Component{Name: b.unique(rep.name)}
+	c := importer.Component{Name: b.names.Unique(rep.name)}
 	if len(g.members) > 1 {
 		var stores []string
 		seen := map[string]bool{}
@@ -467,10 +454,10 @@ func (b *builder) sinkFor(nd *node) consumer {
 	if !ok {
 		s := importer.Sink{}
 		if nd.topic != "" {
-			s.Name = b.unique(nd.topic)
+			s.Name = b.names.Unique(nd.topic)
 			s.Doc = []string{fmt.Sprintf("topic %s (Sink: %s, sub-topology %s)", nd.topic, nd.name, nd.sub)}
 		} else {
-			s.Name = b.unique(nd.name)
+			s.Name = b.names.Unique(nd.name)
 			s.Doc = []string{fmt.Sprintf("Sink: %s (sub-topology %s) chooses the topic of each record with %s", nd.name, nd.sub, nd.extractor)}
 			b.warns = append(b.warns, importer.Warning{File: b.file, Line: nd.line, Msg: fmt.Sprintf("sink %q chooses its topic per record (extractor class %s): one sink named after the node", nd.name, nd.extractor)})
 		}
@@ -538,10 +525,10 @@ func (b *builder) sourceFor(key string, x *node, topic string) string {
 	if !ok {
 		s := importer.Source{}
 		if topic != "" {
-			s.Name = b.unique(topic)
+			s.Name = b.names.Unique(topic)
 			s.Doc = []string{fmt.Sprintf("topic %s (Source: %s, sub-topology %s)", topic, x.name, x.sub)}
 		} else {
-			s.Name = b.unique(x.name)
+			s.Name = b.names.Unique(x.name)
 			s.Doc = []string{fmt.Sprintf("the topics matching %s (Source: %s, sub-topology %s)", x.pattern, x.name, x.sub)}
 		}
 		if !x.global {
@@ -651,15 +638,4 @@ func (b *builder) oneLogPerComponent() {
 			s.Doc = append(s.Doc, fmt.Sprintf("no order(key): %d topics feed this component, and two topics are two logs (Kafka interleaves them by timestamp, best effort)", len(topics)))
 		}
 	}
-}
-
-// maxIdent bounds the length of a name taken from the input.
-const maxIdent = 100
-
-// ident is importer.Ident of an engine name cut to maxIdent bytes.
-func ident(name string) string {
-	if len(name) > maxIdent {
-		name = name[:maxIdent]
-	}
-	return importer.Ident(name)
 }
