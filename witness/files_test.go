@@ -1,8 +1,10 @@
 package witness
 
 import (
+	"fmt"
 	"io/fs"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -15,4 +17,17 @@ func filepathGlob(root string) ([]string, error) {
 		return nil
 	})
 	return out, err
+}
+
+func recordKey(r Record) string {
+	var keys []string
+	for k := range r {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, "%s=%d ", k, r[k])
+	}
+	return b.String()
 }

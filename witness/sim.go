@@ -38,6 +38,11 @@ type channel struct {
 	active bool
 }
 
+type pathRec struct {
+	mp *mpath
+	r  rec
+}
+
 type entry struct {
 	in *analysis.Iface
 	r  rec
@@ -52,7 +57,7 @@ type inst struct {
 	mc      *mcomp
 	rep     int
 	part    int
-	set     map[rec]bool
+	set     map[pathRec]bool // what each CW path has added
 	entries []entry
 	held    map[*mpath]map[string][]rec
 	ins     map[*analysis.Iface][]*channel
@@ -106,7 +111,7 @@ func (m *model) execute(in Inputs, V int, seed int64, ref map[string][]string, t
 		grid := make([][]*inst, mc.reps)
 		for rp := 0; rp < mc.reps; rp++ {
 			for pt := 0; pt < mc.parts; pt++ {
-				x := &inst{mc: mc, rep: rp, part: pt, set: map[rec]bool{}, held: map[*mpath]map[string][]rec{},
+				x := &inst{mc: mc, rep: rp, part: pt, set: map[pathRec]bool{}, held: map[*mpath]map[string][]rec{},
 					ins: map[*analysis.Iface][]*channel{}, logs: map[string]*logBuf{}, outs: map[*mstream][][]*channel{}, sent: map[*mstream]map[string]bool{}}
 				grid[rp] = append(grid[rp], x)
 				r.insts = append(r.insts, x)
@@ -408,8 +413,8 @@ func (r *run) process(x *inst, in *analysis.Iface, v rec) {
 		case grammar.CR:
 			r.emit(x, mp.p.Out, v)
 		case grammar.CW:
-			if !x.set[v] {
-				x.set[v] = true
+			if k := (pathRec{mp, v}); !x.set[k] {
+				x.set[k] = true
 				x.entries = append(x.entries, entry{in, v})
 				r.emit(x, mp.p.Out, v)
 			}

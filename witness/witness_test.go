@@ -1,10 +1,15 @@
 package witness
 
 import (
+	"os"
+	"math/rand"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/blazes-dev/blazes/analysis"
+	"github.com/blazes-dev/blazes/grammar"
 )
 
 func load(t testing.TB, path string) *analysis.Program {
@@ -16,55 +21,269 @@ func load(t testing.TB, path string) *analysis.Program {
 	return p
 }
 
+// The word count of the paper: a witness of three tweets or fewer, in
+// under a second; sealed, no two executions disagree.
 func TestWordCount(t *testing.T) {
 	start := time.Now()
 	p := load(t, "../testdata/paper/wordcount.blazes")
 	ts := Targets(p)
-	if len(ts) != 1 {
-		t.Fatalf("targets: %d", len(ts))
+	if len(ts) != 1 || ts[0].Diag.Code != "BLZ001" {
+		t.Fatalf("targets: %+v", ts)
 	}
 	res := Find(p, ts[0], Options{})
-	if res.Witness == nil {
-		t.Fatalf("no witness in %d executions", res.Searched)
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("the search took %v", d)
 	}
 	w := res.Witness
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("took %v", d)
+	if w == nil {
+		t.Fatalf("no witness in %d executions", res.Searched)
 	}
-	t.Logf("%+v", w)
-	n := 0
-	for _, r := range w.Inputs {
-		n += len(r)
+	if w.Interface != "Count.counts" || w.Kind != "runs" || w.Component != "Count" || w.Path != "words -> counts" {
+		t.Errorf("witness: %+v", w)
 	}
-	if n > 3 {
-		t.Errorf("%d records", n)
+	if n := len(w.Inputs["tweets"]); n == 0 || n > 3 {
+		t.Errorf("%d tweets", n)
 	}
+	// The two runs' counts differ as multisets.
+	if len(w.OnlyFirst) == 0 || len(w.OnlySecond) == 0 {
+		t.Errorf("no difference: %+v", w)
+	}
+	if !sameMultiset(w.Runs[0].Outputs["Count.counts"], w.OnlyFirst) && equalRecords(w.Runs[0].Outputs["Count.counts"], w.Runs[1].Outputs["Count.counts"]) {
+		t.Errorf("outputs agree: %+v", w.Runs)
+	}
+	for _, r := range w.Runs[0].Outputs["Count.counts"] {
+		if _, ok := r[CountAttr]; !ok {
+			t.Errorf("a count without %s: %v", CountAttr, r)
+		}
+	}
+
 	sealed := load(t, "../testdata/paper/wordcount_sealed.blazes")
 	if ts := Targets(sealed); len(ts) != 0 {
 		t.Fatalf("sealed: %d targets", len(ts))
 	}
 	if v, n := Check(sealed, Options{}); len(v) != 0 || n == 0 {
-		t.Fatalf("sealed: violations %+v after %d", v, n)
+		t.Fatalf("sealed: violations %+v after %d executions", v, n)
 	}
 }
 
-func TestSoundnessTestdataDraft(t *testing.T) {
-	files, _ := filepathGlob("../testdata")
-	for _, f := range files {
-		p := load(t, f)
-		v, n := Check(p, Options{Inputs: 60, Schedules: 6})
-		for _, x := range v {
-			t.Errorf("%s: %s (%s) differs between %s: %+v", f, x.Iface, x.Label, x.Kind, x)
+func equalRecords(a, b []Record) bool { return sameMultiset(a, b) }
+
+func sameMultiset(a, b []Record) bool {
+	count := map[string]int{}
+	for _, r := range a {
+		count[recordKey(r)]++
+	}
+	for _, r := range b {
+		count[recordKey(r)]--
+	}
+	for _, n := range count {
+		if n != 0 {
+			return false
 		}
-		ts := Targets(p)
-		found := 0
-		for _, tg := range ts {
-			if Find(p, tg, Options{Inputs: 100}).Witness != nil {
-				found++
-			} else {
-				t.Logf("%s: no witness for %s %s: %s", f, tg.Diag.Code, tg.Path.Comp.Name, tg.Path.Name())
+	}
+	return true
+}
+
+// The semantics must find what makes a path uncoordinated: removing the
+// seal that coordinates it brings a witness, and the executions are
+// deterministic given a seed.
+func TestDeterministic(t *testing.T) {
+	p := load(t, "../testdata/paper/wordcount.blazes")
+	ts := Targets(p)
+	a := Find(p, ts[0], Options{Seed: 7})
+	b := Find(p, ts[0], Options{Seed: 7})
+	if a.Searched != b.Searched || a.Witness == nil || b.Witness == nil || recordsKey(a.Witness.OnlyFirst) != recordsKey(b.Witness.OnlyFirst) {
+		t.Fatalf("two searches with one seed differ: %d vs %d", a.Searched, b.Searched)
+	}
+}
+
+func recordsKey(rs []Record) string {
+	var s []string
+	for _, r := range rs {
+		s = append(s, recordKey(r))
+	}
+	return strings.Join(s, ";")
+}
+
+// testdataFiles lists the analysable .blazes files of testdata/ (without
+// syntax or semantic errors), and whether each uses v2 constructs.
+func testdataFiles(t *testing.T) map[string]*analysis.Program {
+	files, err := filepathGlob("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*analysis.Program{}
+	for _, f := range files {
+		if strings.Contains(filepath.ToSlash(f), "/imports/") {
+			continue // pieces imported by other files
+		}
+		p := load(t, f)
+		if hasErrors(p) || len(p.Components) == 0 {
+			continue
+		}
+		if usesV2(p) && !v2Rules() {
+			continue
+		}
+		out[f] = p
+	}
+	return out
+}
+
+// knownV1Unsound are the files on which the rules of contract v1 are
+// unsound, as contract v2 says (§3, coordinated path, by order: ordered
+// writes alone do not coordinate a read). The semantics must find the
+// violation until the analysis implements v2, and none after.
+var knownV1Unsound = map[string]string{
+	"or_ordered.blazes": "Table.res",
+}
+
+// Soundness: no interface the analysis labels Seal[...] or Async has
+// contents that two executions (two schedules, or two replicas) of one
+// input disagree on.
+func TestSoundnessTestdata(t *testing.T) {
+	if !v2Rules() {
+		t.Log("the analysis does not implement the v2 rules yet: files with v2 constructs are skipped")
+	}
+	for f, p := range testdataFiles(t) {
+		vs, n := Check(p, Options{Inputs: 40, Schedules: 6})
+		if n == 0 {
+			continue
+		}
+		base := filepath.Base(f)
+		if want, ok := knownV1Unsound[base]; ok && !v2Rules() {
+			found := false
+			for _, v := range vs {
+				found = found || v.Iface == want
+			}
+			if !found {
+				t.Errorf("%s: the semantics misses the v1 rules' known unsoundness at %s", f, want)
+			}
+			continue
+		}
+		for _, v := range vs {
+			t.Errorf("%s: %s is %s but two %s disagree on it: inputs %v (values 0..%d, schedules %d and %d)", f, v.Iface, v.Label, v.Kind, v.In, v.V-1, v.SeedA, v.SeedB)
+		}
+	}
+}
+
+// knownMisses are findings no witness exists for in the semantics, and
+// why.
+var knownMisses = map[string]string{
+	// Agg's count goes round the loop through Relay forever: no
+	// execution ends, so no two can be compared.
+	"cycle_order_sensitive.blazes Agg: rec -> res": "every execution is infinite",
+}
+
+// Precision: every BLZ001, BLZ002 and BLZ004 of testdata/ has a witness.
+func TestPrecisionTestdata(t *testing.T) {
+	total, found := 0, 0
+	for f, p := range testdataFiles(t) {
+		for _, tg := range Targets(p) {
+			key := filepath.Base(f) + " " + tg.Path.Comp.Name + ": " + tg.Path.Name()
+			if _, ok := knownMisses[key]; ok {
+				continue
+			}
+			total++
+			res := Find(p, tg, Options{Inputs: 150})
+			if res.Witness == nil {
+				t.Errorf("%s: no witness for %s on %s (%d executions)", f, tg.Diag.Code, key, res.Searched)
+				continue
+			}
+			found++
+			w := res.Witness
+			a, b := w.Runs[0].Outputs[w.Interface], w.Runs[1].Outputs[w.Interface]
+			if sameMultiset(a, b) {
+				t.Errorf("%s: the witness's executions agree at %s", key, w.Interface)
 			}
 		}
-		t.Logf("%s: %d runs, %d/%d witnesses", f, n, found, len(ts))
 	}
+	t.Logf("%d/%d findings have a witness", found, total)
+	if total == 0 {
+		t.Fatal("no finding in testdata")
+	}
+}
+
+// checkGenerated runs the soundness check on one generated graph and
+// returns the violations, excluding the v1 rules' known unsoundness.
+func checkGenerated(t testing.TB, text string, opts Options) []Violation {
+	p := loadText(text)
+	if hasErrors(p) {
+		return nil
+	}
+	vs, _ := Check(p, opts)
+	if len(vs) > 0 && !v2Rules() && orderedReadOnly(p) {
+		return nil // contract v1's rule, unsound as v2 says
+	}
+	return vs
+}
+
+// orderedReadOnly: some OR path is coordinated while its own input is
+// not ordered (the v1 rule that v2 refines).
+func orderedReadOnly(p *analysis.Program) bool {
+	for _, c := range p.Components {
+		for _, x := range c.Paths {
+			if x.Kind != grammar.OR || !x.Coordinated {
+				continue
+			}
+			for _, s := range x.In.In {
+				if !s.Order {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Soundness on generated graphs: v1 constructs always, all of v2 once
+// the analysis implements its rules.
+func TestSoundnessGenerated(t *testing.T) {
+	n := 300
+	if testing.Short() {
+		n = 60
+	}
+	v2 := v2Rules() || os.Getenv("FORCEV2") != ""
+	r := rand.New(rand.NewSource(1))
+	for i := 0; i < n; i++ {
+		text := genGraph(r, v2)
+		for _, v := range checkGenerated(t, text, Options{Inputs: 15, Schedules: 5}) {
+			t.Errorf("graph %d: %s is %s but two %s disagree on it: inputs %v\n%s", i, v.Iface, v.Label, v.Kind, v.In, text)
+		}
+	}
+}
+
+// Precision on generated graphs: the rate is reported, not asserted
+// (misses are explained in docs/witness.md).
+func TestPrecisionGenerated(t *testing.T) {
+	n := 150
+	if testing.Short() {
+		n = 30
+	}
+	r := rand.New(rand.NewSource(2))
+	total, found := 0, 0
+	for i := 0; i < n; i++ {
+		p := loadText(genGraph(r, v2Rules()))
+		if hasErrors(p) {
+			continue
+		}
+		for _, tg := range Targets(p) {
+			total++
+			if Find(p, tg, Options{Inputs: 60, Schedules: 6}).Witness != nil {
+				found++
+			}
+		}
+	}
+	t.Logf("generated graphs: %d/%d findings have a witness", found, total)
+}
+
+func FuzzSoundness(f *testing.F) {
+	for i := int64(0); i < 8; i++ {
+		f.Add(i)
+	}
+	f.Fuzz(func(t *testing.T, seed int64) {
+		text := genGraph(rand.New(rand.NewSource(seed)), v2Rules())
+		for _, v := range checkGenerated(t, text, Options{Inputs: 10, Schedules: 5, Seed: seed}) {
+			t.Errorf("%s is %s but two %s disagree on it: inputs %v\n%s", v.Iface, v.Label, v.Kind, v.In, text)
+		}
+	})
 }
