@@ -1,8 +1,8 @@
 package witness
 
 import (
-	"os"
 	"math/rand"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
