@@ -248,6 +248,29 @@ func (f *finding) shrink(p *pair, opts Options) (*pair, int) {
 			}
 		}
 	}
+	// Lower an attribute in every record at once, then in one at a time.
+	for a := 0; a < len(f.m.attrs)-1; a++ {
+		in := cloneInputs(p.in)
+		lowered := false
+		for _, s := range f.m.sources {
+			for i, x := range in[s] {
+				if x[a] > 1 {
+					b := []byte(x)
+					b[a] = 1
+					in[s][i] = string(b)
+					lowered = true
+				}
+			}
+		}
+		if !lowered {
+			continue
+		}
+		q, k := f.search(in, p.V, opts)
+		n += k
+		if q != nil {
+			p = q
+		}
+	}
 	for _, s := range f.m.sources {
 		for i := range p.in[s] {
 			for a := 0; a < len(f.m.attrs)-1; a++ {
@@ -363,23 +386,26 @@ func (m *model) runOf(r *run, seed int64, replica int) Run {
 			}
 		}
 	}
-	keep := func(name string) bool {
+	// keep tells the replica's instances, and names them without the
+	// replica, so that two replicas' traces line up.
+	keep := func(name string) (string, bool) {
 		if i := strings.Index(name, " (replica "); i >= 0 {
-			return name[i+len(" (replica "):i+len(" (replica ")+1] == string(rune('1'+replica))
+			j := i + len(" (replica ")
+			return name[:i] + name[j+2:], name[j:j+1] == string(rune('1'+replica))
 		}
-		return true
+		return name, true
 	}
 	for k, xs := range r.arrivals {
-		if keep(k) {
+		if n, ok := keep(k); ok {
 			for _, x := range xs {
-				out.Arrivals[k] = append(out.Arrivals[k], m.record(x))
+				out.Arrivals[n] = append(out.Arrivals[n], m.record(x))
 			}
 		}
 	}
 	for k, xs := range r.emitted {
-		if keep(k) {
+		if n, ok := keep(k); ok {
 			for _, x := range xs {
-				out.Emitted[k] = append(out.Emitted[k], m.record(x))
+				out.Emitted[n] = append(out.Emitted[n], m.record(x))
 			}
 		}
 	}

@@ -287,3 +287,15 @@ func FuzzSoundness(f *testing.F) {
 		}
 	})
 }
+
+func TestText(t *testing.T) {
+	p := load(t, "../testdata/paper/wordcount.blazes")
+	w := Find(p, Targets(p)[0], Options{}).Witness
+	txt := w.Text()
+	t.Log("\n" + txt)
+	for _, want := range []string{"BLZ001: Count: words -> counts", "Two runs of the same input disagree on Count.counts", "Count.counts emitted ≠", "Splitter.tweets received", "only in run 1"} {
+		if !strings.Contains(txt, want) {
+			t.Errorf("the trace lacks %q", want)
+		}
+	}
+}

@@ -31,6 +31,7 @@ func init() {
 		"graph":   {"print the dataflow as Graphviz DOT or SVG", runGraph},
 		"serve":   {"run the language server (LSP on stdio)", runServe},
 		"version": {"print the version", runVersion},
+		"witness": {"show two executions that disagree, for a finding", runWitness},
 	}
 }
 
