@@ -82,7 +82,7 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 			"legend": protocol.SemanticTokensLegend{TokenTypes: tokenTypes, TokenModifiers: tokenModifiers},
 			"full":   true,
 		},
-		ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: []string{cmdExplain, cmdGraph}},
+		ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: []string{cmdExplain, cmdGraph, cmdWitness}},
 		Workspace: &protocol.ServerCapabilitiesWorkspace{
 			WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{Supported: true, ChangeNotifications: true},
 		},
