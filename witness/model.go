@@ -32,8 +32,10 @@ import (
 	"github.com/blazes-dev/blazes/grammar"
 )
 
-// CountAttr is the attribute OR and OW paths add to what they emit.
-const CountAttr = "@count"
+// CountAttr is the attribute the OR and OW paths of a component add to
+// what they emit: "@" and the component's name. Each component has its
+// own, so that a count computed upstream is not overwritten downstream.
+func CountAttr(component string) string { return "@" + component }
 
 // Parallel instances of a partitioned or shuffled component, and replicas
 // of a replicated one.
@@ -45,7 +47,8 @@ const (
 // model is the executable form of (a cone of) a program.
 type model struct {
 	prog    *analysis.Program
-	attrs   []string // record attributes; the last is CountAttr
+	attrs   []string // record attributes: nData data attributes, then the counts
+	nData   int
 	attrIdx map[string]int
 	comps   []*mcomp // in the program's order
 	byComp  map[*analysis.Component]*mcomp
@@ -69,6 +72,7 @@ type mcomp struct {
 type mpath struct {
 	p        *analysis.Path
 	kind     grammar.AnnKind
+	countAt  int   // the attribute its count goes to
 	plain    []int // attribute indexes of the plain gate terms
 	window   []int // attribute indexes of the window terms
 	relevant []*analysis.Iface
@@ -244,7 +248,7 @@ func newModel(prog *analysis.Program, comps map[*analysis.Component]bool) *model
 	if len(others) == 0 {
 		others = []string{"v"}
 		if keyAttrs["v"] {
-			others = []string{"@v"}
+			others = []string{"v_"}
 		}
 	}
 	for _, a := range others {
@@ -256,7 +260,17 @@ func newModel(prog *analysis.Program, comps map[*analysis.Component]bool) *model
 			break
 		}
 	}
-	m.attrs = append(attrs, CountAttr)
+	m.nData = len(attrs)
+	for _, mc := range m.comps {
+		for _, p := range mc.c.Paths {
+			if !p.Kind.Confluent() {
+				m.attrs = append(attrs, CountAttr(mc.c.Name))
+				attrs = m.attrs
+				break
+			}
+		}
+	}
+	m.attrs = attrs
 	for i, a := range m.attrs {
 		m.attrIdx[a] = i
 	}
@@ -300,7 +314,10 @@ func newModel(prog *analysis.Program, comps map[*analysis.Component]bool) *model
 
 	for _, mc := range m.comps {
 		for _, p := range mc.c.Paths {
-			mp := &mpath{p: p, kind: p.Kind}
+			mp := &mpath{p: p, kind: p.Kind, countAt: -1}
+			if i, ok := m.attrIdx[CountAttr(mc.c.Name)]; ok {
+				mp.countAt = i
+			}
 			if p.Decl != nil && p.Decl.Ann != nil {
 				var plain, win []string
 				for _, t := range p.Decl.Ann.Gate {

@@ -161,7 +161,7 @@ func (m *model) randomInputs(rng *rand.Rand, V, maxRecs int) Inputs {
 		n := 1 + rng.Intn(maxRecs)
 		for i := 0; i < n; i++ {
 			b := make([]byte, len(m.attrs))
-			for a := 0; a < len(m.attrs)-1; a++ {
+			for a := 0; a < m.nData; a++ {
 				b[a] = byte(rng.Intn(V) + 1)
 			}
 			in[s] = append(in[s], string(b))
@@ -249,7 +249,7 @@ func (f *finding) shrink(p *pair, opts Options) (*pair, int) {
 		}
 	}
 	// Lower an attribute in every record at once, then in one at a time.
-	for a := 0; a < len(f.m.attrs)-1; a++ {
+	for a := 0; a < f.m.nData; a++ {
 		in := cloneInputs(p.in)
 		lowered := false
 		for _, s := range f.m.sources {
@@ -273,7 +273,7 @@ func (f *finding) shrink(p *pair, opts Options) (*pair, int) {
 	}
 	for _, s := range f.m.sources {
 		for i := range p.in[s] {
-			for a := 0; a < len(f.m.attrs)-1; a++ {
+			for a := 0; a < f.m.nData; a++ {
 				if p.in[s][i][a] <= 1 {
 					continue
 				}

@@ -455,7 +455,7 @@ func (r *run) apply(x *inst, mp *mpath, v rec) {
 			n++
 		}
 	}
-	r.emit(x, mp.p.Out, withCount(v, len(r.m.attrs)-1, n))
+	r.emit(x, mp.p.Out, withCount(v, mp.countAt, n))
 }
 
 func containsIface(s []*analysis.Iface, i *analysis.Iface) bool {

@@ -6,19 +6,20 @@ import (
 	"strings"
 )
 
-// Format renders a record: "{batch=1 word=0 @count=2}", attributes by
-// name, the count last.
+// Format renders a record: "{batch=1 word=0 @Count=2}", attributes by
+// name, the counts last.
 func Format(r Record) string {
-	var keys []string
+	var keys, counts []string
 	for k := range r {
-		if k != CountAttr {
+		if strings.HasPrefix(k, "@") {
+			counts = append(counts, k)
+		} else {
 			keys = append(keys, k)
 		}
 	}
 	sort.Strings(keys)
-	if _, ok := r[CountAttr]; ok {
-		keys = append(keys, CountAttr)
-	}
+	sort.Strings(counts)
+	keys = append(keys, counts...)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = fmt.Sprintf("%s=%d", k, r[k])

@@ -52,8 +52,8 @@ func TestWordCount(t *testing.T) {
 		t.Errorf("outputs agree: %+v", w.Runs)
 	}
 	for _, r := range w.Runs[0].Outputs["Count.counts"] {
-		if _, ok := r[CountAttr]; !ok {
-			t.Errorf("a count without %s: %v", CountAttr, r)
+		if _, ok := r[CountAttr("Count")]; !ok {
+			t.Errorf("a count without %s: %v", CountAttr("Count"), r)
 		}
 	}
 

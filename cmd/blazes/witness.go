@@ -197,4 +197,3 @@ func writeWitnessJSON(stdout, stderr io.Writer, out witnessJSON, code int) int {
 	}
 	return code
 }
-
