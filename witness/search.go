@@ -115,9 +115,13 @@ type Witness struct {
 type Result struct {
 	Witness  *Witness // nil when none was found
 	Searched int      // executions run
+	// Infinite counts the executions that did not end within the step
+	// bound (a cycle that forwards forever) and so were not compared.
+	Infinite int
 }
 
 type finding struct {
+	infinite int
 	m      *model
 	target *analysis.Iface
 	code   string
@@ -150,9 +154,9 @@ func Find(prog *analysis.Program, t Target, opts Options) Result {
 		p, n = f.shrink(p, opts)
 		searched += n
 		w := f.render(p, t)
-		return Result{Witness: w, Searched: searched}
+		return Result{Witness: w, Searched: searched, Infinite: f.infinite}
 	}
-	return Result{Searched: searched}
+	return Result{Searched: searched, Infinite: f.infinite}
 }
 
 func (m *model) randomInputs(rng *rand.Rand, V, maxRecs int) Inputs {
@@ -178,6 +182,7 @@ func (f *finding) search(in Inputs, V int, opts Options) (*pair, int) {
 	first := f.m.execute(in, V, 0, nil, false)
 	n := 1
 	if first.truncated {
+		f.infinite++
 		return nil, n
 	}
 	base := first.contents[ifaceRep{f.target, 0}]
@@ -189,6 +194,7 @@ func (f *finding) search(in Inputs, V int, opts Options) (*pair, int) {
 		r := f.m.execute(in, V, s, first.rec, false)
 		n++
 		if r.truncated {
+			f.infinite++
 			continue
 		}
 		mine := r.contents[ifaceRep{f.target, 0}]
