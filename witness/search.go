@@ -122,10 +122,10 @@ type Result struct {
 
 type finding struct {
 	infinite int
-	m      *model
-	target *analysis.Iface
-	code   string
-	comp   *mcomp
+	m        *model
+	target   *analysis.Iface
+	code     string
+	comp     *mcomp
 }
 
 type pair struct {
