@@ -351,14 +351,15 @@ func newModel(prog *analysis.Program, comps map[*analysis.Component]bool) *model
 
 // relevantInputs are the inputs whose records make up the state a path
 // reads or writes: for OR, the inputs of the write paths (or, in a
-// component without one, the inputs of the other paths); for OW, its own
-// input and the inputs of the other write paths.
+// component without one, the inputs of the other paths but its own: the
+// order of the queries does not matter, the state they read does); for
+// OW, its own input and the inputs of the other write paths.
 func relevantInputs(mc *mcomp, mp *mpath) []*analysis.Iface {
 	set := map[*analysis.Iface]bool{}
 	switch mp.kind {
 	case grammar.OR:
 		for _, q := range mc.paths {
-			if mc.writers && q.kind.Write() || !mc.writers && q != mp {
+			if mc.writers && q.kind.Write() || !mc.writers && q.p.In != mp.p.In {
 				set[q.p.In] = true
 			}
 		}
