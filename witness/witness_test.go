@@ -261,7 +261,7 @@ func TestPrecisionGenerated(t *testing.T) {
 		n = 30
 	}
 	r := rand.New(rand.NewSource(2))
-	total, found, infinite, stateless := 0, 0, 0, 0
+	total, found, infinite, noState := 0, 0, 0, 0
 	for i := 0; i < n; i++ {
 		text := genGraph(r, v2Rules())
 		p := loadText(text)
@@ -280,13 +280,13 @@ func TestPrecisionGenerated(t *testing.T) {
 				// The rules call a shuffled read scattered even when its
 				// component holds no state; a read of nothing answers
 				// alike on every instance.
-				stateless++
+				noState++
 			default:
 				t.Errorf("no witness for %s on %s: %s, though %d of %d executions ended:\n%s", tg.Diag.Code, tg.Path.Comp.Name, tg.Path.Name(), res.Searched-res.Infinite, res.Searched, text)
 			}
 		}
 	}
-	t.Logf("generated graphs: %d/%d findings have a witness; %d more are on cycles whose every execution is infinite, %d are scattered reads of no state", found, total, infinite, stateless)
+	t.Logf("generated graphs: %d/%d findings have a witness; %d more are on cycles whose every execution is infinite, %d are scattered reads of no state", found, total, infinite, noState)
 }
 
 func FuzzSoundness(f *testing.F) {
