@@ -63,6 +63,7 @@ type mcomp struct {
 	reps     int
 	parts    int
 	paths    []*mpath
+	release  []*mpath // the order-sensitive paths, writes first
 	byIn     map[*analysis.Iface][]*mpath
 	byOut    map[*analysis.Iface][]*mpath
 	writers  bool // the component has a write path
@@ -338,6 +339,14 @@ func newModel(prog *analysis.Program, comps map[*analysis.Component]bool) *model
 		}
 		for _, mp := range mc.paths {
 			mp.relevant = relevantInputs(mc, mp)
+			if mp.kind == grammar.OW {
+				mc.release = append(mc.release, mp)
+			}
+		}
+		for _, mp := range mc.paths {
+			if mp.kind == grammar.OR {
+				mc.release = append(mc.release, mp)
+			}
 		}
 	}
 	m.computePuncts()

@@ -628,7 +628,9 @@ func (r *run) progress(x *inst) {
 			r.drainLog(x, x.logs[k], r.ref[gk], true)
 		}
 	}
-	for _, mp := range x.mc.paths {
+	// Writes first: a coordinated read of a complete group reads the
+	// group's every write.
+	for _, mp := range x.mc.release {
 		groups := x.held[mp]
 		if len(groups) == 0 {
 			continue
