@@ -504,8 +504,13 @@ func (m *model) inputPunct(mc *mcomp, in *analysis.Iface) ([]int, bool) {
 // holds: every relevant input is punctuated on a key within the gate (each
 // key attribute a plain gate attribute or the attribute of a window term),
 // so a deployment can wait for a gate group to be complete.
+//
+// A path that its logs already coordinate (its own input and every
+// relevant input ordered on one key within the gate) does not hold: it
+// processes in log order, so that the reads ordered with its writes see
+// them in that order.
 func (m *model) holds(mc *mcomp, mp *mpath) bool {
-	if mp.kind.Confluent() || len(mp.relevant) == 0 {
+	if mp.kind.Confluent() || len(mp.relevant) == 0 || m.ordered(mc, mp) {
 		return false
 	}
 	for _, in := range mp.relevant {
@@ -541,4 +546,28 @@ func containsInt(s []int, x int) bool {
 		}
 	}
 	return false
+}
+
+// ordered: the path's own input and every relevant input are ordered on
+// one key whose attributes are plain attributes of the gate.
+func (m *model) ordered(mc *mcomp, mp *mpath) bool {
+	var key []int
+	first := true
+	for _, in := range append([]*analysis.Iface{mp.p.In}, mp.relevant...) {
+		for _, ms := range mc.inStream[in] {
+			if !ms.hasOrder {
+				return false
+			}
+			if !first && !sameInts(key, ms.order) {
+				return false
+			}
+			key, first = ms.order, false
+		}
+	}
+	for _, a := range key {
+		if !containsInt(mp.plain, a) {
+			return false
+		}
+	}
+	return true
 }
