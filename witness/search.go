@@ -136,6 +136,10 @@ type pair struct {
 	diff   int
 }
 
+// giveUp is how many inputs the search tries before it stops when none
+// of their executions has ended.
+const giveUp = 10
+
 // Find searches for a witness of t.
 func Find(prog *analysis.Program, t Target, opts Options) Result {
 	opts = opts.norm()
@@ -144,6 +148,9 @@ func Find(prog *analysis.Program, t Target, opts Options) Result {
 	rng := rand.New(rand.NewSource(opts.Seed))
 	searched := 0
 	for trial := 0; trial < opts.Inputs; trial++ {
+		if trial == giveUp && f.infinite == searched {
+			break // no execution ends: a cycle forwards records forever
+		}
 		V := 2 + rng.Intn(2)
 		in := m.randomInputs(rng, V, opts.MaxRecords)
 		p, n := f.search(in, V, opts)
