@@ -32,8 +32,8 @@ import (
 	"github.com/blazes-dev/blazes/grammar"
 )
 
-// CountAttr is the attribute the OR and OW paths of a component add to
-// what they emit: "@" and the component's name. Each component has its
+// CountAttr is the attribute the CW, OR and OW paths of a component add
+// to what they emit: "@" and the component's name. Each component has its
 // own, so that a count computed upstream is not overwritten downstream.
 func CountAttr(component string) string { return "@" + component }
 
@@ -264,7 +264,7 @@ func newModel(prog *analysis.Program, comps map[*analysis.Component]bool) *model
 	m.nData = len(attrs)
 	for _, mc := range m.comps {
 		for _, p := range mc.c.Paths {
-			if !p.Kind.Confluent() {
+			if p.Kind != grammar.CR {
 				m.attrs = append(attrs, CountAttr(mc.c.Name))
 				attrs = m.attrs
 				break

@@ -58,6 +58,7 @@ type inst struct {
 	rep     int
 	part    int
 	set     map[pathRec]bool // what each CW path has added
+	sizes   map[pathRec]int  // the size of each CW path's gate groups
 	entries []entry
 	held    map[*mpath]map[string][]rec
 	ins     map[*analysis.Iface][]*channel
@@ -111,7 +112,7 @@ func (m *model) execute(in Inputs, V int, seed int64, ref map[string][]string, t
 		grid := make([][]*inst, mc.reps)
 		for rp := 0; rp < mc.reps; rp++ {
 			for pt := 0; pt < mc.parts; pt++ {
-				x := &inst{mc: mc, rep: rp, part: pt, set: map[pathRec]bool{}, held: map[*mpath]map[string][]rec{},
+				x := &inst{mc: mc, rep: rp, part: pt, set: map[pathRec]bool{}, sizes: map[pathRec]int{}, held: map[*mpath]map[string][]rec{},
 					ins: map[*analysis.Iface][]*channel{}, logs: map[string]*logBuf{}, outs: map[*mstream][][]*channel{}, sent: map[*mstream]map[string]bool{}}
 				grid[rp] = append(grid[rp], x)
 				r.insts = append(r.insts, x)
@@ -417,6 +418,12 @@ func (r *run) process(x *inst, in *analysis.Iface, v rec) {
 				x.set[k] = true
 				x.entries = append(x.entries, entry{in, v})
 				r.emit(x, mp.p.Out, v)
+				// The group's size crossing n, once per n: a threshold
+				// test, confluent on one instance, telling which
+				// instance held how much of the group.
+				g := pathRec{mp, groupKey(v, mp)}
+				x.sizes[g]++
+				r.emit(x, mp.p.Out, r.marker(v, mp, x.sizes[g]))
 			}
 		case grammar.OW, grammar.OR:
 			if mp.hold && !r.forced {
@@ -725,4 +732,24 @@ func instName(i *analysis.Iface, x *inst) string {
 		n += " [instance " + string(rune('1'+x.part)) + "]"
 	}
 	return n
+}
+
+// marker is the record a CW path emits when a gate group reaches size n:
+// the group's plain gate attributes, the first value of its window for a
+// window term, and the count.
+func (r *run) marker(v rec, mp *mpath, n int) rec {
+	b := make([]byte, len(v))
+	for _, a := range mp.plain {
+		b[a] = v[a]
+	}
+	for _, a := range mp.window {
+		if b[a] == 0 {
+			b[a] = (window(v[a])-1)*2 + 1
+		}
+	}
+	if n > maxCount {
+		n = maxCount
+	}
+	b[mp.countAt] = byte(n + 1)
+	return string(b)
 }
