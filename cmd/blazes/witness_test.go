@@ -198,3 +198,17 @@ stream a -> W.x
 		t.Errorf("bad: exit %d %q", r.code, r.stderr)
 	}
 }
+
+// docs/witness.md shows the word count's witness as the command prints it.
+func TestWitnessDocExample(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "witness.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, file := range []string{"testdata/paper/wordcount.blazes", "testdata/paper/wordcount_sealed.blazes"} {
+		r := blazes(t, repoRoot, "witness", file)
+		if !strings.Contains(string(doc), "$ blazes witness "+file+"\n"+r.stdout) {
+			t.Errorf("docs/witness.md does not show what blazes witness %s prints:\n%s", file, r.stdout)
+		}
+	}
+}
