@@ -87,7 +87,9 @@ func (s *Server) witness(ctx context.Context, args []json.RawMessage) (any, erro
 			if t.Path.Comp.Name != comp || t.Path.Name() != path {
 				continue
 			}
-			res := witness.Find(prog, t, witnessBudget)
+			opts := witnessBudget
+			opts.Context = ctx
+			res := witness.Find(prog, t, opts)
 			title := "witness " + comp + ": " + path
 			var md string
 			if res.Witness == nil {

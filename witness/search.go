@@ -1,6 +1,7 @@
 package witness
 
 import (
+	"context"
 	"math/rand"
 	"sort"
 	"strings"
@@ -18,6 +19,8 @@ type Options struct {
 	MaxRecords int
 	// Seed makes the search reproducible (default 1).
 	Seed int64
+	// Context, when set, stops the search early when it is done.
+	Context context.Context
 }
 
 func (o Options) norm() Options {
@@ -150,6 +153,9 @@ func Find(prog *analysis.Program, t Target, opts Options) Result {
 	for trial := 0; trial < opts.Inputs; trial++ {
 		if trial == giveUp && f.infinite == searched {
 			break // no execution ends: a cycle forwards records forever
+		}
+		if opts.Context != nil && opts.Context.Err() != nil {
+			break
 		}
 		V := 2 + rng.Intn(2)
 		in := m.randomInputs(rng, V, opts.MaxRecords)

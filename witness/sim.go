@@ -88,6 +88,7 @@ type run struct {
 	rec       map[string][]string // order logs recorded (first run)
 	forced    bool
 	steps     int
+	limit     int // steps before the run counts as infinite
 	truncated bool
 	contents  map[ifaceRep]map[rec]int
 	trace     bool
@@ -95,8 +96,12 @@ type run struct {
 	emitted   map[string][]rec // "Comp.out#r/p" -> records in emission order
 }
 
-// maxSteps bounds one run (a cycle through CR forwards forever).
-const maxSteps = 3000
+// maxSteps bounds one run (a cycle through CR forwards forever): a floor,
+// raised for large cones by stepsPerChannel for every channel.
+const (
+	maxSteps        = 3000
+	stepsPerChannel = 40
+)
 
 func (m *model) execute(in Inputs, V int, seed int64, ref map[string][]string, trace bool) *run {
 	r := &run{m: m, V: V, rng: rand.New(rand.NewSource(seed)), byComp: map[*mcomp][][]*inst{}, ref: ref,
@@ -196,6 +201,13 @@ func (m *model) execute(in Inputs, V int, seed int64, ref map[string][]string, t
 		}
 		r.broadcast(chans, msg{kind: mEOS})
 	}
+	nch := 0
+	for _, x := range r.insts {
+		for _, cs := range x.ins {
+			nch += len(cs)
+		}
+	}
+	r.limit = max(maxSteps, stepsPerChannel*nch)
 	for _, x := range r.insts {
 		r.progress(x)
 	}
@@ -215,7 +227,7 @@ func (r *run) loop() {
 			}
 			continue
 		}
-		if r.steps >= maxSteps {
+		if r.steps >= r.limit {
 			r.truncated = true
 			return
 		}

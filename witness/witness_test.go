@@ -1,6 +1,7 @@
 package witness
 
 import (
+	"fmt"
 	"math/rand"
 	"os"
 	"path/filepath"
@@ -439,5 +440,29 @@ func TestSoundnessRegressions(t *testing.T) {
 		for _, v := range checkGenerated(t, c.text, Options{Inputs: 200, Schedules: 8}) {
 			t.Errorf("%s: %s is %s but two %s disagree on it: inputs %v", c.name, v.Iface, v.Label, v.Kind, v.In)
 		}
+	}
+}
+
+// A long chain is not mistaken for a loop: the step bound grows with the
+// cone.
+func TestLongChain(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("source s(k, v)\nstream s -> C0.i\n")
+	const n = 1000
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "component C%d { i -> o : CR }\n", i)
+		if i > 0 {
+			fmt.Fprintf(&b, "stream C%d.o -> C%d.i\n", i-1, i)
+		}
+	}
+	fmt.Fprintf(&b, "component W { i -> o : OW[k] }\nstream C%d.o -> W.i\n", n-1)
+	p := loadText(b.String())
+	ts := Targets(p)
+	if len(ts) != 1 {
+		t.Fatalf("%d targets", len(ts))
+	}
+	res := Find(p, ts[0], Options{Inputs: 20})
+	if res.Witness == nil || res.Infinite > 0 {
+		t.Fatalf("witness %v, %d of %d executions infinite", res.Witness != nil, res.Infinite, res.Searched)
 	}
 }
