@@ -155,8 +155,10 @@ func genGraph(r *rand.Rand, v2 bool) string {
 		fmt.Fprintf(&b, "component C%d {\n", c)
 		nin := 1 + r.Intn(2)
 		nout := 1 + r.Intn(2)
+		used := map[int]bool{}
 		for i := 0; i < nin; i++ {
 			o := r.Intn(nout)
+			used[o] = true
 			ann := ""
 			switch r.Intn(4) {
 			case 0:
@@ -174,6 +176,7 @@ func genGraph(r *rand.Rand, v2 bool) string {
 			fmt.Fprintf(&b, "  i%d -> o%d : %s\n", i, o, ann)
 			if r.Intn(4) == 0 && nout > 1 {
 				fmt.Fprintf(&b, "  i%d -> o%d : CR\n", i, (o+1)%nout)
+				used[(o+1)%nout] = true
 			}
 			nprod := 1 + r.Intn(2)
 			for j := 0; j < nprod; j++ {
@@ -183,16 +186,18 @@ func genGraph(r *rand.Rand, v2 bool) string {
 		}
 		b.WriteString("}\n")
 		for o := 0; o < nout; o++ {
-			outs = append(outs, fmt.Sprintf("C%d.o%d", c, o))
+			if used[o] {
+				outs = append(outs, fmt.Sprintf("C%d.o%d", c, o))
+			}
 		}
 	}
 	// Now and then a feedback edge.
 	if n > 1 && r.Intn(5) == 0 {
-		fmt.Fprintf(&streams, "stream C%d.o0 -> C0.i0%s\n", n-1, streamAttrs(r, v2, seal))
+		fmt.Fprintf(&streams, "stream %s -> C0.i0%s\n", outs[len(outs)-1], streamAttrs(r, v2, seal))
 	}
 	if r.Intn(2) == 0 {
-		b.WriteString("sink out\n")
-		fmt.Fprintf(&streams, "stream %s -> out\n", outs[len(outs)-1])
+		b.WriteString("sink snk\n")
+		fmt.Fprintf(&streams, "stream %s -> snk\n", outs[len(outs)-1])
 	}
 	b.Write(streams.Bytes())
 	return b.String()
