@@ -587,7 +587,9 @@ func (r *run) sealedFor(c *channel, g region) bool {
 		var opts []byte
 		if b, ok := g.fixed[a]; ok {
 			opts = []byte{b}
-		} else if w, ok := g.win[a]; ok {
+		} else if w, ok := g.win[a]; ok && w == 0 {
+			opts = []byte{0} // records without the attribute: never sealed before the end
+		} else if ok {
 			for v := 0; v < r.V; v++ {
 				if window(byte(v+1)) == w {
 					opts = append(opts, byte(v+1))

@@ -415,6 +415,20 @@ stream s0 -> C0.i1
 `,
 	},
 	{
+		// A CW path's group sizes lack the window's attribute: a window
+		// of records without it was taken as sealed at once.
+		"records without the window's attribute", `source s0(k, b, t, v)
+component C0 {
+  i0 -> o1 : CW
+}
+component C1 {
+  i0 -> o0 : OW[k, window(t)]
+}
+stream s0 -> C0.i0
+stream C0.o1 -> C1.i0 watermark(t)
+`,
+	},
+	{
 		// A CW path's set shared with another CW path made what each
 		// emits depend on which of them saw a record first.
 		"one set per CW path", `source s0(k, b, t, v)
