@@ -415,6 +415,20 @@ stream s0 -> C0.i1
 `,
 	},
 	{
+		// A read of group (k, b) released while the writer, held on the
+		// wider group k, still held a record of (k, b).
+		"writes held on a wider group", `source s0(k, b, t, v) seal(k)
+component C0 {
+  i0 -> o0 : OW[k]
+  i1 -> o1 : OR[k, b]
+}
+stream s0 -> C0.i0 partition(b)
+stream s0 -> C0.i0 rep order(k)
+stream s0 -> C0.i1 seal(k, b)
+stream s0 -> C0.i1 watermark(t) order(k)
+`,
+	},
+	{
 		// A CW path's group sizes lack the window's attribute: a window
 		// of records without it was taken as sealed at once.
 		"records without the window's attribute", `source s0(k, b, t, v)
