@@ -86,7 +86,7 @@ type run struct {
 	active    []*channel
 	ref       map[string][]string // order logs of the first run, replayed
 	rec       map[string][]string // order logs recorded (first run)
-	forced    bool
+	forced    bool // flushing at a quiescent point
 	steps     int
 	limit     int // steps before the run counts as infinite
 	truncated bool
@@ -218,12 +218,17 @@ func (m *model) execute(in Inputs, V int, seed int64, ref map[string][]string, t
 func (r *run) loop() {
 	for {
 		if len(r.active) == 0 {
-			if r.forced {
-				return
-			}
+			// Nothing moves: release every held group and every log, in
+			// a canonical order (a cycle's seals and ends never come),
+			// and go on while that sends anything. The flush punctuates
+			// nothing: what comes round a loop afterwards is held again.
 			r.forced = true
 			for _, x := range r.insts {
 				r.progress(x)
+			}
+			r.forced = false
+			if len(r.active) == 0 {
+				return
 			}
 			continue
 		}
@@ -681,6 +686,9 @@ func (r *run) progress(x *inst) {
 			}
 		}
 	}
+	if r.forced {
+		return
+	}
 	// Punctuations and ends of stream, in a fixed order.
 	streams := make([]*mstream, 0, len(x.outs))
 	for ms := range x.outs {
@@ -716,9 +724,6 @@ func (r *run) progress(x *inst) {
 // done: the instance will emit no more records of g on out (every
 // output when out is nil).
 func (r *run) done(x *inst, out *analysis.Iface, g region) bool {
-	if r.forced {
-		return true
-	}
 	for _, mp := range x.mc.paths {
 		if out != nil && mp.p.Out != out {
 			continue

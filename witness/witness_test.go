@@ -429,6 +429,24 @@ stream s0 -> C0.i1 watermark(t) order(k)
 `,
 	},
 	{
+		// A loop: the flush at the first quiescent point used to end
+		// coordination for good, and what came round the loop afterwards
+		// was processed as it arrived.
+		"coordination after a flush", `source s0(k, b, t, v)
+component C0 {
+  i0 -> o0 : CW[b, window(t)]
+  i1 -> o0 : CR
+}
+component C1 {
+  i0 -> o0 : OW[b]
+}
+stream s0 -> C0.i0
+stream s0 -> C0.i1
+stream C0.o0 -> C1.i0 seal(b)
+stream C1.o0 -> C0.i0 order(k)
+`,
+	},
+	{
 		// A CW path's group sizes lack the window's attribute: a window
 		// of records without it was taken as sealed at once.
 		"records without the window's attribute", `source s0(k, b, t, v)
