@@ -86,7 +86,7 @@ type run struct {
 	active    []*channel
 	ref       map[string][]string // order logs of the first run, replayed
 	rec       map[string][]string // order logs recorded (first run)
-	forced    bool // flushing at a quiescent point
+	forced    bool                // flushing at a quiescent point
 	steps     int
 	limit     int // steps before the run counts as infinite
 	truncated bool
