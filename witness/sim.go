@@ -425,7 +425,6 @@ func (r *run) process(x *inst, in *analysis.Iface, v rec) {
 		k := instName(in, x)
 		r.arrivals[k] = append(r.arrivals[k], v)
 	}
-	hasOR := false
 	for _, mp := range x.mc.byIn[in] {
 		switch mp.kind {
 		case grammar.CR:
@@ -453,11 +452,7 @@ func (r *run) process(x *inst, in *analysis.Iface, v rec) {
 				r.apply(x, mp, v)
 			}
 		}
-		if mp.kind == grammar.OR {
-			hasOR = true
-		}
 	}
-	_ = hasOR
 	if !x.mc.writers {
 		// A component without write paths: what its inputs carry is the
 		// state its reads see.
