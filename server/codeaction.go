@@ -71,6 +71,7 @@ func (s *Server) codeAction(ctx context.Context, raw json.RawMessage) (any, erro
 		}
 	}
 	if len(p.Context.Only) == 0 && v.prog() != nil && v.file != nil {
+		out = append(out, s.witnessActions(v, p.Range)...)
 		off := v.offset(p.Range.Start)
 		if x := v.prog().LabelledAt(v.file, off); x != nil {
 			out = append(out, protocol.CodeAction{

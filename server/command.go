@@ -30,6 +30,8 @@ func (s *Server) executeCommand(ctx context.Context, raw json.RawMessage) (any, 
 		return s.explain(ctx, p.Arguments)
 	case cmdImport:
 		return s.importTopology(ctx, p.Arguments)
+	case cmdWitness:
+		return s.witness(ctx, p.Arguments)
 	case cmdGraph:
 		if len(p.Arguments) < 1 {
 			return nil, invalidParams("blazes.graph takes [uri]")

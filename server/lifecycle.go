@@ -83,7 +83,7 @@ func (s *Server) initialize(ctx context.Context, raw json.RawMessage) (any, erro
 			"legend": protocol.SemanticTokensLegend{TokenTypes: tokenTypes, TokenModifiers: tokenModifiers},
 			"full":   true,
 		},
-		ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: []string{cmdExplain, cmdGraph, cmdImport}},
+		ExecuteCommandProvider: &protocol.ExecuteCommandOptions{Commands: []string{cmdExplain, cmdGraph, cmdImport, cmdWitness}},
 		Workspace: &protocol.ServerCapabilitiesWorkspace{
 			WorkspaceFolders: &protocol.ServerCapabilitiesWorkspaceFolders{Supported: true, ChangeNotifications: true},
 		},

@@ -32,6 +32,7 @@ func init() {
 		"import":  {"import a Storm Flux, Kafka Streams or Flink topology as .blazes", runImport},
 		"serve":   {"run the language server (LSP on stdio)", runServe},
 		"version": {"print the version", runVersion},
+		"witness": {"show two executions that disagree, for a finding", runWitness},
 	}
 }
 
