@@ -53,7 +53,26 @@ func (s *Server) executeCommand(ctx context.Context, raw json.RawMessage) (any, 
 		}
 		return v.prog().DOT(), nil
 	}
-	return nil, invalidParams("unknown command %q (the server has %s and %s)", p.Command, cmdExplain, cmdGraph)
+	return nil, invalidParams("unknown command %q (the server has %s, %s, %s and %s)", p.Command, cmdExplain, cmdGraph, cmdImport, cmdWitness)
+}
+
+// showOption reads the optional last argument {"show": false} of the
+// commands that show their result themselves (explain, import, witness):
+// it returns the other arguments and whether to show. A command whose
+// arguments could themselves be objects passes min, the number of
+// arguments that always come first.
+func showOption(args []json.RawMessage, min int) ([]json.RawMessage, bool) {
+	n := len(args)
+	if n <= min {
+		return args, true
+	}
+	var opts struct {
+		Show *bool `json:"show"`
+	}
+	if json.Unmarshal(args[n-1], &opts) != nil || opts.Show == nil {
+		return args, true
+	}
+	return args[:n-1], *opts.Show
 }
 
 // explain answers the explanation as markdown and also shows it where
@@ -62,16 +81,7 @@ func (s *Server) executeCommand(ctx context.Context, raw json.RawMessage) (any, 
 // else a window/showMessage. A last argument {"show": false} asks for the
 // result only, for a client that shows it itself.
 func (s *Server) explain(ctx context.Context, args []json.RawMessage) (any, error) {
-	show := true
-	if n := len(args); n > 0 {
-		var opts struct {
-			Show *bool `json:"show"`
-		}
-		if json.Unmarshal(args[n-1], &opts) == nil && opts.Show != nil {
-			show = *opts.Show
-			args = args[:n-1]
-		}
-	}
+	args, show := showOption(args, 0)
 	x, err := s.explainTarget(ctx, args)
 	if err != nil {
 		return nil, err

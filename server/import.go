@@ -38,16 +38,7 @@ type importResult struct {
 // An input that cannot be imported is an InvalidParams error whose
 // message names the file and line.
 func (s *Server) importTopology(_ context.Context, args []json.RawMessage) (any, error) {
-	show := true
-	if n := len(args); n > 1 {
-		var opts struct {
-			Show *bool `json:"show"`
-		}
-		if json.Unmarshal(args[n-1], &opts) == nil && opts.Show != nil {
-			show = *opts.Show
-			args = args[:n-1]
-		}
-	}
+	args, show := showOption(args, 1)
 	if len(args) < 1 || len(args) > 2 {
 		return nil, invalidParams("%s takes [uri] or [uri, format]", cmdImport)
 	}
