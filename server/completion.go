@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 
 	"go.lsp.dev/protocol"
@@ -49,14 +50,7 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 	}
 	lex := analysis.LexicalSymbols(v.text)
 	names := func(kinds ...analysis.SymKind) {
-		want := func(k analysis.SymKind) bool {
-			for _, x := range kinds {
-				if x == k {
-					return true
-				}
-			}
-			return false
-		}
+		want := func(k analysis.SymKind) bool { return slices.Contains(kinds, k) }
 		var found []analysis.Symbol
 		for _, o := range occs(func(o analysis.Occurrence) bool { return o.Decl && want(o.Sym.Kind) }) {
 			found = append(found, o.Sym)
@@ -76,14 +70,7 @@ func (s *Server) completion(ctx context.Context, raw json.RawMessage) (any, erro
 		}
 	}
 	ifaces := func(comp string, kinds ...analysis.SymKind) {
-		want := func(k analysis.SymKind) bool {
-			for _, x := range kinds {
-				if x == k {
-					return true
-				}
-			}
-			return false
-		}
+		want := func(k analysis.SymKind) bool { return slices.Contains(kinds, k) }
 		var found []analysis.Symbol
 		for _, o := range occs(func(o analysis.Occurrence) bool {
 			return o.Sym.Comp == comp && !o.Range.Contains(off) && want(o.Sym.Kind)

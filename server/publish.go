@@ -1,6 +1,7 @@
 package server
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 
@@ -63,7 +64,7 @@ func (s *Server) encodeDiagnostics(buf []byte, sn *snapshot, ds []*analysis.Diag
 		}
 		key := d.Origin()
 		e := cache.cur[key]
-		if e == nil || !sameRanges(e.ranges, ranges) {
+		if e == nil || !slices.Equal(e.ranges, ranges) {
 			js, err := segjson.Append(nil, s.toDiagnostic(sn, d), segjson.EscapeHTML|segjson.SortMapKeys)
 			if err != nil {
 				js = []byte("null")
@@ -74,18 +75,6 @@ func (s *Server) encodeDiagnostics(buf []byte, sn *snapshot, ds []*analysis.Diag
 		buf = append(buf, e.json...)
 	}
 	return append(buf, ']')
-}
-
-func sameRanges(a, b []protocol.Range) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // publishFrame is a textDocument/publishDiagnostics notification for path,

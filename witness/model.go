@@ -25,6 +25,7 @@
 package witness
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -493,7 +494,7 @@ func (m *model) inputPunct(mc *mcomp, in *analysis.Iface) ([]int, bool) {
 		if !ms.hasPunct {
 			return nil, false
 		}
-		if !first && !sameInts(k, ms.punct) {
+		if !first && !slices.Equal(k, ms.punct) {
 			return nil, false
 		}
 		k, first = ms.punct, false
@@ -519,33 +520,12 @@ func (m *model) holds(mc *mcomp, mp *mpath) bool {
 			return false
 		}
 		for _, a := range k {
-			if !containsInt(mp.plain, a) && !containsInt(mp.window, a) {
+			if !slices.Contains(mp.plain, a) && !slices.Contains(mp.window, a) {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-func sameInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
-func containsInt(s []int, x int) bool {
-	for _, y := range s {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }
 
 // ordered: the path's own input and every relevant input are ordered on
@@ -558,14 +538,14 @@ func (m *model) ordered(mc *mcomp, mp *mpath) bool {
 			if !ms.hasOrder {
 				return false
 			}
-			if !first && !sameInts(key, ms.order) {
+			if !first && !slices.Equal(key, ms.order) {
 				return false
 			}
 			key, first = ms.order, false
 		}
 	}
 	for _, a := range key {
-		if !containsInt(mp.plain, a) {
+		if !slices.Contains(mp.plain, a) {
 			return false
 		}
 	}
