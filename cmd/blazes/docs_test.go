@@ -161,3 +161,73 @@ func TestDocLinksScanner(t *testing.T) {
 		t.Errorf("a link inside a code block became an anchor: %v", anchors)
 	}
 }
+
+// The README shows what the binary does: its examples of the language
+// (the code blocks marked blazes) check clean and are formatted, and the
+// output it shows for a command (a block right after the command's own
+// block) is what the command prints now, line for line ("..." ends a
+// shortened output).
+func TestReadmeShowsRealOutput(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := strings.Split(string(readme), "```")
+	examples := 0
+	dir := t.TempDir()
+	for i := 1; i < len(blocks); i += 2 {
+		info, body, _ := strings.Cut(blocks[i], "\n")
+		if info != "blazes" {
+			continue
+		}
+		examples++
+		name := filepath.Join(dir, "example"+strconv.Itoa(examples)+".blazes")
+		if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if r := blazes(t, dir, "check", name); r.code != 0 || r.stdout != "" {
+			t.Errorf("README example %d does not check clean: exit %d:\n%s%s", examples, r.code, r.stdout, r.stderr)
+		}
+		if r := blazes(t, dir, "fmt", "-l", name); r.stdout != "" {
+			t.Errorf("README example %d is not formatted", examples)
+		}
+	}
+	if examples < 2 {
+		t.Errorf("%d blazes examples in README.md, want the word count and the windowed count", examples)
+	}
+	shown := map[string]string{} // command -> the output shown after it
+	for i := 1; i+2 < len(blocks); i += 2 {
+		info, cmd, _ := strings.Cut(blocks[i], "\n")
+		outInfo, out, _ := strings.Cut(blocks[i+2], "\n")
+		if info != "sh" || outInfo != "" || strings.TrimSpace(blocks[i+1]) != "" {
+			continue
+		}
+		shown[strings.TrimSpace(cmd)] = out
+	}
+	for _, cmd := range []string{
+		"blazes check testdata/paper/wordcount.blazes",
+	} {
+		want, ok := shown[cmd]
+		if !ok {
+			t.Errorf("README.md no longer shows the output of %q", cmd)
+			continue
+		}
+		r := blazes(t, repoRoot, strings.Fields(cmd)[1:]...)
+		if r.stdout != want {
+			t.Errorf("README.md shows for %q:\n%s\nbut it prints:\n%s", cmd, want, r.stdout)
+		}
+	}
+	// The explanation shown in prose: its first lines, then "...".
+	const explainCmd = "blazes explain testdata/paper/wordcount.blazes Commit.db"
+	i := strings.Index(string(readme), "`"+explainCmd[:len("blazes explain")]+"` prints")
+	if i < 0 {
+		t.Fatal("README.md no longer shows the output of blazes explain")
+	}
+	_, rest, _ := strings.Cut(string(readme)[i:], "```\n")
+	want, _, _ := strings.Cut(rest, "```")
+	want = strings.TrimSuffix(want, "...\n")
+	r := blazes(t, repoRoot, strings.Fields(explainCmd)[1:]...)
+	if !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("README.md shows for %q:\n%s\nbut it prints:\n%s", explainCmd, want, r.stdout)
+	}
+}
