@@ -28,5 +28,5 @@ const (
 	CodeOrderOverSeal = "BLZ202" // order where compatible seals already coordinate every path that needs it
 	CodeGlobalOrder   = "BLZ203" // a global order where a keyed order(k) within the gate would do
 
-	CodeAttrTypo = "BLZ301" // a gate or seal attribute mentioned once and checked by no schema (a warning)
+	CodeAttrTypo = "BLZ301" // an attribute of a gate or a stream mentioned once and checked by no schema (a warning)
 )

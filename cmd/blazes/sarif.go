@@ -78,8 +78,8 @@ var sarifRules = []sarifRule{
 		"A source, sink or component whose name is already declared (names are shared by a file and all its imports), or an in/out interface declared twice in one component. The first declaration is kept.",
 		"Rename or remove one of them.", "error"},
 	{analysis.CodeUnknownAttr, "UnknownAttribute", "Unknown attribute",
-		"A gate or seal attribute missing from a declared schema.",
-		"Add the attribute to the schema or correct the gate or seal.", "error"},
+		"A gate, window, seal, watermark, order or partition attribute missing from a declared schema.",
+		"Add the attribute to the schema or correct the gate or the stream attribute.", "error"},
 	{analysis.CodeNoProducer, "InputWithNoProducer", "Input with no producer",
 		"A component input that no stream feeds. The input is unlabelled.",
 		"Add a stream into it, or remove the paths that read it.", "error"},
@@ -117,7 +117,7 @@ var sarifRules = []sarifRule{
 		"A global order (one total order over everything) on a stream whose log coordinates only paths whose gates share a plain attribute: records with different values of it never interact, so a log keyed on it coordinates as well and can be partitioned.",
 		"Replace order by order(k) on every stream of the log (the fix does it).", "note"},
 	{analysis.CodeAttrTypo, "ProbablyMisspeltAttribute", "Probably misspelt attribute",
-		"A gate or seal attribute mentioned nowhere else in the dataflow (no schema, no other gate or seal) and checked by no declared schema: almost always a typo, which silently changes the analysis and its advice.",
+		"A gate, window, seal, watermark, order or partition attribute mentioned nowhere else in the dataflow (no schema, no other gate or attribute) and checked by no declared schema: almost always a typo, which silently changes the analysis and its advice.",
 		"Correct the name; if it is meant, declare the schema of the interface it concerns, which also lets BLZ103 check it.", "warning"},
 }
 
@@ -304,7 +304,7 @@ func (o sarifOptions) fix(f jsonFix) *sarif.Fix {
 
 // fingerprinter computes partial fingerprints that do not depend on line
 // numbers, so that moving a finding (an edit above it) keeps its identity.
-// A finding on a path (BLZ001-BLZ003) is its code, file, component and
+// A finding on a path (BLZ001-BLZ005) is its code, file, component and
 // path. Any other finding is its code, file, message and the text of its
 // range with blanks collapsed, plus a count that tells apart findings equal
 // in all of these (in file order).
