@@ -247,4 +247,34 @@ test('graph page renders the DOT of the real binary', { timeout: 180000 }, async
   assert.equal(want.Cache, '#6a1b9a', 'Cache is Diverge');
   fs.mkdirSync(OUTPUT, { recursive: true });
   await page.screenshot({ path: path.join(OUTPUT, 'graph-poor.png'), fullPage: true });
+
+  // The word count's witness, as the binary finds it, highlights in the
+  // binary's own graph: the names the server gives match the DOT's ids.
+  const { highlightOf } = require(path.join(EXT, 'out', 'witness.js'));
+  const { WITNESS_COLOR } = require(path.join(EXT, 'out', 'graphPage.js'));
+  const wc = 'testdata/paper/wordcount.blazes';
+  let json;
+  try {
+    execFileSync(bin, ['witness', '--format', 'json', wc], { cwd: repo, encoding: 'utf8' });
+  } catch (e) {
+    json = e.stdout; // exit status 1: a witness was found
+  }
+  const entry = JSON.parse(json).witnesses[0];
+  const h = highlightOf(entry);
+  assert.deepEqual(h.nodes, ['Count']);
+  assert.deepEqual(h.edges, ['Count.counts -> Commit.counts']);
+  const wcDot = execFileSync(bin, ['graph', wc], { cwd: repo, encoding: 'utf8' });
+  await page.evaluate((d) => window.postMessage({ type: 'dot', dot: d, title: 'wordcount.blazes' }, '*'), wcDot);
+  await page.waitForFunction(() => document.querySelector('#graph svg g.node#Splitter'));
+  await page.evaluate((m) => window.postMessage({ type: 'highlight', ...m }, '*'), h);
+  await page.waitForFunction(() => document.body.dataset.witness === '2');
+  const lit = await page.evaluate(() => [...document.querySelectorAll('#graph svg g.witness')].map((g) => ({
+    id: g.id, kind: g.getAttribute('class').split(' ')[0], stroke: getComputedStyle(g.querySelector('path, polygon')).stroke,
+  })));
+  const rgb = [1, 3, 5].map((i) => parseInt(WITNESS_COLOR.slice(i, i + 2), 16)).join(', ');
+  assert.deepEqual(lit, [
+    { id: 'Count', kind: 'node', stroke: `rgb(${rgb})` },
+    { id: 'Count.counts -> Commit.counts', kind: 'edge', stroke: `rgb(${rgb})` },
+  ]);
+  await page.screenshot({ path: path.join(OUTPUT, 'graph-wordcount-witness.png'), fullPage: true });
 });
