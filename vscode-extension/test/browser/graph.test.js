@@ -110,7 +110,7 @@ test('graph page renders the DOT in headless Chromium with label colours', { tim
   for (const c of ['#1565c0', '#ef6c00', '#2e7d32', '#c62828', '#6a1b9a']) assert.ok(edgeColors.includes(c), `an edge is drawn in ${c}`);
 
   // The legend shows the six label colours.
-  const legend = await page.evaluate(() => [...document.querySelectorAll('#legend li')].map((li) => ({
+  const legend = await page.evaluate(() => [...document.querySelectorAll('#legend li[data-label]')].map((li) => ({
     label: li.dataset.label, text: li.textContent.trim(),
     color: getComputedStyle(li.querySelector('.swatch')).backgroundColor,
   })));
@@ -118,6 +118,8 @@ test('graph page renders the DOT in headless Chromium with label colours', { tim
     ['Seal', 'rgb(46, 125, 50)'], ['Async', 'rgb(21, 101, 192)'], ['Run', 'rgb(239, 108, 0)'],
     ['Inst', 'rgb(198, 40, 40)'], ['Diverge', 'rgb(106, 27, 154)'], ['unlabelled', 'rgb(158, 158, 158)'],
   ]);
+  // The witness entry shows only with a witness's highlight.
+  assert.equal(await page.evaluate(() => document.getElementById('legend-witness').offsetParent), null);
 
   // Clicking a node posts {type: 'reveal', name} (recorded outside VS Code).
   await page.click('#graph svg g.node#Count');
