@@ -14,7 +14,19 @@ import (
 // BLZ004 finding:
 //
 //	blazes.witness [uri, component, path] (, {"show": false})  -> markdown string
+//	blazes.witness [uri, component, path, {"format": "json"}]  -> witnessResult
 const cmdWitness = "blazes.witness"
+
+// witnessResult is the answer of blazes.witness with {"format": "json"}:
+// the witness as `blazes witness --format json` prints it (with the
+// components, interfaces and streams where the two executions differ, by
+// the names of blazes.graph's DOT), or null when the search found none,
+// and the markdown trace.
+type witnessResult struct {
+	Witness  *witness.Entry `json:"witness"`
+	Searched int            `json:"searched"`
+	Markdown string         `json:"markdown"`
+}
 
 // witnessActions are the "Show a witness" code actions of the
 // witnessable findings whose range overlaps rng in the view's document.
@@ -56,15 +68,24 @@ var witnessBudget = witness.Options{Inputs: 200, Schedules: 8}
 // witness answers blazes.witness with the trace as markdown and shows it
 // as explain does: a generated document, or a message.
 func (s *Server) witness(ctx context.Context, args []json.RawMessage) (any, error) {
-	show := true
+	show, format := true, "markdown"
 	if n := len(args); n > 0 {
 		var opts struct {
-			Show *bool `json:"show"`
+			Show   *bool   `json:"show"`
+			Format *string `json:"format"`
 		}
-		if json.Unmarshal(args[n-1], &opts) == nil && opts.Show != nil {
-			show = *opts.Show
+		if json.Unmarshal(args[n-1], &opts) == nil && (opts.Show != nil || opts.Format != nil) {
+			if opts.Show != nil {
+				show = *opts.Show
+			}
+			if opts.Format != nil {
+				format = *opts.Format
+			}
 			args = args[:n-1]
 		}
+	}
+	if format != "markdown" && format != "json" {
+		return nil, invalidParams("blazes.witness: format must be markdown or json, not %q", format)
 	}
 	var u, comp, path string
 	if len(args) != 3 || json.Unmarshal(args[0], &u) != nil || json.Unmarshal(args[1], &comp) != nil || json.Unmarshal(args[2], &path) != nil {
@@ -99,6 +120,14 @@ func (s *Server) witness(ctx context.Context, args []json.RawMessage) (any, erro
 			}
 			if show {
 				s.showExplanation(title, md)
+			}
+			if format == "json" {
+				r := witnessResult{Searched: res.Searched, Markdown: md}
+				if res.Witness != nil {
+					e := res.Witness.Entry()
+					r.Witness = &e
+				}
+				return r, nil
 			}
 			return md, nil
 		}

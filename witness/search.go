@@ -112,6 +112,8 @@ type Witness struct {
 	OnlyFirst, OnlySecond []Record
 	// Order lists the interfaces of the simulated cone, upstream first.
 	Order []string
+	// Differing is where in the dataflow the two executions disagree.
+	Differing Differing
 }
 
 // Result is the outcome of a search.
@@ -362,6 +364,7 @@ func (f *finding) render(p *pair, t Target) *Witness {
 	b := rb.contents[ifaceRep{t.Iface, p.rb}]
 	w.OnlyFirst = f.m.minus(a, b)
 	w.OnlySecond = f.m.minus(b, a)
+	w.Differing = f.m.differing(w, t)
 	return w
 }
 

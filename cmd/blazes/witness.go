@@ -91,7 +91,7 @@ func runWitness(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		targets = mine
 	}
 
-	out := witnessJSON{Witnesses: []witnessEntry{}}
+	out := witnessJSON{Witnesses: []witness.Entry{}}
 	var found []*witness.Witness
 	var missed []witness.Target
 	if len(targets) == 0 && len(pos) == 1 {
@@ -118,7 +118,7 @@ func runWitness(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			continue
 		}
 		found = append(found, res.Witness)
-		out.Witnesses = append(out.Witnesses, entryOf(res.Witness))
+		out.Witnesses = append(out.Witnesses, res.Witness.Entry())
 	}
 	code := 0
 	if len(found) > 0 {
@@ -148,43 +148,8 @@ func runWitness(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 }
 
 type witnessJSON struct {
-	Witnesses []witnessEntry `json:"witnesses"`
-	Searched  int            `json:"searched"`
-}
-
-type witnessEntry struct {
-	Code      string                      `json:"code"`
-	Component string                      `json:"component"`
-	Path      string                      `json:"path"`
-	Interface string                      `json:"interface"`
-	Kind      string                      `json:"kind"`
-	Inputs    map[string][]witness.Record `json:"inputs"`
-	Runs      [2]witnessRun               `json:"runs"`
-}
-
-type witnessRun struct {
-	Schedule witnessSchedule             `json:"schedule"`
-	Outputs  map[string][]witness.Record `json:"outputs"`
-}
-
-type witnessSchedule struct {
-	Seed    int64 `json:"seed"`
-	Replica int   `json:"replica"`
-}
-
-func entryOf(w *witness.Witness) witnessEntry {
-	e := witnessEntry{Code: w.Code, Component: w.Component, Path: w.Path, Interface: w.Interface, Kind: w.Kind, Inputs: w.Inputs}
-	for i, r := range w.Runs {
-		outs := r.Outputs
-		if outs == nil {
-			outs = map[string][]witness.Record{}
-		}
-		if _, ok := outs[w.Interface]; !ok {
-			outs[w.Interface] = []witness.Record{}
-		}
-		e.Runs[i] = witnessRun{Schedule: witnessSchedule{Seed: r.Seed, Replica: r.Replica}, Outputs: outs}
-	}
-	return e
+	Witnesses []witness.Entry `json:"witnesses"`
+	Searched  int             `json:"searched"`
 }
 
 func writeWitnessJSON(stdout, stderr io.Writer, out witnessJSON, code int) int {

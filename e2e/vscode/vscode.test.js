@@ -8,6 +8,8 @@
 //   - the hover over the annotation shows the finding and the derivation;
 //   - the quick fix (Ctrl+.) seals the source: the warning is gone and the
 //     saved file holds `seal(batch)`;
+//   - "Show a witness" (Ctrl+.) opens the trace as a Markdown document and
+//     the graph view with Count and its stream to Commit highlighted;
 //   - "Blazes: Show Dataflow Graph" renders the graph in its webview.
 // The extension starts `blazes serve` itself, through vscode-languageclient,
 // with the binary named in the user settings (blazes.server.path).
@@ -149,7 +151,7 @@ function positionOf(text, needle) {
   return { line: before.length, column: before[before.length - 1].length + 1 };
 }
 
-test('VS Code: squiggle, Problems, hover, quick fix and graph of the packaged extension', { timeout: 600000 }, async (t) => {
+test('VS Code: squiggle, Problems, hover, witness, quick fix and graph of the packaged extension', { timeout: 600000 }, async (t) => {
   const bin = process.env.BLAZES_BIN;
   assert.ok(bin && fs.existsSync(bin), `BLAZES_BIN must name the blazes binary (got ${bin})`);
   assert.ok(fs.existsSync(VSIX), `${VSIX} is missing: run \`npm run package\` at the repository root`);
@@ -273,6 +275,40 @@ test('VS Code: squiggle, Problems, hover, quick fix and graph of the packaged ex
     await page.keyboard.press('Escape');
     await hover.first().waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
 
+    step = 'Show a witness (Ctrl+.)';
+    await page.keyboard.press('Control+.');
+    const actionRows = page.locator('.action-widget .monaco-list-row.action');
+    await actionRows.filter({ hasText: /Show a witness/ }).first().waitFor({ timeout: SERVER_TIMEOUT });
+    const menu = await actionRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label')));
+    const witnessAt = menu.findIndex((label) => /Show a witness/.test(label));
+    for (let i = 0; i < menu.length; i++) {
+      const focused = actionRows.and(page.locator('.focused'));
+      await focused.waitFor({ timeout: UI_TIMEOUT });
+      if ((await focused.getAttribute('aria-label')) === menu[witnessAt]) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await expectFocused(actionRows, menu[witnessAt]);
+    await page.keyboard.press('Enter');
+    // The trace, a Markdown document of the extension's, beside the file.
+    await page.locator('.tabs-container .tab', { hasText: /witness wordcount Count/ }).first().waitFor({ timeout: SERVER_TIMEOUT });
+    await page.locator('.monaco-editor .view-lines', { hasText: 'Two runs of the same input disagree on Count.counts' }).first().waitFor({ timeout: UI_TIMEOUT });
+    // The graph view, with the differing part highlighted.
+    const witnessGraph = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+    await witnessGraph.locator('body[data-state="rendered"]').waitFor({ timeout: SERVER_TIMEOUT });
+    await witnessGraph.locator('#graph svg g.node.witness#Count').waitFor({ timeout: UI_TIMEOUT });
+    const lit = await witnessGraph.locator('#graph svg g.witness').evaluateAll((gs) => gs.map((g) => ({
+      id: g.id, stroke: getComputedStyle(g.querySelector('path, polygon')).stroke,
+    })));
+    assert.deepEqual(lit, [
+      { id: 'Count', stroke: 'rgb(255, 0, 200)' },
+      { id: 'Count.counts -> Commit.counts', stroke: 'rgb(255, 0, 200)' },
+    ], 'Count and its stream to Commit are drawn in the witness colour');
+    assert.match(await witnessGraph.locator('#legend-witness').innerText(), /where two runs differ \(Count: words -> counts\)/);
+    await page.screenshot({ path: path.join(work, 'witness.png') });
+    // Back to the file, the cursor where it was.
+    await page.locator('.tabs-container .tab', { hasText: 'wordcount.blazes' }).first().click();
+    await page.locator('.statusbar-item', { hasText: `Ln ${annotation.line}, Col ${annotation.column + 3}` }).waitFor({ timeout: UI_TIMEOUT });
+
     step = 'the quick fix (Ctrl+.)';
     await page.keyboard.press('Control+.');
     const actions = page.locator('.action-widget .monaco-list-row.action');
@@ -330,7 +366,7 @@ test('VS Code: squiggle, Problems, hover, quick fix and graph of the packaged ex
       const dir = path.join(RESULTS, `vscode-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       fs.mkdirSync(dir, { recursive: true });
       if (page) await page.screenshot({ path: path.join(dir, passed ? 'end.png' : 'failure.png') }).catch(() => undefined);
-      for (const f of ['squiggle.png', 'hover.png', 'graph.png', 'code-server.log']) {
+      for (const f of ['squiggle.png', 'hover.png', 'witness.png', 'graph.png', 'code-server.log']) {
         if (fs.existsSync(path.join(work, f))) fs.copyFileSync(path.join(work, f), path.join(dir, f));
       }
       // VS Code's logs hold the extension's output channel ("Blazes": the

@@ -1,7 +1,9 @@
 // The graph page's script (runs in the webview, or in a browser for the
 // test). Renders DOT with wasm-graphviz; clicking a node posts
 // {type: 'reveal', name} to the extension. No analysis here: colours,
-// labels and node names all come from the server's DOT.
+// labels and node names all come from the server's DOT, and a witness's
+// highlight ({type: 'highlight', nodes, edges, label}) names the nodes and
+// edges the server said the two executions differ on.
 (function () {
   'use strict';
   const api =
@@ -17,8 +19,10 @@
   const statusEl = document.getElementById('status');
   const titleEl = document.getElementById('title');
   const errorEl = document.getElementById('error');
+  const witnessEl = document.getElementById('legend-witness');
   let graphviz;
   let renderSeq = 0;
+  let highlight = null;
 
   function loadGraphviz() {
     if (!graphviz) graphviz = globalThis.BlazesGraphviz.load();
@@ -56,6 +60,24 @@
     api.postMessage({ type: 'reveal', name: nodeName(g) });
   }
 
+  // applyHighlight marks the highlighted nodes and edges with the class
+  // "witness" (drawn in the witness colour) and shows the legend's entry.
+  function applyHighlight() {
+    for (const g of graphEl.querySelectorAll('g.witness')) g.classList.remove('witness');
+    const nodes = new Set(highlight ? highlight.nodes : []);
+    const edges = new Set(highlight ? highlight.edges : []);
+    let n = 0;
+    for (const g of graphEl.querySelectorAll('svg g.node')) {
+      if (nodes.has(g.id) || nodes.has(nodeName(g))) { g.classList.add('witness'); n++; }
+    }
+    for (const g of graphEl.querySelectorAll('svg g.edge')) {
+      if (edges.has(g.id)) { g.classList.add('witness'); n++; }
+    }
+    witnessEl.hidden = !highlight;
+    witnessEl.querySelector('.text').textContent = highlight ? highlight.label : 'Witness';
+    document.body.dataset.witness = String(n);
+  }
+
   graphEl.addEventListener('click', (ev) => reveal(ev.target, ev));
   graphEl.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' || ev.key === ' ') reveal(ev.target, ev);
@@ -74,6 +96,7 @@
       if (!svg || svg.nodeName !== 'svg') throw new Error('Graphviz produced no SVG');
       graphEl.replaceChildren(document.importNode(svg, true));
       wire(graphEl.firstElementChild);
+      applyHighlight();
       errorEl.hidden = true;
       errorEl.textContent = '';
       statusEl.textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -88,6 +111,11 @@
     if (!m || typeof m !== 'object') return;
     if (m.type === 'dot' && typeof m.dot === 'string') render(m.dot, m.title);
     else if (m.type === 'error') showError(String(m.message));
+    else if (m.type === 'highlight') {
+      const list = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string') : []);
+      highlight = m.nodes || m.edges ? { nodes: list(m.nodes), edges: list(m.edges), label: String(m.label || 'Witness') } : null;
+      applyHighlight();
+    }
   });
 
   const initial = JSON.parse(document.getElementById('initial-dot').textContent || 'null');

@@ -22,6 +22,7 @@ import { explainText, firstLine } from './explain';
 import { GraphPanel, GraphServer } from './graphPanel';
 import { serverOptions as launchOptions } from './launch';
 import { SERVER_COMMAND, formatChoices, importResult, openDialogFilters } from './importTopology';
+import { WITNESS_COMMAND, witnessArguments, witnessResult } from './witness';
 
 const LANGUAGE = 'blazes';
 const EXPLAIN_SCHEME = 'blazes-explain';
@@ -116,6 +117,13 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     synchronize: { configurationSection: CONFIG_SECTION, fileEvents: watcher },
     initializationOptions: () => initializationOptions(vscode.workspace.getConfiguration(CONFIG_SECTION)),
     outputChannel: output,
+    middleware: {
+      // The "Show a witness" code action runs blazes.witness: the
+      // extension asks for the JSON form, opens the trace itself and
+      // highlights the differing part in the graph view.
+      executeCommand: (command, args, next) =>
+        command === WITNESS_COMMAND ? showWitness(args, (a) => next(command, a)) : next(command, args),
+    },
     errorHandler: createErrorHandler(
       policy,
       { CloseAction, ErrorAction },
@@ -246,6 +254,42 @@ async function explainLabel(): Promise<void> {
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
   output.appendLine(`[info] explain ${name}:${pos.line + 1}:${pos.character + 1}: ${firstLine(text)}`);
+}
+
+// showWitness runs blazes.witness [uri, component, path] with
+// {"format": "json", "show": false}, opens the trace as a markdown document
+// and shows the graph of uri with the components and streams where the two
+// executions differ highlighted.
+async function showWitness(args: unknown[], run: (args: unknown[]) => Promise<unknown>): Promise<unknown> {
+  let answer: unknown;
+  try {
+    answer = await run(witnessArguments(args));
+  } catch (e) {
+    void showError(`Blazes: witness failed: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  const w = witnessResult(answer);
+  if (!w) {
+    void showError('Blazes: the server answered no witness.');
+    return answer;
+  }
+  const fileUri = typeof args[0] === 'string' ? vscode.Uri.parse(args[0]) : undefined;
+  const base = fileUri ? path.basename(fileUri.path).replace(/\.blazes$/, '') : 'witness';
+  const name = w.name ?? `${String(args[1] ?? '')}: ${String(args[2] ?? '')}`;
+  const uri = vscode.Uri.from({
+    scheme: EXPLAIN_SCHEME,
+    path: `/witness ${base} ${name.replace(/[/\\]/g, ' ')}.md`,
+    query: String(++explainCount),
+  });
+  explanations.set(uri.toString(), w.markdown);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  output.appendLine(`[info] witness ${base} ${name}: ${firstLine(w.markdown)}`);
+  if (w.highlight && fileUri && extensionContext && runningClient()) {
+    GraphPanel.showWitness(extensionContext.extensionUri, graphServer, fileUri, w.highlight);
+  }
+  return answer;
 }
 
 // importTopology asks for a topology file and its format, has the server

@@ -13,6 +13,10 @@ export const LABEL_COLORS: ReadonlyArray<{ label: string; color: string; meaning
   { label: 'unlabelled', color: '#9e9e9e', meaning: 'nothing reaches it' },
 ];
 
+/** The colour of a witness's differing part (components and streams where
+ *  the two executions disagree), apart from every label colour. */
+export const WITNESS_COLOR = '#ff00c8';
+
 export interface GraphPageOptions {
   /** The origin allowed to serve scripts and styles: webview.cspSource, or the test server's origin. */
   cspSource: string;
@@ -85,6 +89,11 @@ export function renderGraphPage(o: GraphPageOptions): string {
     #graph g.node:hover polygon, #graph g.node:hover ellipse, #graph g.node:hover path { stroke-width: 3; }
     #graph g.node:focus { outline: 2px solid var(--vscode-focusBorder, #0078d4); }
     ${swatches}
+    #legend .swatch-witness { background: transparent; border: 3px solid ${WITNESS_COLOR}; width: 10px; height: 10px; }
+    #legend li[hidden] { display: none; }
+    #graph g.witness polygon, #graph g.witness ellipse, #graph g.witness path { stroke: ${WITNESS_COLOR}; stroke-width: 4px; }
+    #graph g.edge.witness polygon { fill: ${WITNESS_COLOR}; }
+    #graph g.edge.witness text { fill: ${WITNESS_COLOR}; font-weight: bold; }
     #error { color: var(--vscode-errorForeground, #c62828); white-space: pre-wrap; }
   </style>
 </head>
@@ -92,6 +101,7 @@ export function renderGraphPage(o: GraphPageOptions): string {
   <header><h1 id="title">${title}</h1><span id="status">rendering…</span></header>
   <ul id="legend" aria-label="Label colours">
       ${legend}
+      <li id="legend-witness" data-color="${WITNESS_COLOR}" hidden><span class="swatch swatch-witness"></span><span class="text">Witness</span></li>
   </ul>
   <div id="graph" role="img" aria-label="Dataflow graph"></div>
   <pre id="error" hidden></pre>

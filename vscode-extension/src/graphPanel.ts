@@ -1,11 +1,13 @@
 // The "Blazes: Show Dataflow Graph" webview: asks the server for DOT
 // (`blazes.graph`), renders it with the page of graphPage.ts, follows edits
 // (debounced) and the active editor, and reveals a node's declaration when
-// it is clicked.
+// it is clicked. A witness (witness.ts) highlights the components and
+// streams its two executions differ on, until the document changes.
 import * as vscode from 'vscode';
 import * as path from 'path';
 import { makeNonce, renderGraphPage } from './graphPage';
 import { findSymbol, nodeNames } from './symbols';
+import { WitnessHighlight } from './witness';
 
 export interface GraphServer {
   /** `workspace/executeCommand` `blazes.graph` [uri]: DOT text. */
@@ -21,6 +23,7 @@ export class GraphPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
+  private highlight: WitnessHighlight | undefined;
 
   static show(extensionUri: vscode.Uri, server: () => GraphServer | undefined, uri: vscode.Uri): void {
     if (GraphPanel.current) {
@@ -29,6 +32,16 @@ export class GraphPanel implements vscode.Disposable {
       return;
     }
     GraphPanel.current = new GraphPanel(extensionUri, server, uri);
+  }
+
+  /** Show uri's graph (opening the view if it is closed) with a witness's
+   *  differing part highlighted. */
+  static showWitness(extensionUri: vscode.Uri, server: () => GraphServer | undefined, uri: vscode.Uri, h: WitnessHighlight): void {
+    GraphPanel.show(extensionUri, server, uri);
+    const p = GraphPanel.current;
+    if (!p) return;
+    p.highlight = h;
+    p.postHighlight();
   }
 
   /** Re-render the open panel (after a server restart). */
@@ -62,7 +75,11 @@ export class GraphPanel implements vscode.Disposable {
       this.panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((m) => this.onMessage(m)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document.uri.toString() === this.uri.toString()) this.schedule();
+        if (e.document.uri.toString() === this.uri.toString()) {
+          // A witness was of the text before the edit.
+          if (e.contentChanges.length > 0) this.clearHighlight();
+          this.schedule();
+        }
       }),
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor && editor.document.languageId === 'blazes' && editor.document.uri.toString() !== this.uri.toString()) {
@@ -79,6 +96,7 @@ export class GraphPanel implements vscode.Disposable {
   private setDocument(uri: vscode.Uri): void {
     if (uri.toString() === this.uri.toString()) return;
     this.uri = uri;
+    this.clearHighlight();
     this.panel.title = this.title();
     this.update();
   }
@@ -102,11 +120,23 @@ export class GraphPanel implements vscode.Disposable {
         throw new Error(`blazes.graph returned no DOT (${dot === null ? 'null' : typeof dot})`);
       }
       void this.panel.webview.postMessage({ type: 'dot', dot, title: this.title() });
+      this.postHighlight();
     } catch (e) {
       if (seq === this.seq) {
         void this.panel.webview.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
       }
     }
+  }
+
+  private postHighlight(): void {
+    const h = this.highlight;
+    void this.panel.webview.postMessage(h ? { type: 'highlight', nodes: h.nodes, edges: h.edges, label: h.label } : { type: 'highlight' });
+  }
+
+  private clearHighlight(): void {
+    if (!this.highlight) return;
+    this.highlight = undefined;
+    this.postHighlight();
   }
 
   private async onMessage(m: unknown): Promise<void> {

@@ -110,7 +110,7 @@ test('graph page renders the DOT in headless Chromium with label colours', { tim
   for (const c of ['#1565c0', '#ef6c00', '#2e7d32', '#c62828', '#6a1b9a']) assert.ok(edgeColors.includes(c), `an edge is drawn in ${c}`);
 
   // The legend shows the six label colours.
-  const legend = await page.evaluate(() => [...document.querySelectorAll('#legend li')].map((li) => ({
+  const legend = await page.evaluate(() => [...document.querySelectorAll('#legend li[data-label]')].map((li) => ({
     label: li.dataset.label, text: li.textContent.trim(),
     color: getComputedStyle(li.querySelector('.swatch')).backgroundColor,
   })));
@@ -118,6 +118,8 @@ test('graph page renders the DOT in headless Chromium with label colours', { tim
     ['Seal', 'rgb(46, 125, 50)'], ['Async', 'rgb(21, 101, 192)'], ['Run', 'rgb(239, 108, 0)'],
     ['Inst', 'rgb(198, 40, 40)'], ['Diverge', 'rgb(106, 27, 154)'], ['unlabelled', 'rgb(158, 158, 158)'],
   ]);
+  // The witness entry shows only with a witness's highlight.
+  assert.equal(await page.evaluate(() => document.getElementById('legend-witness').offsetParent), null);
 
   // Clicking a node posts {type: 'reveal', name} (recorded outside VS Code).
   await page.click('#graph svg g.node#Count');
@@ -134,6 +136,91 @@ test('graph page renders the DOT in headless Chromium with label colours', { tim
   fs.mkdirSync(OUTPUT, { recursive: true });
   await page.screenshot({ path: path.join(OUTPUT, 'graph.png'), fullPage: true });
   t.diagnostic(`screenshot: ${path.relative(process.cwd(), path.join(OUTPUT, 'graph.png'))}`);
+});
+
+// A witness's differing part, highlighted: the nodes and edges the server
+// named (by their ids in the DOT) carry the class "witness" and are drawn in
+// the witness colour; the legend gains an entry; the rest is untouched; a
+// new DOT keeps the highlight, and clearing it removes it.
+test('graph page highlights a witness\'s differing path', { timeout: 120000 }, async (t) => {
+  const { WITNESS_COLOR } = require(path.join(EXT, 'out', 'graphPage.js'));
+  const { highlightOf } = require(path.join(EXT, 'out', 'witness.js'));
+  const page = await openGraphPage(t, DOT, 'wordcount.blazes');
+  const h = highlightOf({
+    code: 'BLZ001', component: 'Count', path: 'words -> counts', kind: 'runs',
+    differing: { components: ['Splitter', 'Count'], streams: ['Splitter.words -> Count.words', 'Count.counts -> Commit.counts'] },
+  });
+  assert.ok(h);
+  const rgb = (hex) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+  const witnessed = () => page.evaluate(() => ({
+    nodes: [...document.querySelectorAll('#graph svg g.node')].map((g) => ({
+      id: g.id, witness: g.classList.contains('witness'),
+      stroke: getComputedStyle(g.querySelector('polygon, ellipse, path')).stroke,
+      fill: getComputedStyle(g.querySelector('polygon, ellipse, path')).fill,
+    })),
+    edges: [...document.querySelectorAll('#graph svg g.edge')].map((g) => ({
+      id: g.id, witness: g.classList.contains('witness'),
+      stroke: getComputedStyle(g.querySelector('path')).stroke,
+      width: getComputedStyle(g.querySelector('path')).strokeWidth,
+    })),
+    legend: (() => {
+      const li = document.getElementById('legend-witness');
+      return { hidden: li.hidden, visible: li.offsetParent !== null, text: li.textContent.trim(), border: getComputedStyle(li.querySelector('.swatch')).borderTopColor };
+    })(),
+    count: document.body.dataset.witness,
+  }));
+
+  // Before: nothing highlighted, no legend entry.
+  let w = await witnessed();
+  assert.equal(w.nodes.filter((n) => n.witness).length + w.edges.filter((e) => e.witness).length, 0);
+  assert.equal(w.legend.visible, false);
+
+  // The edges of the test's DOT have no ids; give them the server's
+  // (From.iface -> To.iface), as blazes.graph does.
+  const dot = DOT.replace('Splitter -> Count    [', 'Splitter -> Count    [id="Splitter.words -> Count.words", ')
+    .replace('Count -> Commit      [', 'Count -> Commit      [id="Count.counts -> Commit.counts", ');
+  await page.evaluate((d) => window.postMessage({ type: 'dot', dot: d }, '*'), dot);
+  await page.waitForFunction(() => document.querySelector('#graph svg g.edge[id="Count.counts -> Commit.counts"]'));
+  await page.evaluate((m) => window.postMessage({ type: 'highlight', ...m }, '*'), h);
+  await page.waitForFunction(() => document.body.dataset.witness === '4');
+  w = await witnessed();
+  const want = rgb(WITNESS_COLOR);
+  for (const n of w.nodes) {
+    const on = n.id === 'Splitter' || n.id === 'Count';
+    assert.equal(n.witness, on, `node ${n.id} highlighted: ${n.witness}`);
+    if (on) assert.equal(n.stroke, want, `node ${n.id} is outlined in the witness colour`);
+    else assert.notEqual(n.stroke, want, `node ${n.id} keeps its colour`);
+    assert.notEqual(n.fill, want, `node ${n.id} keeps its label fill`);
+  }
+  const count = w.nodes.find((n) => n.id === 'Count');
+  assert.equal(count.fill, rgb(EXPECTED.Count), 'Count keeps its label colour inside the outline');
+  for (const e of w.edges) {
+    const on = e.id === 'Splitter.words -> Count.words' || e.id === 'Count.counts -> Commit.counts';
+    assert.equal(e.witness, on, `edge ${e.id || '(no id)'} highlighted: ${e.witness}`);
+    if (on) {
+      assert.equal(e.stroke, want, `edge ${e.id} is drawn in the witness colour`);
+      assert.equal(e.width, '4px');
+    } else assert.notEqual(e.stroke, want);
+  }
+  assert.equal(w.edges.filter((e) => e.witness).length, 2);
+  assert.deepEqual(w.legend, { hidden: false, visible: true, text: 'Witness: where two runs differ (Count: words -> counts)', border: want });
+
+  fs.mkdirSync(OUTPUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUTPUT, 'graph-witness.png'), fullPage: true });
+
+  // The graph re-rendered (the document was saved, the server restarted):
+  // the highlight stays.
+  await page.evaluate(() => { document.body.dataset.witness = ''; });
+  await page.evaluate((d) => window.postMessage({ type: 'dot', dot: d }, '*'), dot);
+  await page.waitForFunction(() => document.body.dataset.witness === '4');
+
+  // Cleared (the document was edited): no highlight, no legend entry.
+  await page.evaluate(() => window.postMessage({ type: 'highlight' }, '*'));
+  await page.waitForFunction(() => document.body.dataset.witness === '0');
+  w = await witnessed();
+  assert.equal(w.nodes.filter((n) => n.witness).length + w.edges.filter((e) => e.witness).length, 0);
+  assert.equal(w.legend.visible, false);
+  assert.notEqual(w.nodes.find((n) => n.id === 'Count').stroke, want);
 });
 
 // The picture of a real dataflow: the DOT of `blazes graph` (the same text
@@ -162,4 +249,34 @@ test('graph page renders the DOT of the real binary', { timeout: 180000 }, async
   assert.equal(want.Cache, '#6a1b9a', 'Cache is Diverge');
   fs.mkdirSync(OUTPUT, { recursive: true });
   await page.screenshot({ path: path.join(OUTPUT, 'graph-poor.png'), fullPage: true });
+
+  // The word count's witness, as the binary finds it, highlights in the
+  // binary's own graph: the names the server gives match the DOT's ids.
+  const { highlightOf } = require(path.join(EXT, 'out', 'witness.js'));
+  const { WITNESS_COLOR } = require(path.join(EXT, 'out', 'graphPage.js'));
+  const wc = 'testdata/paper/wordcount.blazes';
+  let json;
+  try {
+    execFileSync(bin, ['witness', '--format', 'json', wc], { cwd: repo, encoding: 'utf8' });
+  } catch (e) {
+    json = e.stdout; // exit status 1: a witness was found
+  }
+  const entry = JSON.parse(json).witnesses[0];
+  const h = highlightOf(entry);
+  assert.deepEqual(h.nodes, ['Count']);
+  assert.deepEqual(h.edges, ['Count.counts -> Commit.counts']);
+  const wcDot = execFileSync(bin, ['graph', wc], { cwd: repo, encoding: 'utf8' });
+  await page.evaluate((d) => window.postMessage({ type: 'dot', dot: d, title: 'wordcount.blazes' }, '*'), wcDot);
+  await page.waitForFunction(() => document.querySelector('#graph svg g.node#Splitter'));
+  await page.evaluate((m) => window.postMessage({ type: 'highlight', ...m }, '*'), h);
+  await page.waitForFunction(() => document.body.dataset.witness === '2');
+  const lit = await page.evaluate(() => [...document.querySelectorAll('#graph svg g.witness')].map((g) => ({
+    id: g.id, kind: g.getAttribute('class').split(' ')[0], stroke: getComputedStyle(g.querySelector('path, polygon')).stroke,
+  })));
+  const rgb = [1, 3, 5].map((i) => parseInt(WITNESS_COLOR.slice(i, i + 2), 16)).join(', ');
+  assert.deepEqual(lit, [
+    { id: 'Count', kind: 'node', stroke: `rgb(${rgb})` },
+    { id: 'Count.counts -> Commit.counts', kind: 'edge', stroke: `rgb(${rgb})` },
+  ]);
+  await page.screenshot({ path: path.join(OUTPUT, 'graph-wordcount-witness.png'), fullPage: true });
 });

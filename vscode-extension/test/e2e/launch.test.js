@@ -21,6 +21,11 @@ const TIMEOUT = 20000;
 const WORDCOUNT = fs.readFileSync(path.join(REPO, 'testdata', 'paper', 'wordcount.blazes'), 'utf8');
 
 let binary;
+let binaryDir;
+// Registered here, not inside the before hook: an after hook registered
+// there runs as soon as the before hook ends, removing the binary before
+// the tests spawn it.
+test.after(() => { if (binaryDir) fs.rmSync(binaryDir, { recursive: true, force: true }); });
 test.before(() => {
   if (process.env.BLAZES_BIN) {
     assert.ok(fs.existsSync(process.env.BLAZES_BIN), `BLAZES_BIN=${process.env.BLAZES_BIN} does not exist`);
@@ -28,10 +33,10 @@ test.before(() => {
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blazes-launch-bin-'));
+  binaryDir = dir;
   binary = path.join(dir, process.platform === 'win32' ? 'blazes.exe' : 'blazes');
   const r = spawnSync('go', ['build', '-o', binary, './cmd/blazes'], { cwd: REPO, encoding: 'utf8', timeout: 540000 });
   assert.ok(!r.error && r.status === 0, `go build ./cmd/blazes failed: ${r.error ? r.error.message : r.stderr}`);
-  test.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 });
 
 /** Rejects when the process exits, with what it wrote on stderr. */

@@ -187,6 +187,25 @@ test('e2e: blazes serve publishes BLZ001, its quick fix clears it, blazes.graph 
   assert.equal(blz001.source, 'blazes', 'diagnostics have source "blazes" (the status bar counts those)');
   assert.equal(WORDCOUNT_UNSEALED.split('\n')[blz001.range.start.line].includes('OW'), true, `BLZ001 is on Count's path: ${JSON.stringify(blz001.range)}`);
 
+  // 1b. Its "Show a witness" action, run as the extension runs it (the
+  // arguments of out/witness.js): the server answers the witness as JSON,
+  // and the graph view's highlight is Count and the stream out of
+  // Count.counts, the ids of blazes.graph's DOT.
+  const { witnessArguments, witnessResult } = require(path.join(__dirname, '..', '..', 'out', 'witness.js'));
+  const all = await conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: blz001.range, context: { diagnostics: [blz001] } });
+  const show = all.find((a) => a.command && a.command.command === 'blazes.witness');
+  assert.ok(show && show.title.startsWith('Show a witness'), `a Show a witness action: ${JSON.stringify(all)}`);
+  const answer = await conn.sendRequest('workspace/executeCommand', { command: show.command.command, arguments: witnessArguments(show.command.arguments) })
+    .catch((e) => { throw new Error(`blazes.witness failed: ${e.message}${context()}`); });
+  const shown = witnessResult(answer);
+  assert.ok(shown && shown.highlight, `a witness with a differing part: ${JSON.stringify(answer)}`);
+  assert.equal(shown.name, 'Count: words -> counts');
+  assert.match(shown.markdown, /Two runs of the same input disagree on Count\.counts/);
+  assert.deepEqual(shown.highlight.nodes, ['Count']);
+  assert.deepEqual(shown.highlight.edges, ['Count.counts -> Commit.counts']);
+  const graphBefore = await conn.sendRequest('workspace/executeCommand', { command: 'blazes.graph', arguments: [uri] });
+  for (const e of shown.highlight.edges) assert.ok(graphBefore.includes(`[id="${e}"`), `the DOT has the edge ${e}:\n${graphBefore}`);
+
   // 2. A quick fix for it; applying its edit clears the finding.
   const actions = await conn.sendRequest('textDocument/codeAction', {
     textDocument: { uri }, range: blz001.range, context: { diagnostics: [blz001], only: ['quickfix'] },

@@ -79,3 +79,60 @@ test('activate: after 5 restarts the client stops and offers "Show Log"', async 
   assert.equal((await lc.created[1].clientOptions.errorHandler.closed()).action, lc.module.CloseAction.Restart);
   await ext.deactivate();
 });
+
+test('activate: the Show a witness command asks for JSON, opens the trace and highlights the graph', async () => {
+  const bin = fakeBinary();
+  const vscode = createVscodeMock({ settings: { 'blazes.server.path': bin } });
+  let provider;
+  const opened = [];
+  const posted = [];
+  const panels = [];
+  vscode.workspace.registerTextDocumentContentProvider = (scheme, p) => { provider = { scheme, ...p }; return { dispose() {} }; };
+  vscode.workspace.openTextDocument = async (uri) => { opened.push(uri); return { uri }; };
+  vscode.languages.setTextDocumentLanguage = async (doc, lang) => { doc.languageId = lang; return doc; };
+  vscode.window.showTextDocument = async (doc) => doc;
+  vscode.window.createWebviewPanel = (id, title) => {
+    const panel = {
+      id, title,
+      webview: { cspSource: 'vscode-resource:', asWebviewUri: (u) => ({ toString: () => `webview:${u.path}` }), postMessage: async (m) => { posted.push(m); return true; }, onDidReceiveMessage: () => ({ dispose() {} }) },
+      onDidDispose: () => ({ dispose() {} }), reveal() {}, dispose() {},
+    };
+    panels.push(panel);
+    return panel;
+  };
+  const lc = createClientMock();
+  const ext = loadExtension(vscode, lc.module);
+  await ext.activate(fakeContext());
+  const mw = lc.created[0].clientOptions.middleware;
+  assert.equal(typeof mw.executeCommand, 'function');
+
+  // Other commands go to the server unchanged.
+  const sent = [];
+  const next = async (command, args) => {
+    sent.push({ command, args });
+    if (command !== 'blazes.witness') return 'other';
+    return {
+      witness: { code: 'BLZ001', component: 'Count', path: 'words -> counts', kind: 'runs', differing: { components: ['Count'], interfaces: ['Count.counts'], streams: ['Count.counts -> Commit.counts'] } },
+      searched: 12,
+      markdown: '**witness** `Count: words -> counts` (BLZ001)\n',
+    };
+  };
+  assert.equal(await mw.executeCommand('blazes.graph', ['file:///w/wc.blazes'], next), 'other');
+  assert.deepEqual(sent[0], { command: 'blazes.graph', args: ['file:///w/wc.blazes'] });
+
+  const answer = await mw.executeCommand('blazes.witness', ['file:///w/wc.blazes', 'Count', 'words -> counts'], next);
+  assert.equal(answer.searched, 12);
+  assert.deepEqual(sent[1], { command: 'blazes.witness', args: ['file:///w/wc.blazes', 'Count', 'words -> counts', { show: false, format: 'json' }] });
+  // The trace is a markdown document of the extension's own.
+  assert.equal(opened.length, 1);
+  assert.equal(opened[0].scheme, provider.scheme);
+  assert.equal(provider.provideTextDocumentContent(opened[0]), '**witness** `Count: words -> counts` (BLZ001)\n');
+  // The graph view opened and was told what to highlight.
+  assert.equal(panels.length, 1);
+  assert.equal(panels[0].title, 'Graph: wc.blazes');
+  assert.deepEqual(posted.filter((m) => m.type === 'highlight'), [{
+    type: 'highlight', nodes: ['Count'], edges: ['Count.counts -> Commit.counts'],
+    label: 'Witness: where two runs differ (Count: words -> counts)',
+  }]);
+  await ext.deactivate();
+});
