@@ -38,6 +38,7 @@ type Iface struct {
 
 	tj    tarjan    // scratch while a Session computes reach (scc.go)
 	reach candidate // the worst label downstream (findings.go)
+	at    ifaceMarks // the update that last put it in each set (session.go)
 }
 
 // FullName is "Comp.iface", or the bare name for sources and sinks.
@@ -62,6 +63,7 @@ type Component struct {
 
 	tj   tarjan // scratch while a Session labels (scc.go)
 	gone bool   // a Session dropped it (its declaration lost its name)
+	at   compMarks // the update that last put it in each set (session.go)
 }
 
 // Path is `i -> o : A` of a component, with its derived labels.
