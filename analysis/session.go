@@ -66,8 +66,8 @@ type Session struct {
 	memo  map[*Diagnostic]*absMemo
 	ver   atomic.Uint64 // counts updates: a Result's program is of one version
 	epoch uint64        // counts updates too, for the marks of update's sets
-	b    builder
-	prog Program // the scratch program the builder reports into
+	b     builder
+	prog  Program // the scratch program the builder reports into
 }
 
 // Result is what one Session update produced.

@@ -36,8 +36,8 @@ type Iface struct {
 	Paths     []*Path   // paths reading (inputs) or writing (outputs) it
 	Label     Label
 
-	tj    tarjan    // scratch while a Session computes reach (scc.go)
-	reach candidate // the worst label downstream (findings.go)
+	tj    tarjan     // scratch while a Session computes reach (scc.go)
+	reach candidate  // the worst label downstream (findings.go)
 	at    ifaceMarks // the update that last put it in each set (session.go)
 }
 
@@ -61,8 +61,8 @@ type Component struct {
 	RepStream  *Stream // a witness for Replicated
 	State      Label   // state(C)
 
-	tj   tarjan // scratch while a Session labels (scc.go)
-	gone bool   // a Session dropped it (its declaration lost its name)
+	tj   tarjan    // scratch while a Session labels (scc.go)
+	gone bool      // a Session dropped it (its declaration lost its name)
 	at   compMarks // the update that last put it in each set (session.go)
 }
 
