@@ -1105,9 +1105,9 @@ func (s *Session) retypo(u *update) {
 			continue
 		}
 		var typos []*Diagnostic
-		endChecked := false
-		if st, ok := e.piece.Decl.(*grammar.Stream); ok {
-			endChecked = s.b.endsChecked(st)
+		endChecked := func() bool {
+			st, ok := e.piece.Decl.(*grammar.Stream)
+			return ok && s.b.endsChecked(st)
 		}
 		for _, use := range e.attrs.uses {
 			n := use.id.Name
