@@ -11,23 +11,19 @@ import (
 // everything upstream of it being final: a worklist of the components
 // whose inputs moved, until none does.
 type sccSolver struct {
-	queue  []*Component
-	queued map[*Component]bool
+	queue []*Component
 }
 
 // solve evaluates scc; inSCC says which consumers belong to it.
 func (sv *sccSolver) solve(scc []*Component, inSCC func(*Component) bool) {
-	if sv.queued == nil {
-		sv.queued = map[*Component]bool{}
-	}
 	sv.queue = append(sv.queue[:0], scc...)
 	for _, c := range scc {
-		sv.queued[c] = true
+		c.at.queued = true
 	}
 	for len(sv.queue) > 0 {
 		c := sv.queue[0]
 		sv.queue = sv.queue[1:]
-		sv.queued[c] = false
+		c.at.queued = false
 		for _, out := range evalComponent(c) {
 			for _, s := range out.Out {
 				l := Max(s.Label, streamLabel(s))
@@ -35,8 +31,8 @@ func (sv *sccSolver) solve(scc []*Component, inSCC func(*Component) bool) {
 					continue
 				}
 				s.Label = l
-				if d := s.To.Comp; d != nil && inSCC(d) && !sv.queued[d] {
-					sv.queued[d] = true
+				if d := s.To.Comp; d != nil && inSCC(d) && !d.at.queued {
+					d.at.queued = true
 					sv.queue = append(sv.queue, d)
 				}
 			}

@@ -63,10 +63,11 @@ type Session struct {
 	attrUsers map[string]map[*entry]bool
 	typoEnts  map[*entry]bool
 
-	memo map[*Diagnostic]*absMemo
-	ver  atomic.Uint64 // counts updates: a Result's program is of one version
-	b    builder
-	prog Program // the scratch program the builder reports into
+	memo  map[*Diagnostic]*absMemo
+	ver   atomic.Uint64 // counts updates: a Result's program is of one version
+	epoch uint64        // counts updates too, for the marks of update's sets
+	b     builder
+	prog  Program // the scratch program the builder reports into
 }
 
 // Result is what one Session update produced.
@@ -128,6 +129,8 @@ type entry struct {
 	typos []*Diagnostic // BLZ301 of its gate and seal attributes
 
 	attrs attrInfo // its attribute names (typos.go)
+
+	resolveAt, typoAt uint64 // marks (see update)
 }
 
 // sameBytes reports whether a and b are the same slice (the server hands
@@ -154,14 +157,70 @@ func NewSessionOf(root string, docs map[string]*grammar.Doc) *Session {
 }
 
 // update is the state of one Update between its phases.
+//
+// Its sets of nodes are lists with a mark in each node (the update's
+// number ep in the node's field for that set): a node is in a set when
+// its mark is ep, is added once, and is taken out by clearing its mark
+// (a list may then hold it again after it is re-added: every use of a
+// list is idempotent or checks the mark). A rebuild puts every node in
+// them, which costs a slice append rather than a map insert.
 type update struct {
-	dirty   map[*Component]bool // inputs or declaration changed: re-label
-	moved   map[*Component]bool // outputs' streams changed: reach may move
-	sources map[*Iface]bool     // sources whose streams changed
-	sinks   map[*Iface]bool     // sinks whose streams changed
-	resolve map[*entry]bool     // streams to resolve again
-	attrs   map[string]bool     // attribute names whose counts changed
-	names   bool                // an attribute name appeared or disappeared
+	ep      uint64
+	dirty   []*Component    // inputs or declaration changed: re-label
+	moved   []*Component    // outputs' streams changed: reach may move
+	sources []*Iface        // sources whose streams changed
+	sinks   []*Iface        // sinks whose streams changed
+	resolve []*entry        // streams to resolve again
+	attrs   map[string]bool // attribute names whose counts changed
+	names   bool            // an attribute name appeared or disappeared
+}
+
+// compMarks are the marks of a component: the update that last put it
+// in each set (see update), and the scratch of the labelling.
+type compMarks struct {
+	dirty, moved, region, seen, redo uint64
+	scc                              int32 // its SCC in relabel's region
+	queued                           bool  // in the sccSolver's queue
+}
+
+// ifaceMarks are the marks of an interface, source or sink (see update).
+type ifaceMarks struct {
+	source, sink, srcs, node uint64
+}
+
+func (u *update) dirtyComp(c *Component) {
+	if c.at.dirty != u.ep {
+		c.at.dirty = u.ep
+		u.dirty = append(u.dirty, c)
+	}
+}
+
+func (u *update) moveComp(c *Component) {
+	if c.at.moved != u.ep {
+		c.at.moved = u.ep
+		u.moved = append(u.moved, c)
+	}
+}
+
+func (u *update) touchSource(i *Iface) {
+	if i.at.source != u.ep {
+		i.at.source = u.ep
+		u.sources = append(u.sources, i)
+	}
+}
+
+func (u *update) touchSink(i *Iface) {
+	if i.at.sink != u.ep {
+		i.at.sink = u.ep
+		u.sinks = append(u.sinks, i)
+	}
+}
+
+func (u *update) resolveEntry(e *entry) {
+	if e.resolveAt != u.ep {
+		e.resolveAt = u.ep
+		u.resolve = append(u.resolve, e)
+	}
 }
 
 // Update analyses the present texts, read through opts.FS: the session
@@ -196,10 +255,11 @@ func (s *Session) Update(opts Options) *Result {
 			n += len(f.doc.Pieces())
 		}
 	}
+	s.epoch++
 	u := &update{
-		dirty: make(map[*Component]bool, n), moved: make(map[*Component]bool, n),
-		sources: map[*Iface]bool{}, sinks: map[*Iface]bool{},
-		resolve: make(map[*entry]bool, n), attrs: map[string]bool{},
+		ep:    s.epoch,
+		dirty: make([]*Component, 0, n), moved: make([]*Component, 0, n),
+		resolve: make([]*entry, 0, n), attrs: map[string]bool{},
 	}
 	var added []*entry
 	touched := make(map[string]bool, n)
@@ -466,7 +526,7 @@ func (s *Session) add(e *entry, u *update, touched map[string]bool) {
 				y.refs = append(y.refs, e)
 			}
 		}
-		u.resolve[e] = true
+		u.resolveEntry(e)
 	}
 }
 
@@ -498,10 +558,10 @@ func (s *Session) elect(name string, u *update) {
 		// Every stream naming it resolves differently now, and the
 		// suggestions for unknown names may change.
 		for _, r := range y.refs {
-			u.resolve[r] = true
+			u.resolveEntry(r)
 		}
 		for r := range s.unknown {
-			u.resolve[r] = true
+			u.resolveEntry(r)
 		}
 	}
 	for i, e := range y.decls {
@@ -552,11 +612,11 @@ func (s *Session) build(e *entry, u *update) {
 		e.end = s.b.source(e.pf, d)
 		e.end.Label = sourceLabel(e.end)
 		s.b.ends[e.name] = e.end
-		u.sources[e.end] = true
+		u.touchSource(e.end)
 	case *grammar.Sink:
 		e.end = sinkIface(e.pf, d)
 		s.b.ends[e.name] = e.end
-		u.sinks[e.end] = true
+		u.touchSink(e.end)
 	case *grammar.Component:
 		c := s.b.component(e.pf, d)
 		s.b.checkGates(c)
@@ -565,8 +625,8 @@ func (s *Session) build(e *entry, u *update) {
 		}
 		e.comp = c
 		s.b.comps[e.name] = c
-		u.dirty[c] = true
-		u.moved[c] = true
+		u.dirtyComp(c)
+		u.moveComp(c)
 	}
 	e.local = s.prog.Diagnostics
 	s.prog.Diagnostics = nil
@@ -580,16 +640,14 @@ func (s *Session) unbuild(e *entry, u *update) {
 			delete(s.b.comps, e.name)
 		}
 		e.comp.gone = true
-		delete(u.dirty, e.comp)
-		delete(u.moved, e.comp)
+		e.comp.at.dirty, e.comp.at.moved = 0, 0
 		e.comp = nil
 	}
 	if e.end != nil {
 		if s.b.ends[e.name] == e.end {
 			delete(s.b.ends, e.name)
 		}
-		delete(u.sources, e.end)
-		delete(u.sinks, e.end)
+		e.end.at.source, e.end.at.sink = 0, 0
 		e.end = nil
 	}
 	e.local, e.flow = nil, nil
@@ -613,18 +671,18 @@ func (s *Session) detach(e *entry, u *update) {
 func (s *Session) touchEnds(st *Stream, u *update) {
 	if c := st.From.Comp; c != nil {
 		if !c.gone {
-			u.moved[c] = true
+			u.moveComp(c)
 		}
 	} else {
-		u.sources[st.From] = true
+		u.touchSource(st.From)
 	}
 	if c := st.To.Comp; c != nil {
 		if !c.gone {
-			u.dirty[c] = true
-			u.moved[c] = true
+			u.dirtyComp(c)
+			u.moveComp(c)
 		}
 	} else {
-		u.sinks[st.To] = true
+		u.touchSink(st.To)
 	}
 }
 
@@ -649,7 +707,7 @@ func insertStream(list []*Stream, st *Stream) []*Stream {
 // resolveStreams resolves the streams of u.resolve again and attaches the
 // ones whose ends resolve.
 func (s *Session) resolveStreams(u *update) {
-	for e := range u.resolve {
+	for _, e := range u.resolve {
 		s.detach(e, u)
 		e.res = nil
 		if e.gone {
@@ -689,7 +747,10 @@ func (s *Session) resolveStreams(u *update) {
 func (s *Session) relabel(u *update, res *Result) []*Component {
 	// rep(C) of the components whose inputs changed: the first rep
 	// stream into them in program order is the witness.
-	for c := range u.dirty {
+	for _, c := range u.dirty {
+		if c.at.dirty != u.ep {
+			continue
+		}
 		c.Replicated, c.RepStream = false, nil
 		for _, i := range c.Inputs {
 			for _, st := range i.In {
@@ -701,17 +762,20 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 	}
 	// Sources whose streams changed give them their labels; their
 	// consumers are dirty already.
-	for src := range u.sources {
+	for _, src := range u.sources {
+		if src.at.source != u.ep {
+			continue
+		}
 		for _, st := range src.Out {
 			st.Label = streamLabel(st)
 		}
 	}
 	// Everything downstream of a dirty component, through streams.
-	var fwd []*Component
-	in := make(map[*Component]bool, len(u.dirty))
-	for c := range u.dirty {
-		if !c.gone && !in[c] {
-			in[c] = true
+	fwd := make([]*Component, 0, len(u.dirty))
+	in := func(c *Component) bool { return c.at.region == u.ep }
+	for _, c := range u.dirty {
+		if c.at.dirty == u.ep && !c.gone && !in(c) {
+			c.at.region = u.ep
 			fwd = append(fwd, c)
 		}
 	}
@@ -719,8 +783,8 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 	for k := 0; k < len(fwd); k++ {
 		for _, o := range fwd[k].Outputs {
 			for _, st := range o.Out {
-				if d := st.To.Comp; d != nil && !in[d] {
-					in[d] = true
+				if d := st.To.Comp; d != nil && !in(d) {
+					d.at.region = u.ep
 					fwd = append(fwd, d)
 				}
 			}
@@ -734,8 +798,8 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 		ins   []Label
 		outs  []Label
 	}
-	old := make(map[*Component]saved, len(fwd))
-	for _, c := range fwd {
+	old := make([]saved, len(fwd))
+	for k, c := range fwd {
 		sv := saved{state: c.State}
 		for _, i := range c.Inputs {
 			sv.ins = append(sv.ins, i.Label)
@@ -748,7 +812,7 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 				st.Label = LNone
 			}
 		}
-		old[c] = sv
+		old[k] = sv
 		c.State = LNone
 		c.tj = tarjan{}
 		for _, p := range c.Paths {
@@ -758,7 +822,7 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 	for _, c := range fwd {
 		for _, i := range c.Inputs {
 			for _, st := range i.In {
-				if f := st.From.Comp; f == nil || !in[f] {
+				if f := st.From.Comp; f == nil || !in(f) {
 					st.Label = streamLabel(st)
 				}
 			}
@@ -769,7 +833,7 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 	forEachSCC(fwd, func(c *Component, f func(*Component)) {
 		for _, o := range c.Outputs {
 			for _, st := range o.Out {
-				if d := st.To.Comp; d != nil && in[d] {
+				if d := st.To.Comp; d != nil && in(d) {
 					f(d)
 				}
 			}
@@ -777,25 +841,27 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 	}, func(scc []*Component) {
 		sccs = append(sccs, append([]*Component(nil), scc...))
 	})
-	id := make(map[*Component]int, len(fwd))
 	var sol sccSolver
 	for k := len(sccs) - 1; k >= 0; k-- {
 		for _, c := range sccs[k] {
-			id[c] = k
+			c.at.scc = int32(k)
 		}
-		sol.solve(sccs[k], func(d *Component) bool { return in[d] && id[d] == k })
+		sol.solve(sccs[k], func(d *Component) bool { return in(d) && d.at.scc == int32(k) })
 	}
 	// Sinks fed by the region or whose streams changed.
 	for _, c := range fwd {
 		for _, o := range c.Outputs {
 			for _, st := range o.Out {
 				if st.To.Dir == DirSink {
-					u.sinks[st.To] = true
+					u.touchSink(st.To)
 				}
 			}
 		}
 	}
-	for sink := range u.sinks {
+	for _, sink := range u.sinks {
+		if sink.at.sink != u.ep {
+			continue
+		}
 		for _, st := range sink.In {
 			st.Label = streamLabel(st)
 		}
@@ -806,8 +872,8 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 	}
 	// What moved: components whose labels changed join the structural
 	// changes for the reach pass.
-	for _, c := range fwd {
-		sv := old[c]
+	for k, c := range fwd {
+		sv := old[k]
 		changed := sv.state != c.State
 		for j, i := range c.Inputs {
 			changed = changed || sv.ins[j] != i.Label
@@ -816,7 +882,7 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 			changed = changed || sv.outs[j] != o.Label
 		}
 		if changed {
-			u.moved[c] = true
+			u.moveComp(c)
 		}
 	}
 	return fwd
@@ -827,66 +893,66 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 func (s *Session) refind(u *update, fwd []*Component, res *Result) {
 	// Components upstream of a moved one (and the moved ones), and the
 	// sources feeding them.
-	var up []*Component
-	seen := map[*Component]bool{}
-	srcs := map[*Iface]bool{}
-	for src := range u.sources {
-		if src.Dir == DirSource {
-			srcs[src] = true
+	ep := u.ep
+	up := make([]*Component, 0, len(u.moved))
+	var srcList []*Iface
+	addSrc := func(i *Iface) {
+		if i.at.srcs != ep {
+			i.at.srcs = ep
+			srcList = append(srcList, i)
 		}
 	}
-	var start []*Component
-	for c := range u.moved {
-		if !c.gone {
-			start = append(start, c)
+	addUp := func(c *Component) {
+		if c.at.seen != ep {
+			c.at.seen = ep
+			up = append(up, c)
 		}
 	}
-	for sink := range u.sinks {
+	for _, src := range u.sources {
+		if src.at.source == ep && src.Dir == DirSource {
+			addSrc(src)
+		}
+	}
+	for _, c := range u.moved {
+		if c.at.moved == ep && !c.gone {
+			addUp(c)
+		}
+	}
+	for _, sink := range u.sinks {
+		if sink.at.sink != ep {
+			continue
+		}
 		for _, st := range sink.In {
 			if c := st.From.Comp; c != nil {
-				start = append(start, c)
+				addUp(c)
 			} else {
-				srcs[st.From] = true
+				addSrc(st.From)
 			}
-		}
-	}
-	for _, c := range start {
-		if !seen[c] {
-			seen[c] = true
-			up = append(up, c)
 		}
 	}
 	for k := 0; k < len(up); k++ {
 		for _, i := range up[k].Inputs {
 			for _, st := range i.In {
 				if c := st.From.Comp; c != nil {
-					if !seen[c] {
-						seen[c] = true
-						up = append(up, c)
-					}
+					addUp(c)
 				} else {
-					srcs[st.From] = true
+					addSrc(st.From)
 				}
 			}
 		}
 	}
 	// Reach of that region, consumers first; everything outside it is
 	// final (nothing downstream of it changed).
-	var nodes []*Iface
-	mark := map[*Iface]bool{}
+	nodes := make([]*Iface, 0, len(srcList)+4*len(up))
 	addNode := func(i *Iface) {
-		if !mark[i] {
-			mark[i] = true
+		if i.at.node != ep {
+			i.at.node = ep
 			i.reach = candidate{}
 			i.tj = tarjan{}
 			nodes = append(nodes, i)
 		}
 	}
 	sort.Slice(up, func(i, j int) bool { return up[i].Name < up[j].Name })
-	srcList := make([]*Iface, 0, len(srcs))
-	for src := range srcs {
-		srcList = append(srcList, src)
-	}
 	sort.Slice(srcList, func(i, j int) bool { return srcList[i].Name < srcList[j].Name })
 	for _, src := range srcList {
 		addNode(src)
@@ -899,31 +965,37 @@ func (s *Session) refind(u *update, fwd []*Component, res *Result) {
 			addNode(o)
 		}
 	}
-	for sink := range u.sinks {
-		addNode(sink)
+	for _, sink := range u.sinks {
+		if sink.at.sink == ep {
+			addNode(sink)
+		}
 	}
 	forEachSCC(nodes, func(i *Iface, f func(*Iface)) {
 		succ(i, func(n *Iface) {
-			if mark[n] {
+			if n.at.node == ep {
 				f(n)
 			}
 		})
 	}, setReach)
 	// Findings of the components re-labelled, upstream of a change, or
 	// changed themselves.
-	redo := seen
-	for _, c := range fwd {
-		redo[c] = true
-	}
-	for c := range u.dirty {
-		redo[c] = true
-	}
-	for c := range redo {
-		if c.gone {
-			continue
+	redo := func(c *Component) {
+		if c.at.redo != ep && !c.gone {
+			c.at.redo = ep
+			res.Findings++
+			s.findingsOf(c)
 		}
-		res.Findings++
-		s.findingsOf(c)
+	}
+	for _, c := range up {
+		redo(c)
+	}
+	for _, c := range fwd {
+		redo(c)
+	}
+	for _, c := range u.dirty {
+		if c.at.dirty == ep {
+			redo(c)
+		}
 	}
 }
 
@@ -1006,30 +1078,36 @@ func (s *Session) countAttrs(e *entry, by int, u *update) {
 // come or gone), and, when the set of names changed, every piece holding
 // a BLZ301 (its suggestion may change).
 func (s *Session) retypo(u *update) {
-	redo := map[*entry]bool{}
-	for n := range u.attrs {
-		for e := range s.attrUsers[n] {
-			redo[e] = true
+	var redo []*entry
+	add := func(e *entry) {
+		if e.typoAt != u.ep {
+			e.typoAt = u.ep
+			redo = append(redo, e)
 		}
 	}
-	for e := range u.resolve {
+	for n := range u.attrs {
+		for e := range s.attrUsers[n] {
+			add(e)
+		}
+	}
+	for _, e := range u.resolve {
 		if len(e.attrs.uses) > 0 {
-			redo[e] = true
+			add(e)
 		}
 	}
 	if u.names {
 		for e := range s.typoEnts {
-			redo[e] = true
+			add(e)
 		}
 	}
-	for e := range redo {
+	for _, e := range redo {
 		if e.gone {
 			continue
 		}
 		var typos []*Diagnostic
-		endChecked := false
-		if st, ok := e.piece.Decl.(*grammar.Stream); ok {
-			endChecked = s.b.endsChecked(st)
+		endChecked := func() bool {
+			st, ok := e.piece.Decl.(*grammar.Stream)
+			return ok && s.b.endsChecked(st)
 		}
 		for _, use := range e.attrs.uses {
 			n := use.id.Name
@@ -1255,11 +1333,17 @@ func (r *Result) Program() *Program {
 // the session unusable (Load, whose session ends there, saves a copy of
 // the whole graph that way).
 func (s *Session) program(diags []*Diagnostic, inPlace bool) *Program {
-	p := &Program{Root: s.root, Diagnostics: diags, byName: map[string]*Component{}}
-	ifaces := map[*Iface]*Iface{}
+	p := &Program{Root: s.root, Diagnostics: diags, byName: make(map[string]*Component, len(s.b.comps))}
+	// ifaces and streams map the session's nodes to their copies; in
+	// place, a node is its own copy and the maps stay nil.
+	var ifaces map[*Iface]*Iface
+	var streams map[*Stream]*Stream
 	ar := copyArena{inPlace: inPlace}
 	if inPlace {
 		s.valid = false
+	} else {
+		ifaces = map[*Iface]*Iface{}
+		streams = map[*Stream]*Stream{}
 	}
 	for _, f := range s.files {
 		af := f.doc.File()
@@ -1275,7 +1359,9 @@ func (s *Session) program(diags []*Diagnostic, inPlace bool) *Program {
 				i := ar.iface(e.end)
 				i.File, i.Decl, i.NameRange = af, f.doc.Decl(e.idx), shiftRange(e.end.NameRange, off)
 				i.In, i.Out, i.reach, i.tj = nil, nil, candidate{}, tarjan{}
-				ifaces[e.end] = i
+				if ifaces != nil {
+					ifaces[e.end] = i
+				}
 				if i.Dir == DirSource {
 					p.Sources = append(p.Sources, i)
 				} else {
@@ -1284,7 +1370,6 @@ func (s *Session) program(diags []*Diagnostic, inPlace bool) *Program {
 			}
 		}
 	}
-	streams := map[*Stream]*Stream{}
 	for _, f := range s.files {
 		af := f.doc.File()
 		for _, e := range f.entries {
@@ -1292,22 +1377,24 @@ func (s *Session) program(diags []*Diagnostic, inPlace bool) *Program {
 				continue
 			}
 			st := ar.stream(e.stream)
-			from, to := ifaces[e.stream.From], ifaces[e.stream.To]
+			from, to := copied(ifaces, e.stream.From), copied(ifaces, e.stream.To)
 			st.File, st.Decl, st.ent = af, f.doc.Decl(e.idx).(*grammar.Stream), nil
 			st.From, st.To = from, to
 			st.From.Out = append(st.From.Out, st)
 			st.To.In = append(st.To.In, st)
-			streams[e.stream] = st
+			if streams != nil {
+				streams[e.stream] = st
+			}
 			p.Streams = append(p.Streams, st)
 		}
 	}
 	for _, c := range p.Components {
 		if c.RepStream != nil {
-			c.RepStream = streams[c.RepStream]
+			c.RepStream = copied(streams, c.RepStream)
 		}
 		for _, q := range c.Paths {
 			for k, i := range q.relevant {
-				q.relevant[k] = ifaces[i]
+				q.relevant[k] = copied(ifaces, i)
 			}
 		}
 	}
@@ -1318,6 +1405,15 @@ func (s *Session) program(diags []*Diagnostic, inPlace bool) *Program {
 	byName(p.Sinks)
 	slices.SortFunc(p.Components, func(a, b *Component) int { return strings.Compare(a.Name, b.Name) })
 	return p
+}
+
+// copied returns the copy of x in m, or x itself when m is nil (a graph
+// moved in place).
+func copied[T any](m map[*T]*T, x *T) *T {
+	if m == nil {
+		return x
+	}
+	return m[x]
 }
 
 func shiftRange(r grammar.Range, off grammar.Pos) grammar.Range {
@@ -1335,7 +1431,9 @@ func copyComponent(c *Component, f *grammar.File, decl *grammar.Component, off g
 		x := ar.iface(i)
 		x.Comp, x.File, x.Decl, x.NameRange = n, f, absMember(rel, decl, i.Decl), shiftRange(i.NameRange, off)
 		x.In, x.Out, x.Paths, x.reach, x.tj = nil, nil, nil, candidate{}, tarjan{}
-		ifaces[i] = x
+		if ifaces != nil {
+			ifaces[i] = x
+		}
 		return x
 	}
 	n.Inputs = make([]*Iface, len(ins))
@@ -1348,7 +1446,7 @@ func copyComponent(c *Component, f *grammar.File, decl *grammar.Component, off g
 	}
 	n.Paths = make([]*Path, len(paths))
 	for k, q := range paths {
-		in, out := ifaces[q.In], ifaces[q.Out]
+		in, out := copied(ifaces, q.In), copied(ifaces, q.Out)
 		x := ar.path(q)
 		x.Comp, x.Decl, x.In, x.Out = n, absMember(rel, decl, q.Decl).(*grammar.Path), in, out
 		x.relevant = slices.Clone(q.relevant)

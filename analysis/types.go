@@ -36,8 +36,9 @@ type Iface struct {
 	Paths     []*Path   // paths reading (inputs) or writing (outputs) it
 	Label     Label
 
-	tj    tarjan    // scratch while a Session computes reach (scc.go)
-	reach candidate // the worst label downstream (findings.go)
+	tj    tarjan     // scratch while a Session computes reach (scc.go)
+	reach candidate  // the worst label downstream (findings.go)
+	at    ifaceMarks // the update that last put it in each set (session.go)
 }
 
 // FullName is "Comp.iface", or the bare name for sources and sinks.
@@ -60,8 +61,9 @@ type Component struct {
 	RepStream  *Stream // a witness for Replicated
 	State      Label   // state(C)
 
-	tj   tarjan // scratch while a Session labels (scc.go)
-	gone bool   // a Session dropped it (its declaration lost its name)
+	tj   tarjan    // scratch while a Session labels (scc.go)
+	gone bool      // a Session dropped it (its declaration lost its name)
+	at   compMarks // the update that last put it in each set (session.go)
 }
 
 // Path is `i -> o : A` of a component, with its derived labels.

@@ -93,11 +93,12 @@ func attrsOf(d grammar.Decl) attrInfo {
 
 // typoFinding is the rule: the BLZ301 warning for a use in file f, given
 // how many times its name is mentioned in the dataflow, whether a schema
-// declares it, whether a schema at an end of the use's stream checks it,
-// and every attribute name of the dataflow (for the suggestion); nil when
-// the use is not a likely misspelling.
-func typoFinding(f *grammar.File, u attrUse, count int, declared, endChecked bool, names func(yield func(string) bool)) *Diagnostic {
-	if u.checked || (u.stream && endChecked) || count != 1 || declared {
+// declares it, whether a schema at an end of the use's stream checks it
+// (asked only when the rest does not decide), and every attribute name of
+// the dataflow (for the suggestion); nil when the use is not a likely
+// misspelling.
+func typoFinding(f *grammar.File, u attrUse, count int, declared bool, endChecked func() bool, names func(yield func(string) bool)) *Diagnostic {
+	if u.checked || count != 1 || declared || (u.stream && endChecked()) {
 		return nil
 	}
 	guess := "a misspelling?"
