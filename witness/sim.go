@@ -57,7 +57,7 @@ type inst struct {
 	mc      *mcomp
 	rep     int
 	part    int
-	set     map[pathRec]bool // what each CW path has added
+	set     map[pathRec]bool // what each CW and OW path has stored
 	sizes   map[pathRec]int  // the size of each CW path's gate groups
 	entries []entry
 	held    map[*mpath]map[string][]rec
@@ -463,6 +463,14 @@ func (r *run) process(x *inst, in *analysis.Iface, v rec) {
 // apply runs an order-sensitive path on one record.
 func (r *run) apply(x *inst, mp *mpath, v rec) {
 	if mp.kind == grammar.OW {
+		// A write of a value the path already stored (its own count
+		// aside: a record coming back round a loop) changes nothing and
+		// emits nothing.
+		k := pathRec{mp, withCount(v, mp.countAt, -1)}
+		if x.set[k] {
+			return
+		}
+		x.set[k] = true
 		x.entries = append(x.entries, entry{mp.p.In, v})
 	}
 	n := 0
@@ -486,6 +494,7 @@ func containsIface(s []*analysis.Iface, i *analysis.Iface) bool {
 	return false
 }
 
+// withCount sets the count attribute at to n (n = -1 clears it).
 func withCount(v rec, at, n int) rec {
 	if n > maxCount {
 		n = maxCount
