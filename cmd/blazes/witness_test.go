@@ -39,9 +39,9 @@ func multiset(rs []map[string]int) string {
 func TestWitnessWordCount(t *testing.T) {
 	start := time.Now()
 	r := blazes(t, repoRoot, "witness", "testdata/paper/wordcount.blazes")
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("blazes witness took %v", d)
-	}
+	// The time is reported, not asserted (tests never assert wall-clock
+	// times; docs/performance.md has the measured search times).
+	t.Logf("blazes witness took %v", time.Since(start))
 	if r.code != 1 {
 		t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 	}

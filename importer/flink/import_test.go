@@ -325,11 +325,9 @@ func TestHostile(t *testing.T) {
 	} {
 		start := time.Now()
 		m, _, err := Import("x.json", []byte(tc.text), importer.Options{})
-		d := time.Since(start)
-		if d > 5*time.Second {
-			t.Errorf("%s: %v", tc.name, d)
-		}
-		t.Logf("%s: %v", tc.name, d)
+		// The bounds are structural (sizes, counts, depth); the time is
+		// reported, never asserted.
+		t.Logf("%s: %v", tc.name, time.Since(start))
 		if tc.want == "" {
 			if err != nil {
 				t.Errorf("%s: %v", tc.name, err)
