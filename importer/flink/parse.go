@@ -70,6 +70,10 @@ type reader struct {
 	file  string
 	data  []byte // the whole input
 	start int    // where the JSON starts in data
+
+	// The line of byte index at is ln: line counts from the last position
+	// asked for, so that numbering every node of a plan is linear.
+	at, ln int
 }
 
 func (r *reader) errorf(line int, format string, args ...any) error {
@@ -85,7 +89,12 @@ func (r *reader) line(off int64) int {
 	if end < 0 {
 		end = 0
 	}
-	return bytes.Count(r.data[:end], []byte("\n")) + 1
+	if r.ln == 0 || end < r.at {
+		r.at, r.ln = 0, 1
+	}
+	r.ln += bytes.Count(r.data[r.at:end], []byte("\n"))
+	r.at = end
+	return r.ln
 }
 
 func (r *reader) lastLine() int {
