@@ -137,7 +137,7 @@ async function expectFocused(list, label) {
 async function until(check, ms) {
   const end = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v || Date.now() > end) return v;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -330,7 +330,11 @@ test('VS Code: squiggle, Problems, hover, witness, quick fix and graph of the pa
 
     step = 'saving (Ctrl+S)';
     await page.keyboard.press('Control+S');
-    await page.locator('.tabs-container .tab.active:not(.dirty)').waitFor({ timeout: UI_TIMEOUT });
+    // The file's own tab, no longer dirty (other groups hold the witness
+    // trace and the graph, whose tabs are active too).
+    const fileTab = page.locator('.tabs-container .tab', { has: page.locator('.label-name', { hasText: /^wordcount\.blazes$/ }) });
+    await fileTab.first().waitFor({ timeout: UI_TIMEOUT });
+    assert.ok(await until(async () => !/\bdirty\b/.test(await fileTab.first().getAttribute('class')), UI_TIMEOUT), 'the file tab is saved (not dirty)');
     const saved = await until(() => { const text = fs.readFileSync(file, 'utf8'); return /seal\(batch\)/.test(text) && text; }, UI_TIMEOUT);
     assert.ok(saved, `the saved file holds seal(batch):\n${fs.readFileSync(file, 'utf8')}`);
     t.diagnostic(`saved: ${saved.split('\n').find((l) => l.includes('seal('))}`);

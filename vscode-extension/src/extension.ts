@@ -282,12 +282,16 @@ async function showWitness(args: unknown[], run: (args: unknown[]) => Promise<un
     query: String(++explainCount),
   });
   explanations.set(uri.toString(), w.markdown);
+  // The trace and the graph each get a column of their own, right of the
+  // file's: "beside" for both would stack them in one group, the second
+  // hiding the first.
+  const fileColumn = vscode.window.activeTextEditor?.viewColumn ?? vscode.ViewColumn.One;
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true });
+  await vscode.window.showTextDocument(doc, { viewColumn: fileColumn + 1, preview: true, preserveFocus: true });
   output.appendLine(`[info] witness ${base} ${name}: ${firstLine(w.markdown)}`);
   if (w.highlight && fileUri && extensionContext && runningClient()) {
-    GraphPanel.showWitness(extensionContext.extensionUri, graphServer, fileUri, w.highlight);
+    GraphPanel.showWitness(extensionContext.extensionUri, graphServer, fileUri, w.highlight, fileColumn + 2);
   }
   return answer;
 }

@@ -25,19 +25,30 @@ export class GraphPanel implements vscode.Disposable {
   private seq = 0;
   private highlight: WitnessHighlight | undefined;
 
-  static show(extensionUri: vscode.Uri, server: () => GraphServer | undefined, uri: vscode.Uri): void {
+  static show(
+    extensionUri: vscode.Uri,
+    server: () => GraphServer | undefined,
+    uri: vscode.Uri,
+    column: vscode.ViewColumn = vscode.ViewColumn.Beside,
+  ): void {
     if (GraphPanel.current) {
       GraphPanel.current.setDocument(uri);
-      GraphPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      GraphPanel.current.panel.reveal(column, true);
       return;
     }
-    GraphPanel.current = new GraphPanel(extensionUri, server, uri);
+    GraphPanel.current = new GraphPanel(extensionUri, server, uri, column);
   }
 
   /** Show uri's graph (opening the view if it is closed) with a witness's
    *  differing part highlighted. */
-  static showWitness(extensionUri: vscode.Uri, server: () => GraphServer | undefined, uri: vscode.Uri, h: WitnessHighlight): void {
-    GraphPanel.show(extensionUri, server, uri);
+  static showWitness(
+    extensionUri: vscode.Uri,
+    server: () => GraphServer | undefined,
+    uri: vscode.Uri,
+    h: WitnessHighlight,
+    column: vscode.ViewColumn,
+  ): void {
+    GraphPanel.show(extensionUri, server, uri, column);
     const p = GraphPanel.current;
     if (!p) return;
     p.highlight = h;
@@ -55,12 +66,13 @@ export class GraphPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     private readonly server: () => GraphServer | undefined,
     private uri: vscode.Uri,
+    column: vscode.ViewColumn,
   ) {
     const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     this.panel = vscode.window.createWebviewPanel(
       'blazes.graph',
       this.title(),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { viewColumn: column, preserveFocus: true },
       { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [webviewRoot] },
     );
     const webview = this.panel.webview;
