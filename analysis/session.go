@@ -188,40 +188,25 @@ type ifaceMarks struct {
 	source, sink, srcs, node uint64
 }
 
-func (u *update) dirtyComp(c *Component) {
-	if c.at.dirty != u.ep {
-		c.at.dirty = u.ep
-		u.dirty = append(u.dirty, c)
+// addOnce appends x to list the first time it is asked to in update ep:
+// mark is x's own record of the last update that added it, so that a set
+// of nodes costs a comparison per add and no map.
+func addOnce[T any](mark *uint64, ep uint64, list *[]T, x T) {
+	if *mark != ep {
+		*mark = ep
+		*list = append(*list, x)
 	}
 }
 
-func (u *update) moveComp(c *Component) {
-	if c.at.moved != u.ep {
-		c.at.moved = u.ep
-		u.moved = append(u.moved, c)
-	}
-}
+func (u *update) dirtyComp(c *Component) { addOnce(&c.at.dirty, u.ep, &u.dirty, c) }
 
-func (u *update) touchSource(i *Iface) {
-	if i.at.source != u.ep {
-		i.at.source = u.ep
-		u.sources = append(u.sources, i)
-	}
-}
+func (u *update) moveComp(c *Component) { addOnce(&c.at.moved, u.ep, &u.moved, c) }
 
-func (u *update) touchSink(i *Iface) {
-	if i.at.sink != u.ep {
-		i.at.sink = u.ep
-		u.sinks = append(u.sinks, i)
-	}
-}
+func (u *update) touchSource(i *Iface) { addOnce(&i.at.source, u.ep, &u.sources, i) }
 
-func (u *update) resolveEntry(e *entry) {
-	if e.resolveAt != u.ep {
-		e.resolveAt = u.ep
-		u.resolve = append(u.resolve, e)
-	}
-}
+func (u *update) touchSink(i *Iface) { addOnce(&i.at.sink, u.ep, &u.sinks, i) }
+
+func (u *update) resolveEntry(e *entry) { addOnce(&e.resolveAt, u.ep, &u.resolve, e) }
 
 // Update analyses the present texts, read through opts.FS: the session
 // keeps its own documents and graph, and brings them up to date.
@@ -1079,12 +1064,7 @@ func (s *Session) countAttrs(e *entry, by int, u *update) {
 // a BLZ301 (its suggestion may change).
 func (s *Session) retypo(u *update) {
 	var redo []*entry
-	add := func(e *entry) {
-		if e.typoAt != u.ep {
-			e.typoAt = u.ep
-			redo = append(redo, e)
-		}
-	}
+	add := func(e *entry) { addOnce(&e.typoAt, u.ep, &redo, e) }
 	for n := range u.attrs {
 		for e := range s.attrUsers[n] {
 			add(e)

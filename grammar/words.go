@@ -1,7 +1,6 @@
 package grammar
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -102,16 +101,6 @@ var wordDocs = map[string]*WordDoc{
 // Word returns the documentation of a word of the language (seal,
 // watermark, order, partition, shuffle, window, rep), or nil.
 func Word(w string) *WordDoc { return wordDocs[w] }
-
-// Words lists the documented words, sorted.
-func Words() []string {
-	out := make([]string, 0, len(wordDocs))
-	for w := range wordDocs {
-		out = append(out, w)
-	}
-	sort.Strings(out)
-	return out
-}
 
 // Markdown renders the documentation for a hover.
 func (d *WordDoc) Markdown() string {
