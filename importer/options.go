@@ -73,3 +73,11 @@ func ReadFile(path string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// CheckSize refuses an input larger than MaxInputSize, naming file.
+func CheckSize(file string, data []byte) error {
+	if len(data) > MaxInputSize {
+		return &Error{File: file, Msg: fmt.Sprintf("larger than %d MiB, the most an import reads", MaxInputSize>>20)}
+	}
+	return nil
+}

@@ -541,8 +541,8 @@ func ParseProperties(data []byte) map[string]string {
 // followed here too, and a file that includes itself, directly or not,
 // is an error.
 func load(file string, data []byte, opts importer.Options, stack []string, warn func(importer.Warning)) (*topology, error) {
-	if len(data) > importer.MaxInputSize {
-		return nil, &importer.Error{File: file, Msg: fmt.Sprintf("larger than %d MiB, the most an import reads", importer.MaxInputSize>>20)}
+	if err := importer.CheckSize(file, data); err != nil {
+		return nil, err
 	}
 	t, err := parse(file, substitute(file, data, opts, warn))
 	if err != nil {

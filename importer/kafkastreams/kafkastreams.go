@@ -26,8 +26,8 @@ func Import(name string, data []byte, opts importer.Options) (*importer.Model, [
 	if name == "" {
 		name = "<input>"
 	}
-	if len(data) > importer.MaxInputSize {
-		return nil, nil, &importer.Error{File: name, Msg: fmt.Sprintf("larger than %d MiB, the most an import reads", importer.MaxInputSize>>20)}
+	if err := importer.CheckSize(name, data); err != nil {
+		return nil, nil, err
 	}
 	d, err := parse(name, data)
 	if err != nil {
