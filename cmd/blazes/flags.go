@@ -35,3 +35,19 @@ func parseFlags(fs *flag.FlagSet, args []string) (code int, done bool) {
 	}
 	return 0, false
 }
+
+// parseInterspersed parses flags that may come before, between or after
+// the positional arguments (blazes witness FILE --finding 1), and returns
+// the positional ones.
+func parseInterspersed(fs *flag.FlagSet, args []string) (pos []string, code int, done bool) {
+	for {
+		if code, done := parseFlags(fs, args); done {
+			return nil, code, true
+		}
+		if fs.NArg() == 0 {
+			return pos, 0, false
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}

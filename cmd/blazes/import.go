@@ -24,17 +24,9 @@ func runImport(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	filter := fs.String("filter", "", "flux: a .properties file whose values replace ${name} placeholders")
 	envFilter := fs.Bool("env-filter", false, "flux: replace ${ENV-NAME} placeholders with environment variables")
 	// Flags may follow the file: parse until every argument is read.
-	var files []string
-	rest := args
-	for {
-		if code, done := parseFlags(fs, rest); done {
-			return code
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, code, done := parseInterspersed(fs, args)
+	if done {
+		return code
 	}
 	if *from == "" || len(files) != 1 {
 		if *from == "" {

@@ -18,17 +18,9 @@ func runWitness(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	schedules := fs.Int("schedules", 8, "how many schedules to run per input")
 	seed := fs.Int64("seed", 1, "seed of the search (the same seed finds the same witness)")
 	// Flags may follow the file: blazes witness FILE --finding 1.
-	var pos []string
-	rest := args
-	for {
-		if code, done := parseFlags(fs, rest); done {
-			return code
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		rest = fs.Args()[1:]
+	pos, code, done := parseInterspersed(fs, args)
+	if done {
+		return code
 	}
 	if *format != "text" && *format != "json" {
 		fmt.Fprintf(stderr, "blazes witness: --format must be text or json, not %q\n", *format)
@@ -120,7 +112,7 @@ func runWitness(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		found = append(found, res.Witness)
 		out.Witnesses = append(out.Witnesses, res.Witness.Entry())
 	}
-	code := 0
+	code = 0
 	if len(found) > 0 {
 		code = 1
 	}

@@ -89,28 +89,12 @@ func marksOf(g *graph) []mark {
 	if has(func(n *gnode) bool { return n.kind == kindComponent || n.kind == kindOther }) {
 		ms = append(ms, mark{"component", "component: inputs left, outputs right", func(w *writer, x, y float64) {
 			w.rect(x, y, 22, 16, 2, "none", grey, "")
-			w.s(`<line x1="`)
-			w.f(x)
-			w.s(`" y1="`)
-			w.f(y + 6)
-			w.s(`" x2="`)
-			w.f(x + 22)
-			w.s(`" y2="`)
-			w.f(y + 6)
-			w.s(`" stroke="` + grey + `"/>`)
+			w.line(x, y+6, x+22, y+6, grey, "")
 			w.dot(x, y+11, grey)
 			w.dot(x+22, y+11, grey)
 		}, 0})
 		ms = append(ms, mark{"port", "interface (port, in its label's colour)", func(w *writer, x, y float64) {
-			w.s(`<line x1="`)
-			w.f(x)
-			w.s(`" y1="`)
-			w.f(y + 8)
-			w.s(`" x2="`)
-			w.f(x + 18)
-			w.s(`" y2="`)
-			w.f(y + 8)
-			w.s(`" stroke="` + grey + `" stroke-width="1.4"/>`)
+			w.line(x, y+8, x+18, y+8, grey, ` stroke-width="1.4"`)
 			w.dot(x+20, y+8, grey)
 		}, 0})
 	}
@@ -162,15 +146,7 @@ func marksOf(g *graph) []mark {
 		}) {
 			c := severityColor(sev)
 			ms = append(ms, mark{"finding-" + sev.String(), "path with a finding (" + sev.String() + "), named under its ports with the code", func(w *writer, x, y float64) {
-				w.s(`<line x1="`)
-				w.f(x)
-				w.s(`" y1="`)
-				w.f(y + 8)
-				w.s(`" x2="`)
-				w.f(x + 22)
-				w.s(`" y2="`)
-				w.f(y + 8)
-				w.s(`" stroke="` + c + `" stroke-width="2.5" stroke-dasharray="5 3"/>`)
+				w.line(x, y+8, x+22, y+8, c, ` stroke-width="2.5" stroke-dasharray="5 3"`)
 			}, 0})
 		}
 	}
@@ -381,6 +357,20 @@ func (w *writer) rect(x, y, width, height, rx float64, fill, stroke, extra strin
 }
 
 // dot draws a port's dot.
+// line draws a line from (x1, y1) to (x2, y2); extra holds further
+// attributes, each with its leading space.
+func (w *writer) line(x1, y1, x2, y2 float64, color, extra string) {
+	w.s(`<line x1="`)
+	w.f(x1)
+	w.s(`" y1="`)
+	w.f(y1)
+	w.s(`" x2="`)
+	w.f(x2)
+	w.s(`" y2="`)
+	w.f(y2)
+	w.s(`" stroke="` + color + `"` + extra + `/>`)
+}
+
 func (w *writer) dot(x, y float64, color string) {
 	w.s(`<circle cx="`)
 	w.f(x)
