@@ -133,6 +133,10 @@ type entry struct {
 	resolveAt, typoAt uint64 // marks (see update)
 }
 
+// off is what moves the positions of the entry's nodes to their place in
+// the file (see grammar.Piece).
+func (e *entry) off() int { return e.file.doc.Start(e.idx) - e.piece.Base }
+
 // sameBytes reports whether a and b are the same slice (the server hands
 // the same text again while a document does not change).
 func sameBytes(a, b []byte) bool {
@@ -377,7 +381,7 @@ func (s *Session) load(opts Options, rootText []byte) ([]*sfile, map[*sfile]gram
 			}
 			b.p.Diagnostics = nil
 			target, text, ok := b.importTarget(named, p.Import)
-			start := grammar.Pos(f.doc.Start(i))
+			start := grammar.Pos(f.doc.Start(i) - p.Base)
 			for _, d := range b.p.Diagnostics {
 				d.Range.Start += start
 				d.Range.End += start
@@ -428,7 +432,7 @@ func editDoc(doc *grammar.Doc, fsys FS, name string, text []byte) (*grammar.Doc,
 
 func (s *Session) newEntry(f *sfile, i int, p *grammar.Piece) *entry {
 	e := &entry{file: f, idx: i, piece: p}
-	e.pf = &grammar.File{Name: f.name, Text: p.Text}
+	e.pf = &grammar.File{Name: f.name, Text: p.Source()}
 	if p.Decl != nil {
 		e.attrs = attrsOf(p.Decl)
 		e.pf.Decls = []grammar.Decl{p.Decl}
@@ -1204,7 +1208,7 @@ func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *abs
 	if old != nil {
 		same := true
 		for i, e := range old.ents {
-			if e != nil && e.file.doc.Start(e.idx) != old.starts[i] {
+			if e != nil && e.off() != old.starts[i] {
 				same = false
 				break
 			}
@@ -1239,7 +1243,7 @@ func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *abs
 			m.starts = append(m.starts, 0)
 			return Location{File: name, Range: l.Range}
 		}
-		start := e.file.doc.Start(e.idx)
+		start := e.off()
 		m.starts = append(m.starts, start)
 		off := grammar.Pos(start)
 		return Location{File: name, Range: grammar.Range{Start: l.Range.Start + off, End: l.Range.End + off}}
@@ -1329,7 +1333,7 @@ func (s *Session) program(diags []*Diagnostic, inPlace bool) *Program {
 		af := f.doc.File()
 		p.Files = append(p.Files, af)
 		for _, e := range f.entries {
-			off := grammar.Pos(f.doc.Start(e.idx))
+			off := grammar.Pos(e.off())
 			switch {
 			case e.comp != nil:
 				c := copyComponent(e.comp, af, f.doc.Decl(e.idx).(*grammar.Component), off, ifaces, &ar)

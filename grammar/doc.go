@@ -32,20 +32,33 @@ type Doc struct {
 	file     *File
 }
 
-// Piece is one top-level chunk of a Doc parsed on its own. Its positions
-// are relative to its start (add Doc.Start to get offsets in Doc.Text),
-// which is what lets consecutive versions of a Doc share it wherever it
-// lands. It is never modified.
+// Piece is one top-level chunk of a Doc parsed on its own. The positions
+// of its nodes count from Base: a node at x is at x-Base in the piece's
+// Text and at x-Base+Doc.Start(i) in the file. That is what lets
+// consecutive versions of a Doc share a piece wherever it lands. It is
+// never modified.
+//
+// The pieces of NewDoc share the nodes of the whole parse (Doc.File):
+// their Base is where they start in that first version, so a cold
+// analysis holds one syntax tree, not a second copy shifted to every
+// piece. The pieces an edit makes are parsed on their own, with Base 0.
 type Piece struct {
 	Kw       string  // the keyword that starts it ("dataflow", "import", "source", "sink", "component", "stream"); "" for the preamble
-	Decl     Decl    // the declaration (relative positions), or nil
+	Decl     Decl    // the declaration (positions from Base), or nil
 	Import   *Import // for an import piece that parsed, or whose path did (see partialImport), or nil
 	Dataflow *Ident  // for a dataflow piece that parsed, or nil
 	Text     []byte  // the piece's own text
 	Newlines int     // the number of '\n' in Text
+	Base     int     // the offset its nodes' positions count from (see above)
 
-	c *chunk // the piece's chunk, relative: it starts at 0 and ends at len(Text)
+	src []byte // the text its positions index: Text, preceded by Base bytes
+	c   *chunk // the piece's chunk, positions from Base
 }
+
+// Source is the text that the positions of the piece's nodes index: its
+// Text, preceded by Base bytes of the version of the file it was parsed
+// in (which are not part of the piece).
+func (p *Piece) Source() []byte { return p.src }
 
 // pieceKind is what Errors needs to know of a piece to find that a file
 // has no errors: the part of the file its keyword starts, and whether the
@@ -93,14 +106,17 @@ func NewDoc(name string, text []byte) *Doc {
 	spans := split(text, lr)
 	chunks := parseSpans(source{s: string(text)}, lr, spans, nil)
 	d := &Doc{Name: name, Text: text, Lines: NewLineTable(text), starts: make([]int, len(spans)), kinds: make([]pieceKind, len(spans))}
-	d.pieces = newPieces(text, 0, spans, chunks, nil, false)
+	d.pieces = make([]*Piece, len(spans))
+	pieces := make([]Piece, len(spans))
 	for i, s := range spans {
+		c := chunks[i]
+		t := text[s.start:s.end:s.end]
+		pieces[i] = Piece{Kw: c.kw, Decl: c.decl, Import: c.imp, Dataflow: c.dataflow, Text: t, Newlines: bytes.Count(t, []byte{'\n'}), Base: s.start, src: text[:s.end:s.end], c: c}
+		d.pieces[i] = &pieces[i]
 		d.starts[i] = s.start
-		d.kinds[i] = d.pieces[i].c.kind()
+		d.kinds[i] = c.kind()
 	}
-	// The parse made the absolute chunks File needs: keep them rather
-	// than shift the pieces back (a first request of a new document, or
-	// a whole program's copy, asks for File at once).
+	// The pieces share the parse's nodes, and so does File: one tree.
 	d.fileOnce.Do(func() {
 		d.file = &File{Name: name, Text: text, Lines: d.Lines, chunks: chunks}
 		d.file.assemble()
@@ -138,7 +154,7 @@ func (d *Doc) Edit(text []byte, start, oldEnd, newEnd int, lines *LineTable) (*D
 // edit is Edit on checked offsets.
 func (d *Doc) edit(text []byte, start, oldEnd, newEnd int, lines *LineTable) (*Doc, Splice) {
 	op, ost := d.pieces, d.starts
-	r := relexRegion(text, len(op), func(i int) int { return ost[i] }, func(i int) int { return ost[i] + op[i].c.kwEnd }, start, oldEnd, newEnd)
+	r := relexRegion(text, len(op), func(i int) int { return ost[i] }, func(i int) int { return ost[i] + op[i].c.kwEnd - op[i].Base }, start, oldEnd, newEnd)
 
 	// Pieces of the replaced region whose text reappears are reused as
 	// they are: their positions are relative, so nothing moves. Each is
@@ -182,7 +198,7 @@ func (d *Doc) edit(text []byte, start, oldEnd, newEnd int, lines *LineTable) (*D
 	// lives, one file per edited piece.
 	own := bytes.Clone(text[r.start:r.end])
 	chunks := parseSpans(source{s: string(own), base: r.start}, r.lr, r.spans, cached)
-	mid := newPieces(own, r.start, r.spans, chunks, reuse, true)
+	mid := newPieces(own, r.start, r.spans, chunks, reuse)
 
 	n := len(op) - (r.b - r.a) + len(mid)
 	pieces := make([]*Piece, 0, n)
@@ -213,37 +229,20 @@ func (d *Doc) edit(text []byte, start, oldEnd, newEnd int, lines *LineTable) (*D
 
 // newPieces makes the pieces of spans, whose text is in text from offset
 // base on, from their chunks (absolute, as parseSpans makes them), or
-// takes reuse[i] when it is set (reuse may be nil).
-//
-// With alone set, every piece gets memory of its own (its nodes, its
-// text, its Piece): pieces made by an edit outlive one another, and one
-// survivor of a big pasted region must not keep the whole region's
-// memory alive. NewDoc's pieces share blocks, which costs less to make
-// and lives as long as the file's first version does.
-func newPieces(text []byte, base int, spans []span, chunks []*chunk, reuse []*Piece, alone bool) []*Piece {
+// takes reuse[i] when it is set. Each piece made gets memory of its own
+// (its nodes, shifted to start at 0, its text, its Piece): pieces made by
+// an edit outlive one another, and one survivor of a big pasted region
+// must not keep the whole region's memory alive.
+func newPieces(text []byte, base int, spans []span, chunks []*chunk, reuse []*Piece) []*Piece {
 	out := make([]*Piece, len(spans))
-	var fresh []Piece
-	if !alone {
-		fresh = make([]Piece, len(spans))
-	}
-	var shared arena
 	for i, s := range spans {
-		if reuse != nil && reuse[i] != nil {
+		if reuse[i] != nil {
 			out[i] = reuse[i]
 			continue
 		}
-		ar := &shared
-		t := text[s.start-base : s.end-base : s.end-base]
-		p := new(Piece)
-		if alone {
-			ar = smallArena()
-			t = bytes.Clone(t)
-		} else {
-			p = &fresh[i]
-		}
-		c := chunks[i].shift(ar, -s.start)
-		*p = Piece{Kw: c.kw, Decl: c.decl, Import: c.imp, Dataflow: c.dataflow, Text: t, Newlines: bytes.Count(t, []byte{'\n'}), c: c}
-		out[i] = p
+		t := bytes.Clone(text[s.start-base : s.end-base])
+		c := chunks[i].shift(smallArena(), -s.start)
+		out[i] = &Piece{Kw: c.kw, Decl: c.decl, Import: c.imp, Dataflow: c.dataflow, Text: t, Newlines: bytes.Count(t, []byte{'\n'}), src: t, c: c}
 	}
 	return out
 }
@@ -287,26 +286,28 @@ func (d *Doc) clean() bool {
 }
 
 // errors is what File.assemble makes of the errors of its chunks, from the
-// relative pieces (syntaxErrors with their starts).
+// pieces (syntaxErrors with what moves each to its place).
 func (d *Doc) errors() []*SyntaxError {
 	chunks := make([]*chunk, len(d.pieces))
+	offs := make([]int, len(d.pieces))
 	for i, p := range d.pieces {
-		chunks[i] = p.c
+		chunks[i], offs[i] = p.c, d.starts[i]-p.Base
 	}
-	return syntaxErrors(chunks, d.starts, d.Lines)
+	return syntaxErrors(chunks, offs, d.Lines)
 }
 
 // File returns the whole file with absolute positions, equal to
-// Parse(d.Name, d.Text). NewDoc keeps the one its parse made; a Doc made by an edit
-// builds it once, on first use, from shifted copies of the pieces: that
-// costs a copy of every declaration, which is why the pieces are there for
-// whoever can do without.
+// Parse(d.Name, d.Text). NewDoc keeps the one its parse made; a Doc made
+// by an edit builds it once, on first use, from the pieces: a piece still
+// where its nodes say is shared as it is, the others are shifted copies
+// (every piece after an edit that moved text), which is why the pieces
+// are there for whoever can do without.
 func (d *Doc) File() *File {
 	d.fileOnce.Do(func() {
 		chunks := make([]*chunk, len(d.pieces))
 		var ar arena
 		for i, p := range d.pieces {
-			chunks[i] = p.c.shift(&ar, d.starts[i])
+			chunks[i] = p.c.shift(&ar, d.starts[i]-p.Base)
 		}
 		f := &File{Name: d.Name, Text: d.Text, Lines: d.Lines, chunks: chunks}
 		f.assemble()

@@ -32,9 +32,9 @@ func checkDoc(t testing.TB, d *Doc, want *File) {
 	checkPieces(t, d, want)
 }
 
-// checkPieces verifies that the pieces of d, moved by their starts, are
-// the chunks of want, and that every node of a piece lies inside the
-// piece's text, on the same text as the full parse's node.
+// checkPieces verifies that the pieces of d, moved from their Base to
+// their starts, are the chunks of want, and that every node of a piece
+// lies inside the piece's text, on the same text as the full parse's node.
 func checkPieces(t testing.TB, d *Doc, want *File) {
 	t.Helper()
 	ps := d.Pieces()
@@ -49,22 +49,26 @@ func checkPieces(t testing.TB, d *Doc, want *File) {
 		}
 		seen[p] = true
 		c, s := want.chunks[i], d.Start(i)
+		src := p.Source()
+		m := s - p.Base // what moves the piece's nodes to their place
 		switch {
+		case p.Base < 0 || len(src) != p.Base+len(p.Text) || !bytes.Equal(src[p.Base:], p.Text):
+			t.Fatalf("piece %d: source of %d bytes from base %d does not end with its text", i, len(src), p.Base)
 		case s != c.start:
 			t.Fatalf("piece %d starts at %d, want %d", i, s, c.start)
 		case !bytes.Equal(p.Text, want.Text[c.start:c.end]):
 			t.Fatalf("piece %d text %q, want %q", i, p.Text, want.Text[c.start:c.end])
 		case p.Kw != c.kw || p.Newlines != bytes.Count(p.Text, []byte{'\n'}):
 			t.Fatalf("piece %d: keyword %q, %d newlines", i, p.Kw, p.Newlines)
-		case !reflect.DeepEqual(p.c.shift(&ar, s), c):
-			t.Fatalf("piece %d: chunk %+v moved by %d is not %+v", i, *p.c, s, *c)
-		case !reflect.DeepEqual(ar.shiftDecl(p.Decl, s), c.decl) || !reflect.DeepEqual(ar.shiftIdent(p.Dataflow, s), c.dataflow):
+		case !reflect.DeepEqual(p.c.shift(&ar, m), c):
+			t.Fatalf("piece %d: chunk %+v moved by %d is not %+v", i, *p.c, m, *c)
+		case !reflect.DeepEqual(ar.shiftDecl(p.Decl, m), c.decl) || !reflect.DeepEqual(ar.shiftIdent(p.Dataflow, m), c.dataflow):
 			t.Fatalf("piece %d: declaration differs from the chunk's", i)
 		}
-		if (p.Import == nil) != (c.imp == nil) || p.Import != nil && (p.Import.Path != c.imp.Path || p.Import.Range.Shift(s) != c.imp.Range || p.Import.PathRange.Shift(s) != c.imp.PathRange) {
+		if (p.Import == nil) != (c.imp == nil) || p.Import != nil && (p.Import.Path != c.imp.Path || p.Import.Range.Shift(m) != c.imp.Range || p.Import.PathRange.Shift(m) != c.imp.PathRange) {
 			t.Fatalf("piece %d: import %+v, want %+v", i, p.Import, c.imp)
 		}
-		pf := &File{Text: p.Text, Dataflow: p.Dataflow}
+		pf := &File{Text: src, Dataflow: p.Dataflow}
 		if p.Import != nil {
 			pf.Imports = []*Import{p.Import}
 		}
@@ -74,7 +78,10 @@ func checkPieces(t testing.TB, d *Doc, want *File) {
 		checkRanges(t, pf)
 		walk(pf, func(n Node) {
 			r := n.Span()
-			if got, w := p.Text[r.Start:r.End], want.Text[int(r.Start)+s:int(r.End)+s]; !bytes.Equal(got, w) {
+			if int(r.Start) < p.Base {
+				t.Fatalf("piece %d: %T at %v starts before the piece (base %d)", i, n, r, p.Base)
+			}
+			if got, w := src[r.Start:r.End], want.Text[int(r.Start)+m:int(r.End)+m]; !bytes.Equal(got, w) {
 				t.Fatalf("piece %d: %T at %v is %q, want %q", i, n, r, got, w)
 			}
 		})
