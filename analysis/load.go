@@ -18,7 +18,9 @@ import (
 // one version. It never panics on bad input; when the root file cannot be
 // read the program has LoadErr set and nothing else.
 func Load(root string, opts Options) *Program {
-	res := NewSession(root).Update(opts)
+	s := NewSession(root)
+	s.once = true
+	res := s.Update(opts)
 	res.last = true
 	return res.Program()
 }

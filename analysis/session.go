@@ -60,10 +60,11 @@ type Session struct {
 	// that use each in a gate or seal, and the pieces holding a BLZ301.
 	attrCount map[string]int
 	attrDecl  map[string]int
-	attrUsers map[string]map[*entry]bool
+	attrUsers map[string]*users
 	typoEnts  map[*entry]bool
 
 	memo  map[*Diagnostic]*absMemo
+	once  bool // updated once only (Load): its entries come in blocks (see entryBlock)
 	ver   atomic.Uint64 // counts updates: a Result's program is of one version
 	epoch uint64        // counts updates too, for the marks of update's sets
 	b     builder
@@ -260,11 +261,15 @@ func (s *Session) Update(opts Options) *Result {
 		s.syms = make(map[string]*symbol, n)
 		s.files = files
 		res.Rebuilt = true
+		var blk *entryBlock
+		if s.once {
+			blk = newEntryBlock(n)
+		}
 		for _, f := range files {
 			s.byPath[f.name] = f
 			f.entries = nil // not [:0]: the old entries must not stay reachable
 			for i, p := range f.doc.Pieces() {
-				e := s.newEntry(f, i, p)
+				e := s.newEntry(f, i, p, blk)
 				f.entries = append(f.entries, e)
 				added = append(added, e)
 			}
@@ -281,7 +286,7 @@ func (s *Session) Update(opts Options) *Result {
 			}
 			var mid []*entry
 			for i := sp.Start; i < sp.NewEnd; i++ {
-				e := s.newEntry(f, i, f.doc.Pieces()[i])
+				e := s.newEntry(f, i, f.doc.Pieces()[i], nil)
 				mid = append(mid, e)
 				added = append(added, e)
 			}
@@ -330,7 +335,7 @@ func (s *Session) reset() {
 	s.unknown = map[*entry]bool{}
 	s.attrCount = map[string]int{}
 	s.attrDecl = map[string]int{}
-	s.attrUsers = map[string]map[*entry]bool{}
+	s.attrUsers = map[string]*users{}
 	s.typoEnts = map[*entry]bool{}
 	s.memo = map[*Diagnostic]*absMemo{}
 	s.b = builder{p: &s.prog, comps: map[string]*Component{}, ends: map[string]*Iface{}}
@@ -430,12 +435,43 @@ func editDoc(doc *grammar.Doc, fsys FS, name string, text []byte) (*grammar.Doc,
 	return nd, grammar.Splice{OldEnd: len(doc.Pieces()), NewEnd: len(nd.Pieces())}
 }
 
-func (s *Session) newEntry(f *sfile, i int, p *grammar.Piece) *entry {
-	e := &entry{file: f, idx: i, piece: p}
-	e.pf = &grammar.File{Name: f.name, Text: p.Source()}
+// entryBlock holds the entries of a session updated once, and the files
+// and declaration lists they point to, allocated together: a cold check
+// makes one of each per declaration. A session updated again allocates
+// each entry alone, since a block lives as long as any of its entries
+// does, and an edited session keeps few of its first entries.
+type entryBlock struct {
+	ents  []entry
+	files []grammar.File
+	decls []grammar.Decl
+}
+
+func newEntryBlock(n int) *entryBlock {
+	return &entryBlock{ents: make([]entry, n), files: make([]grammar.File, n), decls: make([]grammar.Decl, n)}
+}
+
+// newEntry makes the entry of piece i of f, from blk when it is not nil
+// (and not used up).
+func (s *Session) newEntry(f *sfile, i int, p *grammar.Piece, blk *entryBlock) *entry {
+	var e *entry
+	if blk != nil && len(blk.ents) > 0 {
+		e, blk.ents = &blk.ents[0], blk.ents[1:]
+		e.pf, blk.files = &blk.files[0], blk.files[1:]
+		*e.pf = grammar.File{Name: f.name, Text: p.Source()}
+		if p.Decl != nil {
+			e.pf.Decls, blk.decls = blk.decls[:1:1], blk.decls[1:]
+			e.pf.Decls[0] = p.Decl
+		}
+	} else {
+		e = &entry{}
+		e.pf = &grammar.File{Name: f.name, Text: p.Source()}
+		if p.Decl != nil {
+			e.pf.Decls = []grammar.Decl{p.Decl}
+		}
+	}
+	e.file, e.idx, e.piece = f, i, p
 	if p.Decl != nil {
 		e.attrs = attrsOf(p.Decl)
-		e.pf.Decls = []grammar.Decl{p.Decl}
 	}
 	s.pieces[e.pf] = e
 	switch d := p.Decl.(type) {
@@ -1044,13 +1080,14 @@ func (s *Session) countAttrs(e *entry, by int, u *update) {
 	}
 	for _, use := range e.attrs.uses {
 		n := use.id.Name
-		if by > 0 {
-			if s.attrUsers[n] == nil {
-				s.attrUsers[n] = map[*entry]bool{}
-			}
-			s.attrUsers[n][e] = true
-		} else if users := s.attrUsers[n]; users != nil {
-			if delete(users, e); len(users) == 0 {
+		l := s.attrUsers[n]
+		switch {
+		case by > 0 && l == nil:
+			s.attrUsers[n] = &users{ents: []*entry{e}}
+		case by > 0:
+			l.ents = append(l.ents, e)
+		case l != nil:
+			if l.drop(); len(l.ents) == 0 {
 				delete(s.attrUsers, n)
 			}
 		}
@@ -1066,12 +1103,35 @@ func (s *Session) countAttrs(e *entry, by int, u *update) {
 // count changed, the streams resolved again (a schema at an end may have
 // come or gone), and, when the set of names changed, every piece holding
 // a BLZ301 (its suggestion may change).
+// users lists the entries that use an attribute name in a gate or a seal,
+// once per use. A cold update appends every use; a removed entry stays
+// in the list (marked gone) until the gone ones are half of it, so that
+// neither adding nor removing a use of a name used thousands of times
+// costs a search.
+type users struct {
+	ents []*entry
+	dead int // uses by gone entries still in ents
+}
+
+// drop counts one use of a gone entry, and sweeps the gone ones when
+// they are half the list.
+func (l *users) drop() {
+	l.dead++
+	if 2*l.dead < len(l.ents) {
+		return
+	}
+	l.ents = slices.DeleteFunc(l.ents, func(e *entry) bool { return e.gone })
+	l.dead = 0
+}
+
 func (s *Session) retypo(u *update) {
 	var redo []*entry
 	add := func(e *entry) { addOnce(&e.typoAt, u.ep, &redo, e) }
 	for n := range u.attrs {
-		for e := range s.attrUsers[n] {
-			add(e)
+		if l := s.attrUsers[n]; l != nil {
+			for _, e := range l.ents {
+				add(e)
+			}
 		}
 	}
 	for _, e := range u.resolve {
@@ -1342,7 +1402,7 @@ func (s *Session) program(diags []*Diagnostic, inPlace bool) *Program {
 			case e.end != nil:
 				i := ar.iface(e.end)
 				i.File, i.Decl, i.NameRange = af, f.doc.Decl(e.idx), shiftRange(e.end.NameRange, off)
-				i.In, i.Out, i.reach, i.tj = nil, nil, candidate{}, tarjan{}
+				i.In, i.Out, i.reach, i.tj = emptied(&ar, i.In), emptied(&ar, i.Out), candidate{}, tarjan{}
 				if ifaces != nil {
 					ifaces[e.end] = i
 				}
@@ -1414,26 +1474,28 @@ func copyComponent(c *Component, f *grammar.File, decl *grammar.Component, off g
 	iface := func(i *Iface) *Iface {
 		x := ar.iface(i)
 		x.Comp, x.File, x.Decl, x.NameRange = n, f, absMember(rel, decl, i.Decl), shiftRange(i.NameRange, off)
-		x.In, x.Out, x.Paths, x.reach, x.tj = nil, nil, nil, candidate{}, tarjan{}
+		x.In, x.Out, x.Paths, x.reach, x.tj = emptied(ar, x.In), emptied(ar, x.Out), emptied(ar, x.Paths), candidate{}, tarjan{}
 		if ifaces != nil {
 			ifaces[i] = x
 		}
 		return x
 	}
-	n.Inputs = make([]*Iface, len(ins))
+	n.Inputs = sliceFor(ar, ins)
 	for k, i := range ins {
 		n.Inputs[k] = iface(i)
 	}
-	n.Outputs = make([]*Iface, len(outs))
+	n.Outputs = sliceFor(ar, outs)
 	for k, o := range outs {
 		n.Outputs[k] = iface(o)
 	}
-	n.Paths = make([]*Path, len(paths))
+	n.Paths = sliceFor(ar, paths)
 	for k, q := range paths {
 		in, out := copied(ifaces, q.In), copied(ifaces, q.Out)
 		x := ar.path(q)
 		x.Comp, x.Decl, x.In, x.Out = n, absMember(rel, decl, q.Decl).(*grammar.Path), in, out
-		x.relevant = slices.Clone(q.relevant)
+		if !ar.inPlace {
+			x.relevant = slices.Clone(q.relevant)
+		}
 		x.In.Paths = append(x.In.Paths, x)
 		x.Out.Paths = append(x.Out.Paths, x)
 		n.Paths[k] = x
@@ -1478,6 +1540,25 @@ func (a *copyArena) comp(c *Component) *Component { return copyOf(a.inPlace, &a.
 func (a *copyArena) iface(i *Iface) *Iface        { return copyOf(a.inPlace, &a.ifaces, i) }
 func (a *copyArena) path(p *Path) *Path           { return copyOf(a.inPlace, &a.paths, p) }
 func (a *copyArena) stream(s *Stream) *Stream     { return copyOf(a.inPlace, &a.streams, s) }
+
+// sliceFor returns a slice of len(x) for the copies of x's elements: x
+// itself in place, where each element is its own copy.
+func sliceFor[T any](a *copyArena, x []T) []T {
+	if a.inPlace {
+		return x
+	}
+	return make([]T, len(x))
+}
+
+// emptied returns an empty list to append a copied node's links to: in
+// place, x[:0], whose array only that node uses; else nil, since a copy
+// shares x's array with the session's node.
+func emptied[T any](a *copyArena, x []T) []T {
+	if a.inPlace {
+		return x[:0]
+	}
+	return nil
+}
 
 // copyOf returns a copy of *x from *block, refilled copyBlock at a time,
 // or x itself in place.
