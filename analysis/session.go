@@ -263,7 +263,7 @@ func (s *Session) Update(opts Options) *Result {
 		res.Rebuilt = true
 		var blk *entryBlock
 		if s.once {
-			blk = newEntryBlock(n)
+			blk = &entryBlock{}
 		}
 		for _, f := range files {
 			s.byPath[f.name] = f
@@ -435,26 +435,29 @@ func editDoc(doc *grammar.Doc, fsys FS, name string, text []byte) (*grammar.Doc,
 	return nd, grammar.Splice{OldEnd: len(doc.Pieces()), NewEnd: len(nd.Pieces())}
 }
 
-// entryBlock holds the entries of a session updated once, and the files
-// and declaration lists they point to, allocated together: a cold check
-// makes one of each per declaration. A session updated again allocates
-// each entry alone, since a block lives as long as any of its entries
-// does, and an edited session keeps few of its first entries.
+// entryBlock hands out the entries of a session updated once, and the
+// files and declaration lists they point to, allocated entryBlockSize at
+// a time: a cold check makes one of each per declaration. (Blocks of a
+// modest size come from memory the collector recycles; one block for a
+// whole big file would be fresh memory, costlier to fault in than the
+// allocations it saves.) A session updated again allocates each entry
+// alone, since a block lives as long as any of its entries does, and an
+// edited session keeps few of its first entries.
 type entryBlock struct {
 	ents  []entry
 	files []grammar.File
 	decls []grammar.Decl
 }
 
-func newEntryBlock(n int) *entryBlock {
-	return &entryBlock{ents: make([]entry, n), files: make([]grammar.File, n), decls: make([]grammar.Decl, n)}
-}
+const entryBlockSize = 128
 
-// newEntry makes the entry of piece i of f, from blk when it is not nil
-// (and not used up).
+// newEntry makes the entry of piece i of f, from blk when it is not nil.
 func (s *Session) newEntry(f *sfile, i int, p *grammar.Piece, blk *entryBlock) *entry {
 	var e *entry
-	if blk != nil && len(blk.ents) > 0 {
+	if blk != nil {
+		if len(blk.ents) == 0 {
+			*blk = entryBlock{ents: make([]entry, entryBlockSize), files: make([]grammar.File, entryBlockSize), decls: make([]grammar.Decl, entryBlockSize)}
+		}
 		e, blk.ents = &blk.ents[0], blk.ents[1:]
 		e.pf, blk.files = &blk.files[0], blk.files[1:]
 		*e.pf = grammar.File{Name: f.name, Text: p.Source()}
