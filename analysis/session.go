@@ -1313,7 +1313,13 @@ func (s *Session) absolute(d *Diagnostic, memo map[*Diagnostic]*absMemo, ar *abs
 	}
 	c := ar.diag()
 	*c = *d
-	c.origin = d
+	if !s.once {
+		// A session updated once (Load) has no later version to
+		// recognise the finding in: its copy is its own origin, and the
+		// relative diagnostic (with the piece files it points to) is
+		// garbage once the program is made.
+		c.origin = d
+	}
 	c.Location = loc(d.Location)
 	if len(d.Related) > 0 {
 		c.Related = take(&ar.rel, len(d.Related))
