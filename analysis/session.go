@@ -64,7 +64,7 @@ type Session struct {
 	typoEnts  map[*entry]bool
 
 	memo  map[*Diagnostic]*absMemo
-	once  bool // updated once only (Load): its entries come in blocks (see entryBlock)
+	once  bool          // updated once only (Load): its entries come in blocks (see entryBlock)
 	ver   atomic.Uint64 // counts updates: a Result's program is of one version
 	epoch uint64        // counts updates too, for the marks of update's sets
 	b     builder
@@ -103,21 +103,25 @@ type sfile struct {
 // (the first one wins, the others are duplicates), and the streams that
 // name it at either end.
 type symbol struct {
+	name  string
 	decls []*entry
 	refs  []*entry
 	win   *entry
+	at    uint64 // the last update that touched its declarations (see update)
 }
 
 // entry is one piece of a file with what the analysis built from it.
 type entry struct {
-	file  *sfile
-	idx   int // index of the piece in file.doc
-	ord   int // position in the program: files in load order, then pieces
-	piece *grammar.Piece
-	pf    *grammar.File // the piece as a file of its own
-	name  string        // the name it declares ("" for streams)
-	ends  [2]string     // a stream's producer and consumer names
-	gone  bool          // removed from the program
+	file    *sfile
+	idx     int // index of the piece in file.doc
+	ord     int // position in the program: files in load order, then pieces
+	piece   *grammar.Piece
+	pf      *grammar.File // the piece as a file of its own
+	name    string        // the name it declares ("" for streams)
+	ends    [2]string     // a stream's producer and consumer names
+	sym     *symbol       // the symbol of name, once added
+	endSyms [2]*symbol    // the symbols of ends, once added (the second nil when both ends name one thing)
+	gone    bool          // removed from the program
 
 	comp   *Component // the component it declares, while it wins its name
 	end    *Iface     // the source or sink it declares, while it wins
@@ -176,6 +180,7 @@ type update struct {
 	sources []*Iface        // sources whose streams changed
 	sinks   []*Iface        // sinks whose streams changed
 	resolve []*entry        // streams to resolve again
+	touched []*symbol       // names whose declarations changed: elect again
 	attrs   map[string]bool // attribute names whose counts changed
 	names   bool            // an attribute name appeared or disappeared
 }
@@ -249,10 +254,9 @@ func (s *Session) Update(opts Options) *Result {
 	u := &update{
 		ep:    s.epoch,
 		dirty: make([]*Component, 0, n), moved: make([]*Component, 0, n),
-		resolve: make([]*entry, 0, n), attrs: map[string]bool{},
+		resolve: make([]*entry, 0, n), touched: make([]*symbol, 0, n), attrs: map[string]bool{},
 	}
 	var added []*entry
-	touched := make(map[string]bool, n)
 	if !same {
 		// The set of files changed: start from nothing with the
 		// documents as they are.
@@ -282,7 +286,7 @@ func (s *Session) Update(opts Options) *Result {
 			}
 			removed := f.entries[sp.Start:sp.OldEnd]
 			for _, e := range removed {
-				s.remove(e, u, touched)
+				s.remove(e, u)
 			}
 			var mid []*entry
 			for i := sp.Start; i < sp.NewEnd; i++ {
@@ -303,15 +307,11 @@ func (s *Session) Update(opts Options) *Result {
 		}
 	}
 	for _, e := range added {
-		s.add(e, u, touched)
+		s.add(e, u)
 	}
-	names := make([]string, 0, len(touched))
-	for n := range touched {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		s.elect(n, u)
+	slices.SortFunc(u.touched, func(a, b *symbol) int { return strings.Compare(a.name, b.name) })
+	for _, y := range u.touched {
+		s.elect(y, u)
 	}
 	s.resolveStreams(u)
 	s.retypo(u)
@@ -504,31 +504,32 @@ func (s *Session) newEntry(f *sfile, i int, p *grammar.Piece, blk *entryBlock) *
 func (s *Session) sym(name string) *symbol {
 	y := s.syms[name]
 	if y == nil {
-		y = &symbol{}
+		y = &symbol{name: name}
 		s.syms[name] = y
 	}
 	return y
 }
 
+// touch records that the declarations of y changed.
+func (u *update) touch(y *symbol) { addOnce(&y.at, u.ep, &u.touched, y) }
+
 // remove takes a piece out of the program.
-func (s *Session) remove(e *entry, u *update, touched map[string]bool) {
+func (s *Session) remove(e *entry, u *update) {
 	e.gone = true
 	delete(s.pieces, e.pf)
 	delete(s.noisy, e)
 	delete(s.unknown, e)
 	s.countAttrs(e, -1, u)
-	if e.name != "" {
-		y := s.sym(e.name)
+	if y := e.sym; y != nil {
 		y.decls = removeEntry(y.decls, e)
-		touched[e.name] = true
+		u.touch(y)
 	}
 	if _, ok := e.piece.Decl.(*grammar.Stream); ok {
-		for _, n := range e.ends {
-			if n != "" {
-				y := s.sym(n)
+		for _, y := range e.endSyms {
+			if y != nil {
 				y.refs = removeEntry(y.refs, e)
 				if len(y.decls) == 0 && len(y.refs) == 0 && y.win == nil {
-					delete(s.syms, n) // a name nothing mentions any more
+					delete(s.syms, y.name) // a name nothing mentions any more
 				}
 			}
 		}
@@ -537,20 +538,22 @@ func (s *Session) remove(e *entry, u *update, touched map[string]bool) {
 }
 
 // add puts a piece into the program (its ord is set).
-func (s *Session) add(e *entry, u *update, touched map[string]bool) {
+func (s *Session) add(e *entry, u *update) {
 	s.countAttrs(e, +1, u)
 	if e.name != "" {
 		y := s.sym(e.name)
+		e.sym = y
 		i := sort.Search(len(y.decls), func(i int) bool { return y.decls[i].ord > e.ord })
 		y.decls = append(y.decls, nil)
 		copy(y.decls[i+1:], y.decls[i:])
 		y.decls[i] = e
-		touched[e.name] = true
+		u.touch(y)
 	}
 	if _, ok := e.piece.Decl.(*grammar.Stream); ok {
 		for k, n := range e.ends {
 			if n != "" && (k == 0 || n != e.ends[0]) {
 				y := s.sym(n)
+				e.endSyms[k] = y
 				y.refs = append(y.refs, e)
 			}
 		}
@@ -569,8 +572,8 @@ func removeEntry(list []*entry, e *entry) []*entry {
 
 // elect makes the first declaration of a name its winner, rebuilding the
 // node when the winner changed, and reports the others as duplicates.
-func (s *Session) elect(name string, u *update) {
-	y := s.sym(name)
+func (s *Session) elect(y *symbol, u *update) {
+	name := y.name
 	var win *entry
 	if len(y.decls) > 0 {
 		win = y.decls[0]
