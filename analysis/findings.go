@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -222,7 +223,7 @@ func downstream(p *Path) (comps []*Component, worst Label, where Labelled) {
 			}
 		})
 	}
-	sort.Slice(comps, func(i, j int) bool { return comps[i].Name < comps[j].Name })
+	slices.SortFunc(comps, byCompName)
 	return comps, worst, where
 }
 

@@ -810,7 +810,7 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 			fwd = append(fwd, c)
 		}
 	}
-	sort.Slice(fwd, func(i, j int) bool { return fwd[i].Name < fwd[j].Name })
+	slices.SortFunc(fwd, byCompName)
 	for k := 0; k < len(fwd); k++ {
 		for _, o := range fwd[k].Outputs {
 			for _, st := range o.Out {
@@ -822,22 +822,38 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 		}
 	}
 	res.Evaluated = len(fwd)
-	// Remember the labels, start the region from nothing, and take the
-	// labels of the streams into it from outside, which are final.
+	// Remember the labels (of the components not known to have moved
+	// already: a new one has), start the region from nothing, and take
+	// the labels of the streams into it from outside, which are final.
 	type saved struct {
-		state Label
-		ins   []Label
-		outs  []Label
+		state     Label
+		ins, outs []Label
 	}
 	old := make([]saved, len(fwd))
+	var labels []Label // the saved ones, in one array
+	for _, c := range fwd {
+		if c.at.moved != u.ep {
+			labels = slices.Grow(labels, len(c.Inputs)+len(c.Outputs))
+		}
+	}
 	for k, c := range fwd {
+		keep := c.at.moved != u.ep
 		sv := saved{state: c.State}
+		if keep {
+			n := len(labels)
+			for _, i := range c.Inputs {
+				labels = append(labels, i.Label)
+			}
+			sv.ins = labels[n:len(labels):len(labels)]
+			for _, o := range c.Outputs {
+				labels = append(labels, o.Label)
+			}
+			sv.outs = labels[n+len(sv.ins) : len(labels) : len(labels)]
+		}
 		for _, i := range c.Inputs {
-			sv.ins = append(sv.ins, i.Label)
 			i.Label = LNone
 		}
 		for _, o := range c.Outputs {
-			sv.outs = append(sv.outs, o.Label)
 			o.Label = LNone
 			for _, st := range o.Out {
 				st.Label = LNone
@@ -860,7 +876,9 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 		}
 	}
 	// SCCs of the region in topological order, each to its fixpoint.
+	// (Their members in one array: most SCCs are a single component.)
 	var sccs [][]*Component
+	members := make([]*Component, 0, len(fwd))
 	forEachSCC(fwd, func(c *Component, f func(*Component)) {
 		for _, o := range c.Outputs {
 			for _, st := range o.Out {
@@ -870,7 +888,9 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 			}
 		}
 	}, func(scc []*Component) {
-		sccs = append(sccs, append([]*Component(nil), scc...))
+		n := len(members)
+		members = append(members, scc...)
+		sccs = append(sccs, members[n:len(members):len(members)])
 	})
 	var sol sccSolver
 	for k := len(sccs) - 1; k >= 0; k-- {
@@ -904,6 +924,9 @@ func (s *Session) relabel(u *update, res *Result) []*Component {
 	// What moved: components whose labels changed join the structural
 	// changes for the reach pass.
 	for k, c := range fwd {
+		if c.at.moved == u.ep {
+			continue // in the reach pass already
+		}
 		sv := old[k]
 		changed := sv.state != c.State
 		for j, i := range c.Inputs {
@@ -983,8 +1006,8 @@ func (s *Session) refind(u *update, fwd []*Component, res *Result) {
 			nodes = append(nodes, i)
 		}
 	}
-	sort.Slice(up, func(i, j int) bool { return up[i].Name < up[j].Name })
-	sort.Slice(srcList, func(i, j int) bool { return srcList[i].Name < srcList[j].Name })
+	slices.SortFunc(up, byCompName)
+	slices.SortFunc(srcList, func(a, b *Iface) int { return strings.Compare(a.Name, b.Name) })
 	for _, src := range srcList {
 		addNode(src)
 	}
@@ -1459,9 +1482,12 @@ func (s *Session) program(diags []*Diagnostic, inPlace bool) *Program {
 	}
 	byName(p.Sources)
 	byName(p.Sinks)
-	slices.SortFunc(p.Components, func(a, b *Component) int { return strings.Compare(a.Name, b.Name) })
+	slices.SortFunc(p.Components, byCompName)
 	return p
 }
+
+// byCompName orders components by name.
+func byCompName(a, b *Component) int { return strings.Compare(a.Name, b.Name) }
 
 // copied returns the copy of x in m, or x itself when m is nil (a graph
 // moved in place).
