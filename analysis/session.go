@@ -1085,9 +1085,9 @@ func (s *Session) countAttrs(e *entry, by int, u *update) {
 	// Only a count that passes by 1 or a declaration that comes or goes
 	// can change a use's answer: a name mentioned thousands of times
 	// costs nothing.
-	for _, n := range e.attrs.names {
-		s.attrCount[n] += by
-		c := s.attrCount[n]
+	e.attrs.names(func(n string) {
+		c := s.attrCount[n] + by
+		s.attrCount[n] = c
 		if c == 0 || (by > 0 && c == 1) {
 			u.names = true
 			if c == 0 {
@@ -1097,7 +1097,7 @@ func (s *Session) countAttrs(e *entry, by int, u *update) {
 		if c <= 1 || (by > 0 && c == 2) {
 			u.attrs[n] = true
 		}
-	}
+	})
 	for _, n := range e.attrs.declared {
 		s.attrDecl[n] += by
 		if c := s.attrDecl[n]; c == 0 || (by > 0 && c == 1) {

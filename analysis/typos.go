@@ -31,29 +31,55 @@ type attrUse struct {
 
 // attrInfo is what one declaration says about attribute names.
 type attrInfo struct {
-	names    []string // every mention: schemas, gates, seals
 	declared []string // the names in schemas
 	uses     []attrUse
 }
 
-// attrsOf reads the attribute names of a declaration.
+// names calls f with every mention of an attribute name: the names in
+// schemas, then the uses.
+func (a *attrInfo) names(f func(string)) {
+	for _, n := range a.declared {
+		f(n)
+	}
+	for _, u := range a.uses {
+		f(u.id.Name)
+	}
+}
+
+// attrsOf reads the attribute names of a declaration. It walks the
+// declaration twice, counting then filling, so that a declaration costs
+// at most two allocations (a cold check reads every one).
 func attrsOf(d grammar.Decl) attrInfo {
 	var a attrInfo
+	nDecl, nUse := 0, 0
+	walkAttrs(d, func(*grammar.Ident) { nDecl++ }, func(attrUse) { nUse++ })
+	if nDecl > 0 {
+		a.declared = make([]string, 0, nDecl)
+	}
+	if nUse > 0 {
+		a.uses = make([]attrUse, 0, nUse)
+	}
+	walkAttrs(d, func(id *grammar.Ident) { a.declared = append(a.declared, id.Name) },
+		func(u attrUse) { a.uses = append(a.uses, u) })
+	return a
+}
+
+// walkAttrs calls decl with every name a schema of d declares and use
+// with every use of a name in a gate or a stream attribute.
+func walkAttrs(d grammar.Decl, decl func(*grammar.Ident), use func(attrUse)) {
 	schema := func(s *grammar.Schema) {
 		if s == nil {
 			return
 		}
 		for _, id := range s.Attrs {
-			a.names = append(a.names, id.Name)
-			a.declared = append(a.declared, id.Name)
+			decl(id)
 		}
 	}
 	seals := func(attrs []*grammar.StreamAttr, checked, stream bool) {
 		for _, at := range attrs {
 			// Every keyed attribute: seal, watermark, order(k), partition(k).
 			for _, k := range at.Keys {
-				a.names = append(a.names, k.Name)
-				a.uses = append(a.uses, attrUse{id: k, what: at.Kind.String(), checked: checked, stream: stream})
+				use(attrUse{id: k, what: at.Kind.String(), checked: checked, stream: stream})
 			}
 		}
 	}
@@ -82,13 +108,13 @@ func attrsOf(d grammar.Decl) attrInfo {
 					checked = true
 				}
 			}
-			for _, g := range p.Ann.GateAttrs() {
-				a.names = append(a.names, g.Name)
-				a.uses = append(a.uses, attrUse{id: g, what: "gate", checked: checked})
+			for _, t := range p.Ann.Gate {
+				if t.Attr != nil {
+					use(attrUse{id: t.Attr, what: "gate", checked: checked})
+				}
 			}
 		}
 	}
-	return a
 }
 
 // typoFinding is the rule: the BLZ301 warning for a use in file f, given
