@@ -55,13 +55,10 @@ type Session struct {
 	// "did you mean" depends on every declared name.
 	unknown map[*entry]bool
 
-	// The attribute names of every piece (BLZ301, see typos.go): how
-	// many times each is mentioned and declared in a schema, the pieces
-	// that use each in a gate or seal, and the pieces holding a BLZ301.
-	attrCount map[string]int
-	attrDecl  map[string]int
-	attrUsers map[string]*users
-	typoEnts  map[*entry]bool
+	// The attribute names of every piece (BLZ301, see typos.go), and
+	// the pieces holding a BLZ301.
+	attrs    map[string]*attrStat
+	typoEnts map[*entry]bool
 
 	memo  map[*Diagnostic]*absMemo
 	once  bool          // updated once only (Load): its entries come in blocks (see entryBlock)
@@ -181,7 +178,7 @@ type update struct {
 	sinks   []*Iface        // sinks whose streams changed
 	resolve []*entry        // streams to resolve again
 	touched []*symbol       // names whose declarations changed: elect again
-	attrs   map[string]bool // attribute names whose counts changed
+	attrs   []*attrStat     // attribute names whose counts changed
 	names   bool            // an attribute name appeared or disappeared
 }
 
@@ -254,7 +251,7 @@ func (s *Session) Update(opts Options) *Result {
 	u := &update{
 		ep:    s.epoch,
 		dirty: make([]*Component, 0, n), moved: make([]*Component, 0, n),
-		resolve: make([]*entry, 0, n), touched: make([]*symbol, 0, n), attrs: map[string]bool{},
+		resolve: make([]*entry, 0, n), touched: make([]*symbol, 0, n),
 	}
 	var added []*entry
 	if !same {
@@ -333,9 +330,7 @@ func (s *Session) reset() {
 	s.pieces = map[*grammar.File]*entry{}
 	s.noisy = map[*entry]bool{}
 	s.unknown = map[*entry]bool{}
-	s.attrCount = map[string]int{}
-	s.attrDecl = map[string]int{}
-	s.attrUsers = map[string]*users{}
+	s.attrs = map[string]*attrStat{}
 	s.typoEnts = map[*entry]bool{}
 	s.memo = map[*Diagnostic]*absMemo{}
 	s.b = builder{p: &s.prog, comps: map[string]*Component{}, ends: map[string]*Iface{}}
@@ -1079,49 +1074,81 @@ func (s *Session) findingsOf(c *Component) {
 	s.note(e)
 }
 
+// attrStat is what the session knows of one attribute name (BLZ301):
+// how many times it is mentioned, and declared in a schema, and the
+// entries that use it in a gate or a seal, once per use. A cold update
+// appends every use; a removed entry stays in users (it is gone) until
+// the gone ones are half of it, so that neither adding nor removing a
+// use of a name used thousands of times costs a search.
+type attrStat struct {
+	count, decl int
+	users       []*entry
+	dead        int    // uses by gone entries still in users
+	at          uint64 // the last update that changed what its uses are told (see update)
+}
+
+// drop counts one use of a gone entry, and sweeps the gone ones when
+// they are half the list.
+func (a *attrStat) drop() {
+	a.dead++
+	if 2*a.dead < len(a.users) {
+		return
+	}
+	a.users = slices.DeleteFunc(a.users, func(e *entry) bool { return e.gone })
+	a.dead = 0
+}
+
+// touchAttr records that the uses of a name may be told otherwise.
+func (u *update) touchAttr(a *attrStat) { addOnce(&a.at, u.ep, &u.attrs, a) }
+
 // countAttrs adds (by +1) or removes (by -1) the attribute names of a
 // piece to the session's counts.
 func (s *Session) countAttrs(e *entry, by int, u *update) {
+	stat := func(n string) *attrStat {
+		a := s.attrs[n]
+		if a == nil {
+			a = &attrStat{}
+			s.attrs[n] = a
+		}
+		return a
+	}
 	// Only a count that passes by 1 or a declaration that comes or goes
 	// can change a use's answer: a name mentioned thousands of times
 	// costs nothing.
-	e.attrs.names(func(n string) {
-		c := s.attrCount[n] + by
-		s.attrCount[n] = c
+	mention := func(a *attrStat) {
+		a.count += by
+		c := a.count
 		if c == 0 || (by > 0 && c == 1) {
 			u.names = true
-			if c == 0 {
-				delete(s.attrCount, n)
-			}
 		}
 		if c <= 1 || (by > 0 && c == 2) {
-			u.attrs[n] = true
+			u.touchAttr(a)
 		}
-	})
+	}
 	for _, n := range e.attrs.declared {
-		s.attrDecl[n] += by
-		if c := s.attrDecl[n]; c == 0 || (by > 0 && c == 1) {
-			u.attrs[n] = true
-			if c == 0 {
-				delete(s.attrDecl, n)
-			}
+		a := stat(n)
+		a.decl += by
+		if a.decl == 0 || (by > 0 && a.decl == 1) {
+			u.touchAttr(a)
 		}
+		mention(a)
 	}
 	for _, use := range e.attrs.uses {
-		n := use.id.Name
-		l := s.attrUsers[n]
-		switch {
-		case by > 0 && l == nil:
-			s.attrUsers[n] = &users{ents: []*entry{e}}
-		case by > 0:
-			l.ents = append(l.ents, e)
-		case l != nil:
-			if l.drop(); len(l.ents) == 0 {
-				delete(s.attrUsers, n)
-			}
+		a := stat(use.id.Name)
+		if by > 0 {
+			a.users = append(a.users, e)
+		} else {
+			a.drop()
 		}
+		mention(a)
 	}
 	if by < 0 {
+		// A name nothing mentions any more is forgotten.
+		e.attrs.names(func(n string) {
+			if a := s.attrs[n]; a != nil && a.count == 0 {
+				delete(s.attrs, n)
+			}
+		})
 		delete(s.typoEnts, e)
 		e.typos = nil
 	}
@@ -1132,35 +1159,12 @@ func (s *Session) countAttrs(e *entry, by int, u *update) {
 // count changed, the streams resolved again (a schema at an end may have
 // come or gone), and, when the set of names changed, every piece holding
 // a BLZ301 (its suggestion may change).
-// users lists the entries that use an attribute name in a gate or a seal,
-// once per use. A cold update appends every use; a removed entry stays
-// in the list (marked gone) until the gone ones are half of it, so that
-// neither adding nor removing a use of a name used thousands of times
-// costs a search.
-type users struct {
-	ents []*entry
-	dead int // uses by gone entries still in ents
-}
-
-// drop counts one use of a gone entry, and sweeps the gone ones when
-// they are half the list.
-func (l *users) drop() {
-	l.dead++
-	if 2*l.dead < len(l.ents) {
-		return
-	}
-	l.ents = slices.DeleteFunc(l.ents, func(e *entry) bool { return e.gone })
-	l.dead = 0
-}
-
 func (s *Session) retypo(u *update) {
 	var redo []*entry
 	add := func(e *entry) { addOnce(&e.typoAt, u.ep, &redo, e) }
-	for n := range u.attrs {
-		if l := s.attrUsers[n]; l != nil {
-			for _, e := range l.ents {
-				add(e)
-			}
+	for _, a := range u.attrs {
+		for _, e := range a.users {
+			add(e)
 		}
 	}
 	for _, e := range u.resolve {
@@ -1183,8 +1187,8 @@ func (s *Session) retypo(u *update) {
 			return ok && s.b.endsChecked(st)
 		}
 		for _, use := range e.attrs.uses {
-			n := use.id.Name
-			if d := typoFinding(e.pf, use, s.attrCount[n], s.attrDecl[n] > 0, endChecked, keysOf(s.attrCount)); d != nil {
+			a := s.attrs[use.id.Name]
+			if d := typoFinding(e.pf, use, a.count, a.decl > 0, endChecked, keysOf(s.attrs)); d != nil {
 				typos = append(typos, d)
 			}
 		}
