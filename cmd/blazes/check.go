@@ -1,10 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/blazes-dev/blazes/analysis"
 	"github.com/blazes-dev/blazes/grammar"
@@ -175,7 +178,12 @@ func buildReport(progs []*analysis.Program, withLabels bool) report {
 	files := map[string]*grammar.File{}
 	rep.files = files
 	seenDiag := map[string]bool{}
-	seenLabel := map[string]bool{}
+	// A label is reported once, by kind ('i', 'p', 's') and names.
+	type labelKey struct {
+		kind byte
+		a, b string
+	}
+	seenLabel := map[labelKey]bool{}
 	rng := func(file string, r grammar.Range) lsppos.Range {
 		if f := files[file]; f != nil {
 			return lsppos.RangeOf(f.Lines, r)
@@ -219,7 +227,7 @@ func buildReport(progs []*analysis.Program, withLabels bool) report {
 			continue
 		}
 		iface := func(name, dir string, l analysis.Label) {
-			if k := "i\x00" + name + "\x00" + dir; !seenLabel[k] {
+			if k := (labelKey{'i', name, dir}); !seenLabel[k] {
 				seenLabel[k] = true
 				out.Labels.Interfaces = append(out.Labels.Interfaces, jsonIface{Name: name, Dir: dir, Label: labelPtr(l)})
 			}
@@ -238,7 +246,7 @@ func buildReport(progs []*analysis.Program, withLabels bool) report {
 				iface(i.FullName(), "out", i.Label)
 			}
 			for _, q := range c.Paths {
-				if k := "p\x00" + c.Name + "\x00" + q.Name(); !seenLabel[k] {
+				if k := (labelKey{'p', c.Name, q.Name()}); !seenLabel[k] {
 					seenLabel[k] = true
 					jp := jsonPath{Component: c.Name, Path: q.Name(), Annotation: q.Annotation(), Out: labelPtr(q.OutLabel)}
 					if q.Internal.Kind != analysis.None {
@@ -250,7 +258,7 @@ func buildReport(progs []*analysis.Program, withLabels bool) report {
 			}
 		}
 		for _, s := range p.Streams {
-			if k := "s\x00" + s.Name(); !seenLabel[k] {
+			if k := (labelKey{'s', s.Name(), ""}); !seenLabel[k] {
 				seenLabel[k] = true
 				out.Labels.Streams = append(out.Labels.Streams, jsonStream{From: s.From.FullName(), To: s.To.FullName(), Label: labelPtr(s.Label)})
 			}
@@ -270,26 +278,14 @@ func buildReport(progs []*analysis.Program, withLabels bool) report {
 		return a.Code < b.Code
 	})
 	sort.SliceStable(rep.diags, func(i, j int) bool { return rep.diags[i].Severity < rep.diags[j].Severity })
-	sort.SliceStable(out.Labels.Interfaces, func(i, j int) bool {
-		a, b := out.Labels.Interfaces[i], out.Labels.Interfaces[j]
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Dir < b.Dir
+	slices.SortStableFunc(out.Labels.Interfaces, func(a, b jsonIface) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Dir, b.Dir))
 	})
-	sort.SliceStable(out.Labels.Streams, func(i, j int) bool {
-		a, b := out.Labels.Streams[i], out.Labels.Streams[j]
-		if a.From != b.From {
-			return a.From < b.From
-		}
-		return a.To < b.To
+	slices.SortStableFunc(out.Labels.Streams, func(a, b jsonStream) int {
+		return cmp.Or(strings.Compare(a.From, b.From), strings.Compare(a.To, b.To))
 	})
-	sort.SliceStable(out.Labels.Paths, func(i, j int) bool {
-		a, b := out.Labels.Paths[i], out.Labels.Paths[j]
-		if a.Component != b.Component {
-			return a.Component < b.Component
-		}
-		return a.Path < b.Path
+	slices.SortStableFunc(out.Labels.Paths, func(a, b jsonPath) int {
+		return cmp.Or(strings.Compare(a.Component, b.Component), strings.Compare(a.Path, b.Path))
 	})
 	return rep
 }
