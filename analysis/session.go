@@ -18,11 +18,12 @@ import (
 // the program.
 //
 // Files are kept as grammar.Docs: every top-level declaration is a piece
-// parsed on its own, with positions relative to the piece, and an edit
-// replaces only the pieces it touches. Everything the analysis builds
-// from a piece (a component with its interfaces and paths, a source, a
-// stream) is kept, and stays valid however the text around it moves,
-// because its positions are relative to the piece too; each piece is
+// whose positions count from its own base (grammar.Piece.Base), not from
+// the start of the file, and an edit replaces only the pieces it touches.
+// Everything the analysis builds from a piece (a component with its
+// interfaces and paths, a source, a stream) is kept, and stays valid
+// however the text around it moves, because its positions count from the
+// piece's base too (entry.off moves them into the file); each piece is
 // analysed as a *grammar.File of its own, which every location in it
 // names (Location.in), and diagnostics become absolute only when they are
 // handed out.

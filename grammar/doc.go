@@ -8,8 +8,8 @@ import (
 )
 
 // Doc is a parsed file kept as pieces: each top-level chunk (see split)
-// parsed on its own, with every position in it relative to the piece's
-// start. An edit re-lexes and re-parses only the pieces it touches (the
+// with positions that do not depend on where the piece lands in the file
+// (they count from the piece's Base). An edit re-lexes and re-parses only the pieces it touches (the
 // region reparseEdit relexes) and shares every other *Piece as it is:
 // same pointer, nothing copied or shifted: an edit costs the edited
 // declarations plus a copy of a few slices of one word per piece or line,
