@@ -173,14 +173,14 @@ func NewSessionOf(root string, docs map[string]*grammar.Doc) *Session {
 // them, which costs a slice append rather than a map insert.
 type update struct {
 	ep      uint64
-	dirty   []*Component    // inputs or declaration changed: re-label
-	moved   []*Component    // outputs' streams changed: reach may move
-	sources []*Iface        // sources whose streams changed
-	sinks   []*Iface        // sinks whose streams changed
-	resolve []*entry        // streams to resolve again
-	touched []*symbol       // names whose declarations changed: elect again
-	attrs   []*attrStat     // attribute names whose counts changed
-	names   bool            // an attribute name appeared or disappeared
+	dirty   []*Component // inputs or declaration changed: re-label
+	moved   []*Component // outputs' streams changed: reach may move
+	sources []*Iface     // sources whose streams changed
+	sinks   []*Iface     // sinks whose streams changed
+	resolve []*entry     // streams to resolve again
+	touched []*symbol    // names whose declarations changed: elect again
+	attrs   []*attrStat  // attribute names whose counts changed
+	names   bool         // an attribute name appeared or disappeared
 }
 
 // compMarks are the marks of a component: the update that last put it
