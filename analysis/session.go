@@ -1551,6 +1551,9 @@ func copyComponent(c *Component, f *grammar.File, decl *grammar.Component, off g
 // path (which declares an interface by use). Components have a handful of
 // members: a linear search.
 func absMember(rel, abs *grammar.Component, node grammar.Node) grammar.Node {
+	if rel == abs {
+		return node // a piece of a whole parse shares its nodes (grammar.Piece.Base)
+	}
 	for k, m := range rel.Members {
 		if m == node {
 			return abs.Members[k]
