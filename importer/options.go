@@ -68,10 +68,20 @@ func ReadFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(data) > MaxInputSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB, the most an import reads", path, MaxInputSize>>20)
+	if err := CheckSize(path, data); err != nil {
+		return nil, err
 	}
 	return data, nil
+}
+
+// Input is what every importer does first with its input: it names an
+// unnamed input "<input>" (in messages and the dataflow's name) and
+// refuses one larger than MaxInputSize.
+func Input(name string, data []byte) (string, error) {
+	if name == "" {
+		name = "<input>"
+	}
+	return name, CheckSize(name, data)
 }
 
 // CheckSize refuses an input larger than MaxInputSize, naming file.

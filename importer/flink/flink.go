@@ -27,10 +27,8 @@ const (
 // importer does not know are written order-sensitive with the empty gate
 // and a "TODO:" comment.
 func Import(name string, data []byte, opts importer.Options) (*importer.Model, []importer.Warning, error) {
-	if name == "" {
-		name = "<input>"
-	}
-	if err := importer.CheckSize(name, data); err != nil {
+	name, err := importer.Input(name, data)
+	if err != nil {
 		return nil, nil, err
 	}
 	p, err := parse(name, data)

@@ -83,6 +83,10 @@ const shellBolt = "org.apache.storm.flux.wrappers.bolts.FluxShellBolt"
 // placeholder without a value); an error is an *importer.Error naming
 // the file and line.
 func Import(name string, data []byte, opts importer.Options) (*importer.Model, []importer.Warning, error) {
+	name, err := importer.Input(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
 	var warns []importer.Warning
 	warn := func(w importer.Warning) { warns = append(warns, w) }
 	t, err := load(name, data, opts, nil, warn)

@@ -376,6 +376,11 @@ func TestHostileInputs(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "larger than 16 MiB") {
 		t.Errorf("huge input: got %v", err)
 	}
+	// An unnamed input is named in the message, as every importer names it.
+	_, _, err = Import("", huge, importer.Options{})
+	if err == nil || !strings.HasPrefix(err.Error(), "<input>: larger than 16 MiB") {
+		t.Errorf("unnamed huge input: got %v", err)
+	}
 
 	// Includes nested without end (each a new file): the depth bound.
 	chain := importer.Options{ReadFile: func(p string) ([]byte, error) {

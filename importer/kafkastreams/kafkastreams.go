@@ -23,10 +23,8 @@ import (
 // does not say (keys, timestamps, what a processor the program named
 // does) is written conservatively with a "TODO:" comment.
 func Import(name string, data []byte, opts importer.Options) (*importer.Model, []importer.Warning, error) {
-	if name == "" {
-		name = "<input>"
-	}
-	if err := importer.CheckSize(name, data); err != nil {
+	name, err := importer.Input(name, data)
+	if err != nil {
 		return nil, nil, err
 	}
 	d, err := parse(name, data)

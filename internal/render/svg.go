@@ -356,7 +356,6 @@ func (w *writer) rect(x, y, width, height, rx float64, fill, stroke, extra strin
 	w.s("/>")
 }
 
-// dot draws a port's dot.
 // line draws a line from (x1, y1) to (x2, y2); extra holds further
 // attributes, each with its leading space.
 func (w *writer) line(x1, y1, x2, y2 float64, color, extra string) {
@@ -371,6 +370,7 @@ func (w *writer) line(x1, y1, x2, y2 float64, color, extra string) {
 	w.s(`" stroke="` + color + `"` + extra + `/>`)
 }
 
+// dot draws a port's dot.
 func (w *writer) dot(x, y float64, color string) {
 	w.s(`<circle cx="`)
 	w.f(x)
