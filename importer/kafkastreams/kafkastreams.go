@@ -326,26 +326,18 @@ func (b *builder) component(g *group) {
 		used[id] = true
 		return id
 	}
+	// A member linked to a processor of another group gets an interface.
+	outside := func(names []string) bool {
+		return slices.ContainsFunc(names, func(x string) bool { return b.comp[x] != g })
+	}
 	for _, p := range g.members {
-		external := false
-		for _, x := range p.pred {
-			if b.comp[x] != g {
-				external = true
-			}
-		}
-		if external {
+		if outside(p.pred) {
 			g.in[p] = name(p, "input", inNames)
 			c.Inputs = append(c.Inputs, importer.Iface{Name: g.in[p]})
 		}
 	}
 	for _, p := range g.members {
-		external := false
-		for _, x := range p.succ {
-			if b.comp[x] != g {
-				external = true
-			}
-		}
-		if external {
+		if outside(p.succ) {
 			g.out[p] = name(p, "output", outNames)
 			c.Outputs = append(c.Outputs, importer.Iface{Name: g.out[p]})
 		}
