@@ -12,7 +12,6 @@ import (
 	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/importer"
 	"github.com/blazes-dev/blazes/importer/importtest"
-	"github.com/blazes-dev/blazes/internal/golden"
 )
 
 const inputs = "../../testdata/import/flink"
@@ -26,33 +25,10 @@ func plans(t *testing.T) []string {
 	return files
 }
 
-func importFile(t *testing.T, path string) (*importer.Model, []importer.Warning) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, w, err := Import(path, data, importer.Options{})
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return m, w
-}
-
 // TestGolden imports every plan and compares its Model with the golden
 // file (go test ./importer/flink -update rewrites them).
 func TestGolden(t *testing.T) {
-	for _, f := range plans(t) {
-		name := filepath.Base(f)
-		t.Run(name, func(t *testing.T) {
-			m, _ := importFile(t, f)
-			got, err := importtest.JSON(m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.Check(t, filepath.Join("../../testdata/golden/import/flink", strings.TrimSuffix(name, ".json")+".model.json"), got)
-		})
-	}
+	importtest.Golden(t, Import, plans(t), "../../testdata/golden/import/flink")
 }
 
 // confluentOps are the operators a confluent annotation may be claimed for
@@ -61,7 +37,7 @@ var confluentOps = regexp.MustCompile(`^Flink node [0-9]+ \(Operator, parallelis
 
 func TestWellFormed(t *testing.T) {
 	for _, f := range plans(t) {
-		m, _ := importFile(t, f)
+		m, _ := importtest.ImportFile(t, Import, f)
 		for _, p := range importtest.Problems(m) {
 			t.Errorf("%s: %s", filepath.Base(f), p)
 		}
@@ -75,27 +51,6 @@ func TestWellFormed(t *testing.T) {
 	}
 }
 
-func find(m *importer.Model, comp string) *importer.Component {
-	for i := range m.Components {
-		if m.Components[i].Name == comp {
-			return &m.Components[i]
-		}
-	}
-	return nil
-}
-
-func attrText(as []importer.Attr) string {
-	var parts []string
-	for _, a := range as {
-		s := a.Kind.String()
-		if len(a.Keys) > 0 {
-			s += "(" + strings.Join(a.Keys, ", ") + ")"
-		}
-		parts = append(parts, s)
-	}
-	return strings.Join(parts, " ")
-}
-
 // streamText lists the streams as "from -> to attrs".
 func streamText(m *importer.Model) string {
 	var b strings.Builder
@@ -106,7 +61,7 @@ func streamText(m *importer.Model) string {
 		return e.Comp + "." + e.Iface
 	}
 	for _, s := range m.Streams {
-		fmt.Fprintf(&b, "%s -> %s %s\n", ep(s.From), ep(s.To), attrText(s.Attrs))
+		fmt.Fprintf(&b, "%s -> %s %s\n", ep(s.From), ep(s.To), importtest.AttrText(s.Attrs))
 	}
 	return b.String()
 }
@@ -122,7 +77,7 @@ func paths(c *importer.Component) string {
 // Ship strategies: REBALANCE is shuffle, HASH partition(key), nothing into a
 // sink; a processing-time window reads a clock source.
 func TestProcessingTimeWordCount(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "handwritten", "socket_window_wordcount.json"))
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "handwritten", "socket_window_wordcount.json"))
 	want := "Socket_Stream -> Flat_Map_2.input shuffle\n" +
 		"Flat_Map_2.output -> Window_4.input partition(key)\n" +
 		"clock -> Window_4.clock \n" +
@@ -130,10 +85,10 @@ func TestProcessingTimeWordCount(t *testing.T) {
 	if got := streamText(m); got != want {
 		t.Errorf("streams:\n%s\nwant:\n%s", got, want)
 	}
-	if got := paths(find(m, "Window_4")); got != "input -> output : OW[key]; clock -> output : OW[]" {
+	if got := paths(importtest.Find(m, "Window_4")); got != "input -> output : OW[key]; clock -> output : OW[]" {
 		t.Errorf("window: %s", got)
 	}
-	if got := paths(find(m, "Flat_Map_2")); got != "input -> output : CR" {
+	if got := paths(importtest.Find(m, "Flat_Map_2")); got != "input -> output : CR" {
 		t.Errorf("flatMap: %s", got)
 	}
 }
@@ -141,7 +96,7 @@ func TestProcessingTimeWordCount(t *testing.T) {
 // An assigner's watermark flows on through every operator into the
 // event-time window, whose gate holds window(ts).
 func TestEventTimeSessions(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "handwritten", "event_time_sessions.json"))
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "handwritten", "event_time_sessions.json"))
 	want := "Kafka_Source -> Timestamps_Watermarks_2.input \n" +
 		"Timestamps_Watermarks_2.output -> Map_3.input watermark(ts)\n" +
 		"Map_3.output -> Window_5.input watermark(ts) partition(key)\n" +
@@ -150,10 +105,10 @@ func TestEventTimeSessions(t *testing.T) {
 	if got := streamText(m); got != want {
 		t.Errorf("streams:\n%s\nwant:\n%s", got, want)
 	}
-	if got := paths(find(m, "Window_5")); got != "input -> output : OW[key, window(ts)]" {
+	if got := paths(importtest.Find(m, "Window_5")); got != "input -> output : OW[key, window(ts)]" {
 		t.Errorf("window: %s", got)
 	}
-	c := find(m, "Keyed_Aggregation_6")
+	c := importtest.Find(m, "Keyed_Aggregation_6")
 	if got := paths(c); got != "input -> output : OW[key]" || !importtest.HasTodo(c.Paths[0].Doc) {
 		t.Errorf("keyed aggregation: %s", got)
 	}
@@ -161,8 +116,8 @@ func TestEventTimeSessions(t *testing.T) {
 
 // A windowed join: two inputs, both OW[key, window(ts)].
 func TestWindowJoin(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "handwritten", "window_join.json"))
-	if got := paths(find(m, "Window_9")); got != "input1 -> output : OW[key, window(ts)]; input2 -> output : OW[key, window(ts)]" {
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "handwritten", "window_join.json"))
+	if got := paths(importtest.Find(m, "Window_9")); got != "input1 -> output : OW[key, window(ts)]; input2 -> output : OW[key, window(ts)]" {
 		t.Errorf("join: %s", got)
 	}
 	if len(m.Sources) != 2 || m.Sources[0].Name != "Custom_Source" || m.Sources[1].Name != "Custom_Source_2" {
@@ -174,10 +129,10 @@ func TestWindowJoin(t *testing.T) {
 // RESCALE and SHUFFLE are shuffle (not into a sink); unknown operators are
 // OW[] with a TODO.
 func TestStrategiesAndUnknownOperators(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "handwritten", "fraud_broadcast_rules.json"))
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "handwritten", "fraud_broadcast_rules.json"))
 	docs := map[string]string{}
 	for _, s := range m.Streams {
-		docs[s.From.Iface+"/"+s.From.Comp+"->"+s.To.Comp+s.To.Iface+" "+attrText(s.Attrs)] = strings.Join(s.Doc, " | ")
+		docs[s.From.Iface+"/"+s.From.Comp+"->"+s.To.Comp+s.To.Iface+" "+importtest.AttrText(s.Attrs)] = strings.Join(s.Doc, " | ")
 	}
 	for key, want := range map[string]string{
 		"Rules/->Co_Process_Broadcast_Keyed_5input2 ":          "BROADCAST: every instance receives every record",
@@ -193,21 +148,21 @@ func TestStrategiesAndUnknownOperators(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"Process_8", "KeyedProcess_7", "Co_Process_Broadcast_Keyed_5"} {
-		c := find(m, name)
+		c := importtest.Find(m, name)
 		for _, p := range c.Paths {
 			if p.Ann != grammar.OW || len(p.Gate) != 0 || !importtest.HasTodo(p.Doc) {
 				t.Errorf("%s: %s %v", name, importtest.Ann(p), p.Doc)
 			}
 		}
 	}
-	if got := paths(find(m, "Window_9")); got != "input -> output : OW[]" {
+	if got := paths(importtest.Find(m, "Window_9")); got != "input -> output : OW[]" {
 		t.Errorf("count window after GLOBAL: %s", got)
 	}
 }
 
 // A Table API plan prints its keys and its rowtime: they are used.
 func TestSQLPlanKeys(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "handwritten", "sql_group_aggregate.json"))
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "handwritten", "sql_group_aggregate.json"))
 	want := "clicks -> WatermarkAssigner_2.input \n" +
 		"WatermarkAssigner_2.output -> Calc_3.input watermark(ts)\n" +
 		"Calc_3.output -> GroupAggregate_5.input watermark(ts) partition(word)\n" +
@@ -215,7 +170,7 @@ func TestSQLPlanKeys(t *testing.T) {
 	if got := streamText(m); got != want {
 		t.Errorf("streams:\n%s\nwant:\n%s", got, want)
 	}
-	if got := paths(find(m, "GroupAggregate_5")); got != "input -> output : OW[word]" {
+	if got := paths(importtest.Find(m, "GroupAggregate_5")); got != "input -> output : OW[word]" {
 		t.Errorf("aggregate: %s", got)
 	}
 }
@@ -365,18 +320,8 @@ func TestSyntaxErrorLine(t *testing.T) {
 // Every imported Model reads without errors in the project's analysis
 // (no syntax error, no BLZ1xx).
 func TestAnalysisAcceptsModels(t *testing.T) {
-	for _, f := range samplesForAnalysis(t) {
-		m, _ := importFile(t, f)
-		errs, err := importtest.Errors(m, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range errs {
-			t.Errorf("%s: %s", filepath.Base(f), e)
-		}
-	}
+	importtest.AnalysisAccepts(t, Import, plans(t))
 }
-func samplesForAnalysis(t *testing.T) []string { return plans(t) }
 
 // A name from the input is cut to a readable identifier.
 func TestLongNames(t *testing.T) {

@@ -3,10 +3,8 @@ package kafkastreams
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
-	"github.com/blazes-dev/blazes/importer"
 	"github.com/blazes-dev/blazes/importer/importtest"
 )
 
@@ -18,16 +16,5 @@ func FuzzImport(f *testing.F) {
 		data, _ := os.ReadFile(p)
 		f.Add(data)
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		m, _, err := Import("f.txt", data, importer.Options{})
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "f.txt") || len(err.Error()) > 400 {
-				t.Fatalf("error: %v", err)
-			}
-			return
-		}
-		if p := importtest.Problems(m); len(p) > 0 {
-			t.Fatalf("%q: %v", data, p)
-		}
-	})
+	f.Fuzz(func(t *testing.T, data []byte) { importtest.Fuzz(t, Import, "f.txt", data) })
 }

@@ -2,7 +2,6 @@ package kafkastreams
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -13,7 +12,6 @@ import (
 	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/importer"
 	"github.com/blazes-dev/blazes/importer/importtest"
-	"github.com/blazes-dev/blazes/internal/golden"
 )
 
 const inputs = "../../testdata/import/kafka-streams"
@@ -27,33 +25,10 @@ func samples(t *testing.T) []string {
 	return files
 }
 
-func importFile(t *testing.T, path string) (*importer.Model, []importer.Warning) {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, w, err := Import(path, data, importer.Options{})
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return m, w
-}
-
 // TestGolden imports every real sample and compares its Model with the
 // golden file (go test ./importer/kafkastreams -update rewrites them).
 func TestGolden(t *testing.T) {
-	for _, f := range samples(t) {
-		name := filepath.Base(f)
-		t.Run(name, func(t *testing.T) {
-			m, _ := importFile(t, f)
-			got, err := importtest.JSON(m)
-			if err != nil {
-				t.Fatal(err)
-			}
-			golden.Check(t, filepath.Join("../../testdata/golden/import/kafka-streams", strings.TrimSuffix(name, ".txt")+".model.json"), got)
-		})
-	}
+	importtest.Golden(t, Import, samples(t), "../../testdata/golden/import/kafka-streams")
 }
 
 // confluentKinds are the generated operators a confluent annotation may be
@@ -64,7 +39,7 @@ var confluentKinds = regexp.MustCompile(`^Kafka Streams Processor: (KSTREAM-(FIL
 // that no processor of unknown kind is called confluent without a TODO.
 func TestWellFormed(t *testing.T) {
 	for _, f := range samples(t) {
-		m, _ := importFile(t, f)
+		m, _ := importtest.ImportFile(t, Import, f)
 		for _, p := range importtest.Problems(m) {
 			t.Errorf("%s: %s", filepath.Base(f), p)
 		}
@@ -84,27 +59,6 @@ func TestWellFormed(t *testing.T) {
 	}
 }
 
-func find(m *importer.Model, comp string) *importer.Component {
-	for i := range m.Components {
-		if m.Components[i].Name == comp {
-			return &m.Components[i]
-		}
-	}
-	return nil
-}
-
-func attrText(as []importer.Attr) string {
-	var parts []string
-	for _, a := range as {
-		s := a.Kind.String()
-		if len(a.Keys) > 0 {
-			s += "(" + strings.Join(a.Keys, ", ") + ")"
-		}
-		parts = append(parts, s)
-	}
-	return strings.Join(parts, " ")
-}
-
 func streamsInto(m *importer.Model, comp string) []importer.Stream {
 	var out []importer.Stream
 	for _, s := range m.Streams {
@@ -118,7 +72,7 @@ func streamsInto(m *importer.Model, comp string) []importer.Stream {
 // The word count of the tutorial: a repartition topic between the two
 // sub-topologies is a stream partition(key) order(key), never a source.
 func TestRepartitionTopicIsAStream(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "tutorial.485.txt"))
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "tutorial.485.txt"))
 	for _, s := range m.Sources {
 		if strings.Contains(s.Name, "repartition") {
 			t.Errorf("repartition topic declared as source %s", s.Name)
@@ -130,14 +84,14 @@ func TestRepartitionTopicIsAStream(t *testing.T) {
 		}
 	}
 	in := streamsInto(m, "KSTREAM_AGGREGATE_0000000003")
-	if len(in) != 1 || in[0].From.Comp != "KSTREAM_FILTER_0000000005" || attrText(in[0].Attrs) != "partition(key) order(key)" {
+	if len(in) != 1 || in[0].From.Comp != "KSTREAM_FILTER_0000000005" || importtest.AttrText(in[0].Attrs) != "partition(key) order(key)" {
 		t.Fatalf("stream into the aggregate: %+v", in)
 	}
-	agg := find(m, "KSTREAM_AGGREGATE_0000000003")
+	agg := importtest.Find(m, "KSTREAM_AGGREGATE_0000000003")
 	if got := importtest.Ann(agg.Paths[0]); got != "OW[key]" || !importtest.HasTodo(agg.Paths[0].Doc) {
 		t.Errorf("aggregate: %s %v", got, agg.Paths[0].Doc)
 	}
-	if got := importtest.Ann(find(m, "KSTREAM_FLATMAPVALUES_0000000001").Paths[0]); got != "CR" {
+	if got := importtest.Ann(importtest.Find(m, "KSTREAM_FLATMAPVALUES_0000000001").Paths[0]); got != "CR" {
 		t.Errorf("flatMapValues: %s", got)
 	}
 }
@@ -147,8 +101,8 @@ func TestRepartitionTopicIsAStream(t *testing.T) {
 // side OR[key]; the table's topic is its changelog (order), the
 // repartitioned stream side is another log (no order).
 func TestStreamTableJoin(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "KStreamKTableJoinTest.expectedTopologyWithGeneratedRepartitionTopicNames.txt"))
-	j := find(m, "KSTREAM_JOIN_0000000011")
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "KStreamKTableJoinTest.expectedTopologyWithGeneratedRepartitionTopicNames.txt"))
+	j := importtest.Find(m, "KSTREAM_JOIN_0000000011")
 	if j == nil {
 		t.Fatalf("no join component: %+v", m.Components)
 	}
@@ -164,15 +118,15 @@ func TestStreamTableJoin(t *testing.T) {
 		if s.To.Iface == "source_3" {
 			want = "partition(key) order(key)"
 		}
-		if attrText(s.Attrs) != want {
-			t.Errorf("stream %v -> %v: %q, want %q", s.From, s.To, attrText(s.Attrs), want)
+		if importtest.AttrText(s.Attrs) != want {
+			t.Errorf("stream %v -> %v: %q, want %q", s.From, s.To, importtest.AttrText(s.Attrs), want)
 		}
 	}
 }
 
 // A windowed stream-stream join: both sides OW[key, window(ts)].
 func TestStreamStreamJoin(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "KStreamKStreamJoinTest.expectedTopologyWithGeneratedRepartitionTopic.txt"))
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "KStreamKStreamJoinTest.expectedTopologyWithGeneratedRepartitionTopic.txt"))
 	n := 0
 	for _, c := range m.Components {
 		for _, p := range c.Paths {
@@ -192,17 +146,17 @@ func TestStreamStreamJoin(t *testing.T) {
 // Suppress: the aggregate before it is windowed and watermarked, and its
 // output carries the watermark.
 func TestSuppress(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "SuppressTopologyTest.ANONYMOUS_FINAL_TOPOLOGY.txt"))
-	agg := find(m, "KSTREAM_AGGREGATE_0000000002")
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "SuppressTopologyTest.ANONYMOUS_FINAL_TOPOLOGY.txt"))
+	agg := importtest.Find(m, "KSTREAM_AGGREGATE_0000000002")
 	if got := importtest.Ann(agg.Paths[0]); got != "OW[key, window(ts)]" {
 		t.Errorf("aggregate before suppress: %s", got)
 	}
 	in := streamsInto(m, "KSTREAM_AGGREGATE_0000000002")
-	if len(in) != 1 || attrText(in[0].Attrs) != "watermark(ts) partition(key) order(key)" {
+	if len(in) != 1 || importtest.AttrText(in[0].Attrs) != "watermark(ts) partition(key) order(key)" {
 		t.Errorf("into the aggregate: %+v", in)
 	}
 	out := streamsInto(m, "KTABLE_TOSTREAM_0000000008")
-	if len(out) != 1 || out[0].From.Comp != "KTABLE_SUPPRESS_0000000006" || !strings.HasPrefix(attrText(out[0].Attrs), "watermark(ts)") {
+	if len(out) != 1 || out[0].From.Comp != "KTABLE_SUPPRESS_0000000006" || !strings.HasPrefix(importtest.AttrText(out[0].Attrs), "watermark(ts)") {
 		t.Errorf("out of the suppress: %+v", out)
 	}
 }
@@ -210,8 +164,8 @@ func TestSuppress(t *testing.T) {
 // A processor the program named is unknown: OW with the empty gate and a
 // TODO naming what to decide.
 func TestUserNamedProcessor(t *testing.T) {
-	m, _ := importFile(t, filepath.Join(inputs, "SuppressTopologyTest.NAMED_FINAL_TOPOLOGY.txt"))
-	c := find(m, "myname")
+	m, _ := importtest.ImportFile(t, Import, filepath.Join(inputs, "SuppressTopologyTest.NAMED_FINAL_TOPOLOGY.txt"))
+	c := importtest.Find(m, "myname")
 	if c == nil {
 		t.Fatal("no component myname")
 	}
@@ -286,7 +240,7 @@ func globalStores(t *testing.T, header string) {
 	if len(m.Sinks) != 1 || m.Sinks[0].Name != "X" || len(w) != 1 || w[0].Line != 14 {
 		t.Errorf("extractor sink: %s %v", j, w)
 	}
-	c := find(m, "KSTREAM_JOIN_0000000003")
+	c := importtest.Find(m, "KSTREAM_JOIN_0000000003")
 	if c == nil || len(c.Paths) != 2 {
 		t.Fatalf("join with the global table: %s", j)
 	}
@@ -296,7 +250,7 @@ func globalStores(t *testing.T, header string) {
 	}
 	for _, s := range in {
 		if len(s.Attrs) != 0 {
-			t.Errorf("stream into %s.%s routed: %s (a global table's reader is one instance)", s.To.Comp, s.To.Iface, attrText(s.Attrs))
+			t.Errorf("stream into %s.%s routed: %s (a global table's reader is one instance)", s.To.Comp, s.To.Iface, importtest.AttrText(s.Attrs))
 		}
 	}
 }
@@ -411,18 +365,8 @@ func TestHostile(t *testing.T) {
 // Every imported Model reads without errors in the project's analysis
 // (no syntax error, no BLZ1xx).
 func TestAnalysisAcceptsModels(t *testing.T) {
-	for _, f := range samplesForAnalysis(t) {
-		m, _ := importFile(t, f)
-		errs, err := importtest.Errors(m, t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range errs {
-			t.Errorf("%s: %s", filepath.Base(f), e)
-		}
-	}
+	importtest.AnalysisAccepts(t, Import, samples(t))
 }
-func samplesForAnalysis(t *testing.T) []string { return samples(t) }
 
 // A name from the input is cut to a readable identifier.
 func TestLongNames(t *testing.T) {
