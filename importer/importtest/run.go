@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/blazes-dev/blazes/importer"
 	"github.com/blazes-dev/blazes/internal/golden"
@@ -97,4 +98,33 @@ func AttrText(as []importer.Attr) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, " ")
+}
+
+// Hostile is one hostile input: Want is a part of the error it must give,
+// or "" when it must give a well-formed Model.
+type Hostile struct{ Name, Text, Want string }
+
+// CheckHostile imports every case as name: each gives the error it
+// wants, in a message of at most 300 bytes, or a well-formed Model. The
+// bounds are structural (sizes, counts, depth); the time of each case is
+// logged, never asserted.
+func CheckHostile(t *testing.T, imp Importer, name string, cases []Hostile) {
+	for _, tc := range cases {
+		start := time.Now()
+		m, _, err := imp(name, []byte(tc.Text), importer.Options{})
+		t.Logf("%s: %v", tc.Name, time.Since(start))
+		if tc.Want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.Name, err)
+			} else if p := Problems(m); len(p) > 0 {
+				t.Errorf("%s: %v", tc.Name, p[:min(3, len(p))])
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.Want) {
+			t.Errorf("%s: got %v, want %q", tc.Name, err, tc.Want)
+		} else if len(err.Error()) > 300 {
+			t.Errorf("%s: message too long: %d", tc.Name, len(err.Error()))
+		}
+	}
 }

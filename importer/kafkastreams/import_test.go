@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/blazes-dev/blazes/grammar"
 	"github.com/blazes-dev/blazes/importer"
@@ -332,34 +331,15 @@ func TestHostile(t *testing.T) {
 		fmt.Fprintf(&fan, "  Processor: R%d (stores: [])\n   <-- T\n", i)
 	}
 	huge := make([]byte, importer.MaxInputSize+1)
-	for _, tc := range []struct {
-		name, text, want string
-	}{
-		{"wide", wide, `names "N", which is no node`},
-		{"wide distinct", wide2.String(), "more than 100000 edges"},
-		{"fan", fan.String(), "more than 100000 streams"},
-		{"many nodes", many.String(), "more than 10000 nodes"},
-		{"huge", string(huge), "larger than 16 MiB"},
-		{"chain", chain.String(), ""},
-		{"topic cycle", cycle, ""},
-	} {
-		start := time.Now()
-		m, _, err := Import("h.txt", []byte(tc.text), importer.Options{})
-		// The bounds are structural (sizes, counts, depth); the time is
-		// reported, never asserted.
-		t.Logf("%s: %v", tc.name, time.Since(start))
-		if tc.want == "" {
-			if err != nil {
-				t.Errorf("%s: %v", tc.name, err)
-			} else if p := importtest.Problems(m); len(p) > 0 {
-				t.Errorf("%s: %v", tc.name, p[:min(3, len(p))])
-			}
-			continue
-		}
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%s: got %v, want %q", tc.name, err, tc.want)
-		}
-	}
+	importtest.CheckHostile(t, Import, "h.txt", []importtest.Hostile{
+		{Name: "wide", Text: wide, Want: `names "N", which is no node`},
+		{Name: "wide distinct", Text: wide2.String(), Want: "more than 100000 edges"},
+		{Name: "fan", Text: fan.String(), Want: "more than 100000 streams"},
+		{Name: "many nodes", Text: many.String(), Want: "more than 10000 nodes"},
+		{Name: "huge", Text: string(huge), Want: "larger than 16 MiB"},
+		{Name: "chain", Text: chain.String(), Want: ""},
+		{Name: "topic cycle", Text: cycle, Want: ""},
+	})
 }
 
 // Every imported Model reads without errors in the project's analysis
