@@ -78,6 +78,18 @@ var (
 // Markdown text, outside fenced code blocks and inline code.
 func markdownLinks(text string) []mdLink {
 	var links []mdLink
+	proseLines(text, func(n int, line string) {
+		line = inlineCodeRE.ReplaceAllString(line, "")
+		for _, m := range mdLinkRE.FindAllStringSubmatch(line, -1) {
+			links = append(links, mdLink{m[1], n})
+		}
+	})
+	return links
+}
+
+// proseLines calls f with every line of a Markdown text outside fenced
+// code blocks, and its number counted from 1.
+func proseLines(text string, f func(n int, line string)) {
 	fence := ""
 	for i, line := range strings.Split(text, "\n") {
 		trimmed := strings.TrimSpace(line)
@@ -91,12 +103,8 @@ func markdownLinks(text string) []mdLink {
 			fence = trimmed[:3]
 			continue
 		}
-		line = inlineCodeRE.ReplaceAllString(line, "")
-		for _, m := range mdLinkRE.FindAllStringSubmatch(line, -1) {
-			links = append(links, mdLink{m[1], i + 1})
-		}
+		f(i+1, line)
 	}
-	return links
 }
 
 // markdownAnchors returns the anchors GitHub gives the headings of a
@@ -105,21 +113,9 @@ func markdownLinks(text string) []mdLink {
 func markdownAnchors(text string) map[string]bool {
 	anchors := map[string]bool{}
 	seen := map[string]int{}
-	fence := ""
-	for _, line := range strings.Split(text, "\n") {
-		trimmed := strings.TrimSpace(line)
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
+	proseLines(text, func(_ int, line string) {
 		if !strings.HasPrefix(line, "#") {
-			continue
+			return
 		}
 		heading := strings.TrimSpace(strings.TrimLeft(line, "#"))
 		var b strings.Builder
@@ -139,7 +135,7 @@ func markdownAnchors(text string) map[string]bool {
 			seen[a] = 1
 		}
 		anchors[a] = true
-	}
+	})
 	return anchors
 }
 
