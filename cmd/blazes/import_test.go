@@ -157,13 +157,7 @@ func conservative(f *grammar.File) []string {
 
 func TestImportCommandLine(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeFile(t, filepath.Join(dir, name), text) }
 	good := write("good.yaml", "name: g\nspouts:\n  - {id: s, className: org.apache.storm.testing.TestWordSpout}\nbolts:\n  - {id: b, className: com.example.B}\nstreams:\n  - {from: s, to: b, grouping: {type: FIELDS, args: [word]}}\n")
 	write("bad.yaml", "spouts:\n  - {id: s, className: X}\nstreams:\n  - {from: s, to: nowhere, grouping: {type: SHUFFLE}}\n")
 	write("trunc.yaml", "spouts:\n  - {id: s, className: \"X\n")

@@ -118,13 +118,7 @@ func TestCheckGolden(t *testing.T) {
 
 func TestExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, text string) string { return writeFile(t, filepath.Join(dir, name), text) }
 	hintOnly := write("hint.blazes", "source s\nsink k\nstream s -> k order\n")
 	unreadable := write("secret.blazes", "source s\n")
 	if err := os.Chmod(unreadable, 0); err != nil {
