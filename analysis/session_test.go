@@ -337,3 +337,31 @@ func TestSessionTypoSuggestionFollowsFarNames(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadDiagnosticsAreTheirOwnOrigin: a diagnostic of Load is its own
+// origin (Diagnostic.Origin), so that the session's relative copies, and
+// the per-piece files they point to, are not kept alive by the program;
+// a session updated again keeps its origins, which the server needs.
+func TestLoadDiagnosticsAreTheirOwnOrigin(t *testing.T) {
+	text := gen.Dataflow(300, 1)
+	fs := memFS{fuzzName: text}
+	p := Load(fuzzName, Options{FS: fs})
+	if len(p.Diagnostics) == 0 {
+		t.Fatal("no diagnostics to check")
+	}
+	for _, d := range p.Diagnostics {
+		if d.Origin() != d {
+			t.Fatalf("%s at %v: origin is another diagnostic", d.Code, d.Range)
+		}
+	}
+	res := NewSession(fuzzName).Update(Options{FS: fs})
+	kept := 0
+	for _, d := range res.Diagnostics {
+		if d.Origin() != d {
+			kept++
+		}
+	}
+	if kept == 0 {
+		t.Error("a session's diagnostics keep no origin")
+	}
+}

@@ -240,6 +240,36 @@ func TestDocShares(t *testing.T) {
 	}
 }
 
+// TestDocOneTree: the pieces of a whole parse are the parse's nodes, not
+// a copy, and a File built after an edit shares every piece the edit did
+// not move.
+func TestDocOneTree(t *testing.T) {
+	text := igen.Dataflow(200, 1)
+	d := NewDoc("g", text)
+	f := d.File()
+	for i, p := range d.Pieces() {
+		if p.Base != d.Start(i) {
+			t.Fatalf("piece %d: base %d, start %d", i, p.Base, d.Start(i))
+		}
+		if p.Decl != nil && p.Decl != f.chunks[i].decl {
+			t.Fatalf("piece %d: its declaration is a copy of the file's", i)
+		}
+	}
+	// An insertion near the end moves only the pieces after it.
+	edited, i := oneCharEdit(text, 0.98)
+	nd, sp := d.Edit(edited, i, i, i+1, nil)
+	nf := nd.File()
+	if sp.Start < 10 {
+		t.Fatalf("splice %+v: the edit is not near the end", sp)
+	}
+	for k := 0; k < sp.Start; k++ {
+		if nf.chunks[k].decl != f.chunks[k].decl {
+			t.Fatalf("piece %d: not shared by the File after an edit that did not move it", k)
+		}
+	}
+	checkDoc(t, nd, Parse("g", edited))
+}
+
 // TestDocReusesMoved: declarations swapped by a cut and paste are the
 // same pieces at their new places.
 func TestDocReusesMoved(t *testing.T) {
