@@ -20,9 +20,7 @@ import (
 func Load(root string, opts Options) *Program {
 	s := NewSession(root)
 	s.once = true
-	res := s.Update(opts)
-	res.last = true
-	return res.Program()
+	return s.Update(opts).Program()
 }
 
 func describeReadError(name string, err error) error {

@@ -87,7 +87,6 @@ type Result struct {
 	progMu sync.Mutex
 	prog   *Program
 	stale  bool // the session moved on before Program was asked
-	last   bool // the session ends with this result (Load): its graph moves into the program
 }
 
 // sfile is one file of the program.
@@ -1399,7 +1398,7 @@ func (r *Result) Program() *Program {
 		if r.s.ver.Load() == r.ver {
 			r.s.mu.Lock()
 			if r.s.ver.Load() == r.ver && r.s.valid {
-				r.prog = r.s.program(r.Diagnostics, r.last)
+				r.prog = r.s.program(r.Diagnostics, r.s.once)
 			}
 			r.s.mu.Unlock()
 		}
