@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/blazes-dev/blazes/grammar"
@@ -277,7 +278,8 @@ func containsIface(list []*Iface, i *Iface) bool {
 }
 
 // scatteredBy returns the shuffle streams into the state inputs of a
-// stateful path: the path is scattered when there is one.
+// stateful path, by name (what a finding says must not depend on the
+// order of the declarations): the path is scattered when there is one.
 func scatteredBy(p *Path) []*Stream {
 	if p.Kind == grammar.CR {
 		return nil
@@ -290,6 +292,7 @@ func scatteredBy(p *Path) []*Stream {
 			}
 		}
 	}
+	slices.SortStableFunc(out, func(a, b *Stream) int { return strings.Compare(a.Name(), b.Name()) })
 	return out
 }
 
